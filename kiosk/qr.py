@@ -1,0 +1,63 @@
+"""QR codes for the take-home contacts, rendered with segno and cached.
+
+Why segno with ECI: qrcode 8.2 writes UTF-8 bytes without the ECI marker that says "this is
+UTF-8", so readers guess a legacy charset and show umlauts, Turkish and Arabic as garbage.
+segno with `eci=True` adds the marker; tests/test_qr.py checks this with the zbarimg decoder.
+
+Sizing on screen: `qr_svg` sets width/height to (modules + 2 × quiet zone) × `scale` px and a
+viewBox in module units, so CSS may scale it (e.g. `width: 100%`), keeping the crisp edges. Keep
+at least `MIN_SCREEN_SCALE` px per module: a rendered width of at least
+`encode(payload).symbol_size(border=QUIET_ZONE)[0] * MIN_SCREEN_SCALE` px.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from functools import lru_cache
+
+import segno
+
+QUIET_ZONE = 4  # modules of white around the code, as ISO/IEC 18004 asks
+MIN_SCREEN_SCALE = 4  # px per module below which phones struggle to read a screen
+DEFAULT_SCALE = 8
+
+
+@lru_cache(maxsize=256)
+def encode(payload: str) -> segno.QRCode:
+    """The QR symbol for `payload` (UTF-8 with ECI marker, full-size QR, error level ≥ M)."""
+    if not payload:
+        raise ValueError("nothing to encode")
+    return segno.make(payload, encoding="utf-8", eci=True, micro=False, error="m")
+
+
+@lru_cache(maxsize=256)
+def qr_svg(payload: str, label: str, scale: int = DEFAULT_SCALE, css_class: str = "qr") -> str:
+    """Inline SVG (no XML declaration, no external references), dark on white, quiet zone 4.
+
+    `label` says what the code holds ("Kontakt Kiez+ speichern"); it becomes both the <title>
+    and the aria-label of a role="img" element. Pass a plain str (already translated).
+    """
+    if not label.strip():
+        raise ValueError("a QR code on screen needs a label for screen readers")
+    if scale < MIN_SCREEN_SCALE:
+        raise ValueError(f"scale {scale} is below {MIN_SCREEN_SCALE} px per module")
+    code = encode(payload)
+    buffer = io.BytesIO()
+    code.save(
+        buffer, kind="svg", scale=1, border=QUIET_ZONE, dark="#000", light="#fff",
+        xmldecl=False, omitsize=True, nl=False, title=label, svgclass=css_class, lineclass=None,
+    )
+    svg = buffer.getvalue().decode("utf-8")  # '<svg xmlns=… viewBox="0 0 N N" class=…>…'
+    size = code.symbol_size(border=QUIET_ZONE)[0] * scale
+    attributes = f'width="{size}" height="{size}" role="img" aria-label="{html.escape(label)}"'
+    return svg.replace("<svg ", f"<svg {attributes} ", 1)
+
+
+@lru_cache(maxsize=64)
+def qr_png(payload: str, scale: int = DEFAULT_SCALE) -> bytes:
+    """PNG bytes with quiet zone, for print slips and tests; any scale ≥ 1 (print is dense)."""
+    buffer = io.BytesIO()
+    encode(payload).save(buffer, kind="png", scale=scale, border=QUIET_ZONE, dark="#000",
+                         light="#fff")
+    return buffer.getvalue()
