@@ -1,0 +1,202 @@
+"""Nonogram (Malen nach Zahlen): fill cells so that each row and column shows its clue's blocks.
+
+Levels
+------
+The level sets the grid: easy 5×5, medium 8×8, hard 10×10 (another size from ``SIZES`` may be
+asked for explicitly).
+
+How a puzzle is made
+--------------------
+The seed chooses between a designed picture (heart, house, cup … from
+``data/nonogram_pictures.json``, maybe mirrored) and a random picture. Pictures are nicer, and
+elderly visitors like to see what they painted; random ones keep the daily puzzle from repeating.
+A random picture fills each cell with a chance set by the level and is redrawn until it passes the
+test every puzzle passes:
+
+A puzzle is accepted only when the *line solver* solves it completely. It looks at one row or
+column at a time, lists every way the clue's blocks fit that line and the cells already known,
+and marks the cells that are filled (or empty) in all of them; it repeats over all lines until
+nothing changes, and never guesses. Each step is forced, so a grid it completes is the only
+solution, and a visitor can solve it line by line without trial and error.
+
+Clues
+-----
+A clue lists the block lengths from left to right (top to bottom); an empty line has the clue
+``[0]``, shown as "0" as in printed nonograms.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+from .base import Check, Puzzle, PuzzleError, check_level, check_seed, rng_for
+from .grid import as_list, check_kind, is_int, pick_size
+
+NAME = "nonogram"
+SIZES = (5, 8, 10)
+LEVEL_SIZES = {"easy": 5, "medium": 8, "hard": 10}
+PICTURES_FILE = Path(__file__).parent / "data" / "nonogram_pictures.json"
+
+PICTURE_SHARE = 0.5  # chance that a seed gets a designed picture
+# level -> chance that a cell of a random picture is filled: denser grids have longer blocks and
+# are solved in fewer passes, sparser ones need more line-by-line reasoning
+RANDOM_DENSITY = {"easy": 0.65, "medium": 0.55, "hard": 0.5}
+MAX_RANDOM_TRIES = 1000  # random pictures tried before falling back to a designed one
+
+UNKNOWN, EMPTY, FILLED = -1, 0, 1
+MARKED_EMPTY = 2  # an answer may mark a cell as "surely empty"; it counts as empty
+
+
+def generate(seed, level: str, size: int | None = None) -> Puzzle:
+    seed, level = check_seed(seed), check_level(level)
+    size = pick_size(NAME, level, size, SIZES, LEVEL_SIZES)
+    rng = rng_for(NAME, seed, level, size)
+    pictures = load_pictures()[size]  # every size has pictures (the tests check)
+    title = None
+    if rng.random() < PICTURE_SHARE:
+        title, cells = _designed(pictures, rng)
+    else:
+        cells = _random_solvable(size, RANDOM_DENSITY[level], rng)
+        if cells is None:
+            title, cells = _designed(pictures, rng)
+
+    row_clues, col_clues = clues(cells)
+    passes = line_solve(row_clues, col_clues)[1]
+    data = {"rows": size, "cols": size, "row_clues": row_clues, "col_clues": col_clues}
+    if title:
+        data["title"] = title
+    return Puzzle(NAME, level, seed, size, data, cells, f"line solving, {passes} passes")
+
+
+@cache
+def load_pictures() -> dict[int, list[tuple[str, list[list[int]]]]]:
+    """side -> [(title, cells)]; the file draws each row as a string of '#' (filled) and '.'."""
+    with PICTURES_FILE.open(encoding="utf-8") as file:
+        pictures = json.load(file)["pictures"]
+    by_size = {}
+    for picture in pictures:
+        cells = [[int(ch == "#") for ch in row] for row in picture["rows"]]
+        by_size.setdefault(len(cells), []).append((picture["title"], cells))
+    return by_size
+
+
+def _designed(pictures, rng):
+    """A random designed picture, mirrored left-right half of the time (it stays solvable)."""
+    title, cells = rng.choice(pictures)
+    if rng.random() < 0.5:
+        cells = [row[::-1] for row in cells]
+    return title, [row[:] for row in cells]
+
+
+def _random_solvable(size, density, rng):
+    for _ in range(MAX_RANDOM_TRIES):
+        cells = [[int(rng.random() < density) for _ in range(size)] for _ in range(size)]
+        if line_solve(*clues(cells))[0] == cells:
+            return cells
+    return None
+
+
+def clues(cells) -> tuple[list[list[int]], list[list[int]]]:
+    """(row clues, column clues) of a 0/1 grid."""
+    return [_line_clue(row) for row in cells], [_line_clue(col) for col in zip(*cells)]
+
+
+def _line_clue(line) -> list[int]:
+    blocks, run = [], 0
+    for cell in (*line, 0):
+        if cell:
+            run += 1
+        elif run:
+            blocks.append(run)
+            run = 0
+    return blocks or [0]
+
+
+# --- the line solver ---------------------------------------------------------------------------
+# A line's cells are bits of an int (bit i = cell i), so "fits what we know" and "filled in every
+# arrangement" are a few bit operations.
+
+
+@cache
+def _arrangements(blocks: tuple[int, ...], length: int) -> tuple[int, ...]:
+    """Every way to place ``blocks`` in a line of ``length`` cells, as bitmasks of filled cells."""
+    if not blocks:
+        return (0,)
+    first, rest = blocks[0], blocks[1:]
+    room_for_rest = sum(rest) + len(rest)
+    result = []
+    for start in range(length - room_for_rest - first + 1):
+        block = ((1 << first) - 1) << start
+        skip = start + first + 1  # the rest starts after this block and one gap
+        for tail in _arrangements(rest, max(length - skip, 0)):
+            result.append(block | tail << skip)
+    return tuple(result)
+
+
+def _solve_line(blocks, length, filled, empty):
+    """(filled, empty) bitmasks after this line's deductions, or None if nothing fits."""
+    fitting = [a for a in _arrangements(blocks, length) if not a & empty and a & filled == filled]
+    if not fitting:
+        return None
+    always, ever = -1, 0
+    for arrangement in fitting:
+        always &= arrangement
+        ever |= arrangement
+    return always, ((1 << length) - 1) & ~ever
+
+
+def line_solve(row_clues, col_clues) -> tuple[list[list[int]] | None, int]:
+    """(the solved 0/1 grid or None if the line solver gets stuck, passes over all lines)."""
+    rows, cols = len(row_clues), len(col_clues)
+    grid = [[UNKNOWN] * cols for _ in range(rows)]
+    lines = [(tuple(b for b in clue if b), [(r, c) for c in range(cols)])
+             for r, clue in enumerate(row_clues)]
+    lines += [(tuple(b for b in clue if b), [(r, c) for r in range(rows)])
+              for c, clue in enumerate(col_clues)]
+    passes, changed = 0, True
+    while changed:
+        passes += 1
+        changed = False
+        for blocks, cells in lines:
+            filled = sum(1 << i for i, (r, c) in enumerate(cells) if grid[r][c] == FILLED)
+            empty = sum(1 << i for i, (r, c) in enumerate(cells) if grid[r][c] == EMPTY)
+            known = _solve_line(blocks, len(cells), filled, empty)
+            if known is None:
+                return None, passes
+            for i, (r, c) in enumerate(cells):
+                if grid[r][c] == UNKNOWN:
+                    if known[0] >> i & 1:
+                        grid[r][c], changed = FILLED, True
+                    elif known[1] >> i & 1:
+                        grid[r][c], changed = EMPTY, True
+    if any(UNKNOWN in row for row in grid):
+        return None, passes
+    return grid, passes
+
+
+def check(puzzle: Puzzle, answer) -> Check:
+    """``answer`` is the grid as painted: 1 filled, 0 empty, 2 marked empty (counts as 0).
+
+    ``wrong`` lists filled cells that must stay empty, ``missing`` counts cells still to fill.
+    """
+    check_kind(puzzle, NAME)
+    rows, cols = puzzle.data["rows"], puzzle.data["cols"]
+    grid = as_list(answer, "an answer")
+    if len(grid) != rows:
+        raise PuzzleError(f"an answer has {rows} rows, not {len(grid)}")
+    wrong, missing = [], 0
+    for r, raw_row in enumerate(grid):
+        row = as_list(raw_row, f"row {r}")
+        if len(row) != cols:
+            raise PuzzleError(f"row {r} has {cols} cells, not {len(row)}")
+        for c, value in enumerate(row):
+            if not is_int(value) or value not in (EMPTY, FILLED, MARKED_EMPTY):
+                raise PuzzleError(f"cell {r},{c} holds {value!r}, not 0, 1 or 2")
+            should_fill = puzzle.solution[r][c] == FILLED
+            if value == FILLED and not should_fill:
+                wrong.append([r, c])
+            elif value != FILLED and should_fill:
+                missing += 1
+    return Check(solved=not wrong and not missing, wrong=wrong, missing=missing)

@@ -1,0 +1,311 @@
+"""Word search (Wortsuchrätsel) with German and Turkish word lists in five themes.
+
+Levels
+------
+The level decides in which directions words run, the size decides the grid and the word count:
+
+* easy:   → and ↓ only (reading direction, nothing backwards), 8×8 grid, 6 words of 3–6 letters
+* medium: → ↓ and the diagonal ↘, 10×10 grid, 9 words of 3–8 letters
+* hard:   all 8 directions, backwards included, 12×12 grid, 12 words of 3–11 letters
+
+How a puzzle is made
+--------------------
+1. Pick words from the theme's list (``words/<lang>_<theme>.txt``) that fit the grid and where no
+   word hides inside another one, forwards or backwards ("Hof" inside "Bahnhof" would be found
+   twice).
+2. Place them one by one at random in an allowed direction; words may cross on a shared letter.
+3. Fill the rest with random letters of the language, weighted by how often they occur in it, so
+   the grid looks like the language and not like alphabet soup.
+4. Search the grid in all 8 directions: if the filler spelled a second copy of a word (in any
+   direction, even one the level does not use) or one of a few rude words, change a filler letter
+   there and search again. A copy made only of placed letters cannot be repaired, so we start over.
+
+Letters
+-------
+The grid holds one upper-case letter per cell. Ä, Ö and Ü stay as they are (a reader looks for
+"BÄR", not "BAER"). ß becomes "SS", as German upper case writes it: the capital ẞ exists since
+2017 but few of our elderly visitors have ever seen it, while "STRASSE" on a sign is familiar.
+Turkish upper case has its own rule, i → İ and ı → I, which ``str.upper()`` gets wrong
+("kedi" must become "KEDİ", not "KEDI"), so ``grid_letters`` does it by hand.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from itertools import accumulate
+from pathlib import Path
+
+from .base import Check, Puzzle, PuzzleError, check_level, check_seed, rng_for
+from .grid import as_cell, as_list, check_kind, pick_size
+
+NAME = "wordsearch"
+SIZES = (8, 10, 12)
+LEVEL_SIZES = {"easy": 8, "medium": 10, "hard": 12}
+LANGS = ("de", "tr")
+THEMES = ("kiez", "essen", "tiere", "natur", "berufe")
+WORDS_DIR = Path(__file__).parent / "words"
+
+# grid side -> (how many words, longest word in grid letters)
+WORD_COUNT_AND_LENGTH = {8: (6, 6), 10: (9, 8), 12: (12, 11)}
+SHORTEST_WORD = 3
+
+# (row step, column step) of each direction a word can run in
+STEPS = {
+    "→": (0, 1), "↓": (1, 0), "↘": (1, 1), "↗": (-1, 1),
+    "←": (0, -1), "↑": (-1, 0), "↖": (-1, -1), "↙": (1, -1),
+}
+LEVEL_DIRECTIONS = {"easy": ("→", "↓"), "medium": ("→", "↓", "↘"), "hard": tuple(STEPS)}
+
+# Letter frequencies in percent (German with ß counted under S; Turkish), used for the filler.
+LETTER_WEIGHTS = {
+    "de": {
+        "E": 17.40, "N": 9.78, "I": 7.55, "S": 7.58, "R": 7.00, "A": 6.51, "T": 6.15,
+        "D": 5.08, "H": 4.76, "U": 4.35, "L": 3.44, "C": 3.06, "G": 3.01, "M": 2.53,
+        "O": 2.51, "B": 1.89, "W": 1.89, "F": 1.66, "K": 1.21, "Z": 1.13, "P": 0.79,
+        "V": 0.67, "Ü": 0.65, "Ä": 0.54, "Ö": 0.30, "J": 0.27, "Y": 0.04, "X": 0.03,
+        "Q": 0.02,
+    },
+    "tr": {
+        "A": 11.92, "E": 8.91, "İ": 8.60, "N": 7.49, "R": 6.72, "L": 5.92, "I": 5.11,
+        "D": 4.71, "K": 4.68, "M": 3.75, "Y": 3.34, "T": 3.31, "U": 3.24, "S": 3.01,
+        "B": 2.84, "O": 2.48, "Ü": 1.85, "Ş": 1.78, "Z": 1.50, "G": 1.25, "H": 1.21,
+        "Ç": 1.16, "Ğ": 1.13, "C": 0.96, "V": 0.96, "P": 0.89, "Ö": 0.78, "F": 0.46,
+        "J": 0.03,
+    },
+}
+
+# Rude words the random filler must never spell (in any direction). A list word may still contain
+# one of them by innocent accident ("bisiklet"); only filler letters are changed.
+AVOID_IN_FILLER = {
+    "de": ("NAZI", "FICK", "ARSCH", "HURE"),
+    "tr": ("SİK", "GÖT", "PİÇ", "AMK", "İBNE"),
+}
+
+PLACEMENT_TRIES = 100  # random spots tried for one word before we start the grid over
+REPAIR_ROUNDS = 50  # filler repairs before we start the grid over
+MAX_ATTEMPTS = 200  # whole grids; far more than ever needed (see the tests)
+
+
+def grid_letters(word: str, lang: str) -> str:
+    """``word`` as it is written in the grid: upper case by the rules of ``lang``, ß as SS."""
+    if lang == "tr":
+        word = word.replace("i", "İ").replace("ı", "I")
+    else:
+        word = word.replace("ß", "SS")
+    return word.upper()
+
+
+@cache
+def load_words(lang: str, theme: str) -> tuple[str, ...]:
+    """The words of one list, as written (display spelling); ``#`` lines are comments."""
+    if lang not in LANGS:
+        raise PuzzleError(f"word search speaks {LANGS}, not {lang!r}")
+    if theme not in THEMES:
+        raise PuzzleError(f"word search themes are {THEMES}, not {theme!r}")
+    text = (WORDS_DIR / f"{lang}_{theme}.txt").read_text(encoding="utf-8")
+    lines = (line.strip() for line in text.splitlines())
+    return tuple(line for line in lines if line and not line.startswith("#"))
+
+
+def generate(seed, level: str, size: int | None = None, theme: str | None = None,
+             lang: str = "de") -> Puzzle:
+    """The word search for these arguments; ``theme=None`` lets the seed choose the theme.
+
+    The theme is chosen first and the grid's random numbers depend on it, so rebuilding with the
+    chosen theme given explicitly (``theme=puzzle.data["theme"]``) yields the very same puzzle.
+    """
+    seed, level = check_seed(seed), check_level(level)
+    size = pick_size(NAME, level, size, SIZES, LEVEL_SIZES)
+    if theme is None:
+        theme = rng_for(f"{NAME}/theme", seed, level, size).choice(THEMES)
+    words = load_words(lang, theme)
+    rng = rng_for(f"{NAME}/{lang}/{theme}", seed, level, size)
+
+    count, longest = WORD_COUNT_AND_LENGTH[size]
+    candidates = [(word, grid_letters(word, lang)) for word in words]
+    candidates = [(w, g) for w, g in candidates if SHORTEST_WORD <= len(g) <= longest]
+    directions = LEVEL_DIRECTIONS[level]
+    for _ in range(MAX_ATTEMPTS):
+        chosen = _choose_words(candidates, count, rng)
+        built = _build_grid(chosen, size, directions, lang, rng)
+        if built is not None:
+            break
+    else:
+        raise RuntimeError(f"no word search for {seed!r} {level} {lang}/{theme}")
+
+    letters, placements = built
+    data = {
+        "rows": size,
+        "cols": size,
+        "grid": ["".join(row) for row in letters],
+        "words": [word for word, _ in chosen],
+        "lang": lang,
+        "theme": theme,
+        "directions": list(directions),
+    }
+    solution = [
+        {"word": word, "start": list(start), "end": list(end)}
+        for (word, _), (start, end) in zip(chosen, placements)
+    ]
+    grade = f"{count} words, directions {' '.join(directions)}"
+    return Puzzle(NAME, level, seed, size, data, solution, grade)
+
+
+def _choose_words(candidates, count, rng):
+    """``count`` random (word, grid letters) pairs of which none contains another."""
+    pool = candidates[:]
+    rng.shuffle(pool)
+    chosen = []
+    for word, letters in pool:
+        if not any(_hides_in(letters, other) for _, other in chosen):
+            chosen.append((word, letters))
+            if len(chosen) == count:
+                return chosen
+    raise RuntimeError(f"too few words for {count}: {[w for w, _ in candidates]}")
+
+
+def _hides_in(a: str, b: str) -> bool:
+    """Whether one of the two can be read inside the other, forwards or backwards."""
+    return a in b or a in b[::-1] or b in a or b in a[::-1]
+
+
+def _build_grid(chosen, size, directions, lang, rng):
+    """(rows of letters, [(start, end) per word]) or None if this attempt got stuck."""
+    letters = [[""] * size for _ in range(size)]
+    placements = [None] * len(chosen)
+    longest_first = sorted(range(len(chosen)), key=lambda i: -len(chosen[i][1]))
+    for i in longest_first:
+        spot = _find_spot(letters, chosen[i][1], directions, rng)
+        if spot is None:
+            return None
+        placements[i] = spot
+
+    placed_cells = {cell for start, end in placements for cell in _segment_cells(start, end)}
+    alphabet = list(LETTER_WEIGHTS[lang])
+    cumulative = list(accumulate(LETTER_WEIGHTS[lang].values()))
+    empty = [(r, c) for r in range(size) for c in range(size) if not letters[r][c]]
+    for (r, c), letter in zip(empty, rng.choices(alphabet, cum_weights=cumulative, k=len(empty))):
+        letters[r][c] = letter
+
+    own_spots = {word: _as_key(spot) for (_, word), spot in zip(chosen, placements)}
+    for _ in range(REPAIR_ROUNDS):
+        unwanted = _unwanted_copies(letters, own_spots, AVOID_IN_FILLER[lang], placed_cells)
+        if unwanted is None:
+            return None
+        if not unwanted:
+            return letters, placements
+        for cells in unwanted:
+            r, c = rng.choice([cell for cell in cells if cell not in placed_cells])
+            letters[r][c] = rng.choices(alphabet, cum_weights=cumulative)[0]
+    return None
+
+
+def _find_spot(letters, word, directions, rng):
+    """Write ``word`` at a random fitting spot; returns its (start, end) or None."""
+    size = len(letters)
+    for _ in range(PLACEMENT_TRIES):
+        dr, dc = STEPS[rng.choice(directions)]
+        end_offset = len(word) - 1
+        rows = range(max(0, -dr * end_offset), size - max(0, dr * end_offset))
+        cols = range(max(0, -dc * end_offset), size - max(0, dc * end_offset))
+        r, c = rng.choice(rows), rng.choice(cols)
+        cells = [(r + i * dr, c + i * dc) for i in range(len(word))]
+        if all(letters[y][x] in ("", letter) for (y, x), letter in zip(cells, word)):
+            for (y, x), letter in zip(cells, word):
+                letters[y][x] = letter
+            return cells[0], cells[-1]
+    return None
+
+
+def _unwanted_copies(letters, own_spots, avoided, placed_cells):
+    """Cells of every copy the filler must change; None if a copy has no filler letter at all.
+
+    ``own_spots`` maps each word's grid letters to its own placement (the one allowed copy).
+    """
+    texts = _line_texts(letters)
+    unwanted = []
+    for word, own in own_spots.items():
+        for segment in _find_word(texts, word):
+            if segment != own:
+                cells = _segment_cells(*segment)
+                if placed_cells.issuperset(cells):
+                    return None
+                unwanted.append(cells)
+    for word in avoided:
+        for segment in _find_word(texts, word):
+            cells = _segment_cells(*segment)
+            if not placed_cells.issuperset(cells):
+                unwanted.append(cells)
+    return unwanted
+
+
+@cache
+def _lines(size: int) -> tuple[tuple[tuple[int, int], ...], ...]:
+    """Every straight line of the grid in all 8 directions, as cell tuples, longest first."""
+    lines = []
+    for dr, dc in ((0, 1), (1, 0), (1, 1), (-1, 1)):
+        starts = {(r, c) for r in range(size) for c in range(size)
+                  if not (0 <= r - dr < size and 0 <= c - dc < size)}
+        for r, c in sorted(starts):
+            line = []
+            while 0 <= r < size and 0 <= c < size:
+                line.append((r, c))
+                r, c = r + dr, c + dc
+            lines.append(tuple(line))
+    return tuple(lines) + tuple(line[::-1] for line in lines)
+
+
+def _line_texts(letters):
+    size = len(letters)
+    return [(line, "".join(letters[r][c] for r, c in line)) for line in _lines(size)]
+
+
+def _find_word(texts, word: str) -> set:
+    """Every segment where ``word`` can be read, as (first cell, last cell) sorted.
+
+    Sorting the two ends makes a word read backwards the same segment as read forwards, so a
+    palindrome counts once, just as a visitor's swipe in either direction does.
+    """
+    found = set()
+    for line, text in texts:
+        i = text.find(word)
+        while i != -1:
+            found.add(_as_key((line[i], line[i + len(word) - 1])))
+            i = text.find(word, i + 1)
+    return found
+
+
+def _as_key(segment):
+    start, end = segment
+    return (min(start, end), max(start, end))
+
+
+def _segment_cells(start, end):
+    (r1, c1), (r2, c2) = start, end
+    length = max(abs(r2 - r1), abs(c2 - c1))
+    dr, dc = (r2 > r1) - (r2 < r1), (c2 > c1) - (c2 < c1)
+    return [(r1 + i * dr, c1 + i * dc) for i in range(length + 1)]
+
+
+def check(puzzle: Puzzle, answer) -> Check:
+    """``answer`` lists the segments found so far, each ``[[r1, c1], [r2, c2]]`` in either order.
+
+    Solved once every word is found; a segment that is no word is reported in ``wrong`` (it does
+    not undo the words found).
+    """
+    check_kind(puzzle, NAME)
+    rows, cols = puzzle.data["rows"], puzzle.data["cols"]
+    words_at = {_as_key((tuple(s["start"]), tuple(s["end"]))): s["word"] for s in puzzle.solution}
+    found, wrong = set(), []
+    for raw in as_list(answer, "an answer"):
+        segment = as_list(raw, "a segment")
+        if len(segment) != 2:
+            raise PuzzleError(f"a segment is [start cell, end cell], not {raw!r}")
+        start, end = (as_cell(cell, rows, cols) for cell in segment)
+        word = words_at.get(_as_key((start, end)))
+        if word is None:
+            wrong.append([list(start), list(end)])
+        else:
+            found.add(word)
+    missing = len(puzzle.solution) - len(found)
+    return Check(solved=missing == 0, wrong=wrong, missing=missing)
