@@ -1,0 +1,88 @@
+"""Kiez+ Kiosk: the Flask app. ``create_app`` shows the whole of it."""
+
+import os
+import secrets
+
+from flask import Flask, request, session
+from flask_babel import Babel
+from flask_wtf.csrf import CSRFProtect
+
+from . import db
+from .config import Defaults
+
+PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+babel = Babel()
+csrf = CSRFProtect()
+
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def create_app(test_config=None, instance_path=None):
+    """Build the app: defaults, then instance/config.py, then KIOSK_* variables, then test_config."""
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        instance_relative_config=True,
+        template_folder=os.path.join(PROJECT_ROOT, "templates"),
+        static_folder=os.path.join(PROJECT_ROOT, "static"),
+    )
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.from_prefixed_env("KIOSK")
+    if test_config:
+        app.config.update(test_config)
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
+
+    db.init_app(app)
+    babel.init_app(app, locale_selector=visitor_language)
+    csrf.init_app(app)
+
+    from . import admin, auth, cli, errors, visitor
+
+    app.register_blueprint(visitor.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(admin.bp)
+    errors.init_app(app)
+    cli.init_app(app)
+    app.after_request(_security_headers)
+    return app
+
+
+def visitor_language():
+    """The language the visitor picked on the tablet, else the kiosk's default."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    return chosen if chosen in languages else languages[0]
+
+
+def _instance_secret_key(instance_path):
+    """A random key made once and kept in the instance folder, so sessions survive restarts."""
+    path = os.path.join(instance_path, "secret_key")
+    try:
+        with open(path) as f:
+            return f.read().strip()
+    except FileNotFoundError:
+        key = secrets.token_hex(32)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write(key)
+        return key
+
+
+def _security_headers(response):
+    response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Frame-Options"] = "DENY"
+    if request.endpoint != "static":
+        # Pages carry one-time tickets and figures: never show a stale copy from the cache.
+        response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,196 @@
+"""The staff side: today's figures, history, manual counts and corrections, the audit log."""
+
+from datetime import date, timedelta, timezone
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+
+from . import counting, reports
+from .auth import audit, login_required
+from .counting import MANUAL_KINDS, REASONS
+from .db import database
+from .forms import CorrectionForm, EmptyForm, ManualCountForm
+from .models import WHOLE_DAY, AuditEntry, Setting
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+MANUAL_LABELS = {
+    "people": "Besucher:innen in der Sprechstunde, die nicht getippt haben",
+    "outreach": "Kontakte unterwegs (Dienstag im Kiez)",
+    "kaffeeklatsch": "Kaffeeklatsch im Treppenhaus (Personen)",
+    "flyers": "Verteilte Flyer",
+    "referrals": "Vermittlungen an Hilfsangebote",
+    "digital_help": "Digitale Hilfe gegeben",
+}
+REASON_LABELS = reports.CSV_REASON_LABELS
+CORRECTABLE = {"people": "Personen", "checkin": "Check-ins", "first_visit:yes": "Erstbesuche"}
+CORRECTABLE.update({f"reason:{r}": f"Anlass: {REASON_LABELS[r]}" for r in REASONS})
+CORRECTABLE.update({f"manual:{k}": MANUAL_LABELS[k] for k in MANUAL_KINDS if k != "people"})
+SHOWN_HOURS = range(7, 21)  # the hour chart shows 7:00–21:00; counts outside are named below it
+HOUR_CHOICES = [(WHOLE_DAY, "ohne Uhrzeit")] + [(h, f"{h:02d}:00–{h + 1:02d}:00") for h in range(24)]
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Every admin page needs a staff login; this runs before each of them."""
+
+
+@bp.app_context_processor
+def admin_context():
+    return {"demo": current_app.config["DEMO"]}
+
+
+def _flags():
+    return reports.flags_shown(
+        doubtful=request.args.get("doubtful") == "1", off_hours=request.args.get("off_hours") == "1"
+    )
+
+
+@bp.get("/")
+def today():
+    day = counting.berlin_now().date()
+    flags = _flags()
+    hours, without_hour = reports.people_by_hour(day, flags)
+    figures = reports.totals(day, day, flags)
+    week_bars = [(d.strftime("%d.%m."), people)
+                 for d, people in reports.same_weekday_before(day, 4, flags)]
+    return render_template(
+        "admin/today.html",
+        day=day,
+        figures=figures,
+        set_apart=reports.set_apart(day, day),
+        shown_hours=SHOWN_HOURS,
+        hour_bars=[(str(h), hours[h]) for h in SHOWN_HOURS],
+        outside_chart=sum(hours) - sum(hours[h] for h in SHOWN_HOURS),
+        without_hour=without_hour,
+        week_bars=week_bars + [("heute", figures["people"])],
+        reason_labels=REASON_LABELS,
+        manual_labels=MANUAL_LABELS,
+        test_form=EmptyForm(),
+    )
+
+
+@bp.post("/test-mode")
+def toggle_test_mode():
+    if not EmptyForm().validate():
+        abort(400)
+    switched_on = not counting.test_mode()
+    with database.atomic():
+        Setting.put("test_mode", "1" if switched_on else "0")
+        audit("test_mode", "an" if switched_on else "aus")
+    flash("Testbetrieb ist an: am Tablet wird nichts gezählt." if switched_on
+          else "Testbetrieb ist aus: es wird wieder gezählt.")
+    return redirect(url_for(".today"))
+
+
+def history_range(args, today):
+    """The range from the query string: a quick pick or from/to dates; a bad value is a 400."""
+    pick = args.get("range", "week")
+    if pick == "week":
+        return today - timedelta(days=today.weekday()), today
+    if pick == "last_month":
+        last = today.replace(day=1) - timedelta(days=1)
+        return last.replace(day=1), last
+    if pick == "month":
+        return today.replace(day=1), today
+    if pick == "year":
+        return today.replace(month=1, day=1), today
+    if pick == "custom":
+        try:
+            first = date.fromisoformat(args.get("from", ""))
+            last = date.fromisoformat(args.get("to", ""))
+        except ValueError:
+            abort(400)
+        if first > last or (last - first).days > 3700:
+            abort(400)
+        return first, last
+    abort(400)
+
+
+@bp.get("/history")
+def history():
+    first, last = history_range(request.args, counting.berlin_now().date())
+    flags = _flags()
+    span = (last - first).days + 1
+    days = reports.every_day(first, last, flags)
+    weekdays = reports.by_weekday(first, last, flags)
+    return render_template(
+        "admin/history.html",
+        first=first,
+        last=last,
+        days=days,
+        day_bars=[(d.strftime("%d.%m."), fig["people"]) for d, fig in days],
+        label_every=max(1, span // 12),
+        weekday_bars=[(w["weekday"][:2], w["people"]) for w in weekdays],
+        figures=reports.totals(first, last, flags),
+        earlier=reports.totals(first - timedelta(days=span), first - timedelta(days=1), flags),
+        set_apart=reports.set_apart(first, last),
+        weekdays=weekdays,
+        reason_labels=REASON_LABELS,
+        manual_labels=MANUAL_LABELS,
+        pick=request.args.get("range", "week"),
+    )
+
+
+@bp.get("/history.csv")
+def history_csv():
+    first, last = history_range(request.args, counting.berlin_now().date())
+    body = reports.csv_report(first, last, _flags())
+    return Response(
+        body.encode("utf-8"),
+        mimetype="text/csv",
+        headers={"Content-Disposition": f'attachment; filename="kiez-plus-{first}-{last}.csv"'},
+    )
+
+
+@bp.route("/counts", methods=("GET", "POST"))
+def manual_counts():
+    today_ = counting.berlin_now().date()
+    add = ManualCountForm(prefix="add")
+    add.kind.choices = list(MANUAL_LABELS.items())
+    add.hour.choices = HOUR_CHOICES
+    fix = CorrectionForm(prefix="fix")
+    fix.metric.choices = list(CORRECTABLE.items())
+    fix.hour.choices = HOUR_CHOICES
+    if add.submit.data and add.validate_on_submit():
+        metric = "people" if add.kind.data == "people" else f"manual:{add.kind.data}"
+        record_staff_count(add.day.data, add.hour.data, metric, add.number.data, "manual",
+                           f"{MANUAL_LABELS[add.kind.data]}: +{add.number.data}",
+                           add.note.data)
+        flash("Eingetragen.")
+        return redirect(url_for(".manual_counts"))
+    if fix.submit.data and fix.validate_on_submit():
+        record_staff_count(fix.day.data, fix.hour.data, fix.metric.data, fix.change.data,
+                           "correction", f"{CORRECTABLE[fix.metric.data]}: {fix.change.data:+d}",
+                           fix.reason.data)
+        flash("Korrektur gespeichert.")
+        return redirect(url_for(".manual_counts"))
+    if request.method == "POST" and not (add.errors or fix.errors):
+        abort(400)
+    if not add.is_submitted():
+        add.day.data = fix.day.data = today_
+        add.hour.data = fix.hour.data = WHOLE_DAY
+    status = 400 if request.method == "POST" else 200
+    return render_template("admin/counts.html", add=add, fix=fix, today=today_), status
+
+
+def record_staff_count(day, hour, metric, amount, action, summary, note):
+    """A staff count and its audit entry are written together or not at all."""
+    if day > counting.berlin_now().date():
+        abort(400)
+    with database.atomic():
+        counting.increment(metric, amount, day=day, hour=hour, source="staff")
+        hour_text = "ohne Uhrzeit" if hour == WHOLE_DAY else f"{hour:02d} Uhr"
+        audit(action, f"{day:%d.%m.%Y} {hour_text} · {summary}" + (f" · {note}" if note else ""))
+
+
+@bp.get("/log")
+def audit_log():
+    entries = AuditEntry.select().order_by(AuditEntry.at.desc()).limit(500)
+    return render_template("admin/log.html", entries=entries)
+
+
+@bp.app_template_filter("berlin_time")
+def berlin_time(moment):
+    """Audit times are stored in UTC; staff read them in Berlin time."""
+    return moment.replace(tzinfo=timezone.utc).astimezone(counting.BERLIN).strftime("%d.%m.%Y %H:%M")

@@ -1,0 +1,86 @@
+"""Command-line tools: staff accounts, the demo, and the production server.
+
+``kiosk COMMAND`` is the same as ``flask --app kiosk COMMAND``.
+"""
+
+import logging
+import os
+import secrets
+
+import click
+from flask.cli import FlaskGroup
+
+from . import db
+
+
+@click.command("add-staff")
+@click.argument("username")
+@click.option("--password", envvar="KIOSK_STAFF_PASSWORD", prompt=True, hide_input=True,
+              confirmation_prompt=True, help="Read from KIOSK_STAFF_PASSWORD in scripts.")
+def add_staff_command(username, password):
+    """Create a staff account for the admin pages."""
+    from .auth import create_staff
+
+    db.create_tables()
+    create_staff(username, password)
+    click.echo(f"Staff account {username!r} created.")
+
+
+@click.command("serve")
+@click.option("--host", default="0.0.0.0", show_default=True)
+@click.option("--port", default=8080, show_default=True)
+@click.option("--threads", default=4, show_default=True)
+def serve_command(host, port, threads):
+    """Serve the kiosk with waitress (the production way). No access log is written."""
+    from flask import current_app
+
+    db.create_tables()
+    serve_app(current_app._get_current_object(), host, port, threads)
+
+
+def serve_app(app, host, port, threads):
+    from waitress import serve
+
+    # waitress itself writes no access log; keep its own logger quiet about clients as well.
+    logging.getLogger("waitress").setLevel(logging.WARNING)
+    click.echo(f"Kiez+ Kiosk: open http://{'localhost' if host == '0.0.0.0' else host}:{port}/ "
+               "on the tablet (Ctrl+C stops).")
+    serve(app, host=host, port=port, threads=threads, ident="kiosk")
+
+
+@click.command("demo")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True)
+def demo_command(host, port):
+    """Start the kiosk on the separate demo database, with demo counts and a demo staff login."""
+    from flask import current_app
+
+    from .auth import create_staff
+    from .demo import add_demo_counts
+    from .models import Count, Staff
+
+    app = current_app._get_current_object()
+    if not app.config["DEMO"]:
+        raise click.ClickException("Set KIOSK_DEMO=true: the demo never writes to the real database.")
+    db.create_tables()
+    if not Count.select().exists():
+        click.echo("Adding 12 weeks of demo counts ...")
+        add_demo_counts()
+    password = secrets.token_urlsafe(9)
+    Staff.delete().where(Staff.username == "demo").execute()
+    create_staff("demo", password)
+    click.echo(f"\n  Demo staff login at http://{host}:{port}/admin/  name: demo  password: {password}\n")
+    serve_app(app, host, port, threads=4)
+
+
+def init_app(app):
+    for command in (add_staff_command, serve_command, demo_command):
+        app.cli.add_command(command)
+
+
+def main():
+    """The ``kiosk`` console script."""
+    from . import create_app
+
+    os.environ.setdefault("FLASK_APP", "kiosk")
+    FlaskGroup(create_app=create_app, name="kiosk")()

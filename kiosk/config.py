@@ -1,0 +1,32 @@
+"""Defaults for every setting; the instance folder's config.py and KIOSK_* variables override them."""
+
+from datetime import timedelta
+
+
+class Defaults:
+    # None means: an SQLite file in the instance folder (kiosk.sqlite3, or demo.sqlite3 for the demo).
+    DATABASE_URL = None
+    DEMO = False
+
+    # Visitor side
+    BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
+    LANGUAGES = ["de"]  # the first is the default the idle reset returns to
+    IDLE_SECONDS = 90  # back home after this long without a touch ...
+    IDLE_WARNING_SECONDS = 10  # ... with a "still there?" notice this long before
+    THANKS_SECONDS = 8  # how long the check-in confirmation stays
+    # Drop-in hour ("Sprechstunde"): weekday (0 = Monday), opens, closes, Berlin time.
+    DROPIN_HOURS = [[3, "11:00", "12:30"]]
+    # More check-ins than this within BURST_WINDOW_SECONDS are kept apart as "doubtful".
+    BURST_LIMIT = 5
+    BURST_WINDOW_SECONDS = 60
+
+    # Staff side
+    LOGIN_ATTEMPTS = 5  # failed logins before the account is locked ...
+    LOGIN_LOCK_MINUTES = 10  # ... for this long
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)  # refreshed on every request: 30 min idle
+
+    # Security
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    WTF_CSRF_TIME_LIMIT = None  # the tablet sits idle for hours; its forms must still work
+    MAX_CONTENT_LENGTH = 1024 * 1024

@@ -1,0 +1,38 @@
+"""Calm error pages in the visitor's language instead of bare status texts or tracebacks."""
+
+from flask import render_template
+from flask_babel import gettext as _
+from flask_wtf.csrf import CSRFError
+from peewee import OperationalError
+
+MESSAGES = {
+    400: lambda: _("Das hat nicht geklappt. Bitte noch einmal versuchen."),
+    403: lambda: _("Diese Seite ist nicht für die Öffentlichkeit."),
+    404: lambda: _("Diese Seite gibt es nicht."),
+    405: lambda: _("Das hat nicht geklappt. Bitte noch einmal versuchen."),
+    413: lambda: _("Die Datei ist zu groß."),
+    500: lambda: _("Hier ist etwas schiefgegangen. Bitte sagen Sie dem Team Bescheid."),
+    503: lambda: _("Einen Moment bitte. Der Kiosk ist gleich wieder da."),
+}
+
+
+def error_page(code, reload_after=None):
+    message = MESSAGES.get(code, MESSAGES[500])()
+    return render_template("errors/error.html", code=code, message=message,
+                           reload_after=reload_after), code
+
+
+def init_app(app):
+    for code in MESSAGES:
+        app.register_error_handler(code, lambda e, code=code: error_page(code))
+
+    @app.errorhandler(CSRFError)
+    def csrf_expired(error):
+        # An old page (after a restart, say): show a calm page that reloads a fresh one.
+        return error_page(400, reload_after=3)
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        # A locked, read-only or full database: the transaction was rolled back, nothing half-written.
+        app.logger.error("database error: %s", error)
+        return error_page(503, reload_after=10)

@@ -1,0 +1,151 @@
+"""Named queries over the hourly counts, returning plain data for templates and exports."""
+
+import csv
+import io
+from collections import defaultdict
+from datetime import date, timedelta
+
+from peewee import fn
+
+from .counting import DOUBTFUL, GROUP_SIZES, MANUAL_KINDS, NORMAL, OFF_HOURS, REASONS
+from .models import WHOLE_DAY, Count
+
+WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
+
+
+def flags_shown(doubtful=False, off_hours=False):
+    """Reports count the drop-in hour by default; staff may add the doubtful and off-hours counts."""
+    return [NORMAL] + ([DOUBTFUL] if doubtful else []) + ([OFF_HOURS] if off_hours else [])
+
+
+def _sums(first, last, flags, *keys):
+    """SUM(value) grouped by ``keys`` and metric, for days first..last (both included)."""
+    query = (
+        Count.select(*keys, Count.metric, fn.SUM(Count.value).alias("total"))
+        .where(Count.day.between(first, last) & Count.flag.in_(flags))
+        .group_by(*keys, Count.metric)
+        .tuples()
+    )
+    return list(query)
+
+
+def figures(values):
+    """The headline figures from {metric: total}."""
+    return {
+        "people": values.get("people", 0),
+        "checkins": values.get("checkin", 0),
+        "groups": sum(values.get(f"group_size:{n}", 0) for n in GROUP_SIZES if n > 1),
+        "first_visits": values.get("first_visit:yes", 0),
+        "returning": values.get("first_visit:no", 0),
+        "reasons": {r: values.get(f"reason:{r}", 0) for r in REASONS},
+        "manual": {k: values.get(f"manual:{k}", 0) for k in MANUAL_KINDS if k != "people"},
+    }
+
+
+def totals(first, last, flags=(NORMAL,)):
+    return figures({metric: total for metric, total in _sums(first, last, flags)})
+
+
+def set_apart(first, last):
+    """How many check-ins were kept apart as doubtful or outside the drop-in hour."""
+    rows = (
+        Count.select(Count.flag, fn.SUM(Count.value))
+        .where(Count.day.between(first, last) & (Count.metric == "checkin")
+               & Count.flag.in_([DOUBTFUL, OFF_HOURS]))
+        .group_by(Count.flag)
+        .tuples()
+    )
+    found = dict(rows)
+    return {"doubtful": found.get(DOUBTFUL, 0), "off_hours": found.get(OFF_HOURS, 0)}
+
+
+def people_by_hour(day, flags=(NORMAL,)):
+    """People per hour 0..23 (hours without counts are 0), plus those entered without an hour."""
+    hours = [0] * 24
+    without_hour = 0
+    rows = (
+        Count.select(Count.hour, fn.SUM(Count.value))
+        .where((Count.day == day) & (Count.metric == "people") & Count.flag.in_(flags))
+        .group_by(Count.hour)
+        .tuples()
+    )
+    for hour, total in rows:
+        if hour == WHOLE_DAY:
+            without_hour += total
+        else:
+            hours[hour] += total
+    return hours, without_hour
+
+
+def same_weekday_before(day, weeks=4, flags=(NORMAL,)):
+    """The people count on the same weekday of the weeks before, oldest first."""
+    days = [day - timedelta(weeks=n) for n in range(weeks, 0, -1)]
+    per_day = daily(days[0], days[-1], flags)
+    return [(d, per_day.get(d, figures({}))["people"]) for d in days]
+
+
+def daily(first, last, flags=(NORMAL,)):
+    """{day: figures} for every day that has counts."""
+    values = defaultdict(dict)
+    for day, metric, total in _sums(first, last, flags, Count.day):
+        values[_as_date(day)][metric] = total
+    return {day: figures(v) for day, v in sorted(values.items())}
+
+
+def every_day(first, last, flags=(NORMAL,)):
+    """[(day, figures)] for each day of the range, empty days included, so charts have no gaps."""
+    per_day = daily(first, last, flags)
+    empty = figures({})
+    span = (last - first).days + 1
+    return [(d, per_day.get(d, empty)) for d in (first + timedelta(n) for n in range(span))]
+
+
+def by_weekday(first, last, flags=(NORMAL,)):
+    """People per weekday (Monday first): total, and the mean over the weekdays in the range."""
+    totals_ = [0] * 7
+    occurrences = [0] * 7
+    for day, fig in every_day(first, last, flags):
+        totals_[day.weekday()] += fig["people"]
+        occurrences[day.weekday()] += 1
+    return [
+        {"weekday": WEEKDAYS[n], "people": totals_[n],
+         "mean": round(totals_[n] / occurrences[n], 1) if occurrences[n] else 0}
+        for n in range(7)
+    ]
+
+
+def _as_date(value):
+    return value if isinstance(value, date) else date.fromisoformat(str(value))
+
+
+CSV_REASON_LABELS = {
+    "counselling": "Beratung", "crafts": "Basteln & Rätsel", "meeting": "Treffen & Kaffee",
+    "digital": "Digitale Hilfe", "information": "Infos zu Angeboten",
+}
+CSV_MANUAL_LABELS = {
+    "outreach": "Kontakte unterwegs", "kaffeeklatsch": "Kaffeeklatsch", "flyers": "Flyer",
+    "referrals": "Vermittlungen", "digital_help": "Digitale Hilfe (Team)",
+}
+
+
+def csv_report(first, last, flags=(NORMAL,)) -> str:
+    """Per-day figures as CSV that German Excel and LibreOffice open correctly.
+
+    Semicolons (Excel in German uses the comma for decimals), CRLF, and a UTF-8 byte order mark
+    so Excel shows umlauts instead of guessing Windows-1252.
+    """
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer.writerow(
+        ["Datum", "Wochentag", "Personen", "Check-ins", "Gruppen", "Erstbesuche"]
+        + [f"Anlass: {CSV_REASON_LABELS[r]}" for r in REASONS]
+        + [CSV_MANUAL_LABELS[k] for k in CSV_MANUAL_LABELS]
+    )
+    for day, fig in every_day(first, last, flags):
+        writer.writerow(
+            [day.strftime("%d.%m.%Y"), WEEKDAYS[day.weekday()], fig["people"], fig["checkins"],
+             fig["groups"], fig["first_visits"]]
+            + [fig["reasons"][r] for r in REASONS]
+            + [fig["manual"][k] for k in CSV_MANUAL_LABELS]
+        )
+    return "\ufeff" + out.getvalue()

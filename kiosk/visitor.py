@@ -1,0 +1,180 @@
+"""The visitor side: home screen and the anonymous check-in. No login, touch only."""
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+
+from flask_babel import format_date, get_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from peewee import DatabaseError
+
+from . import counting
+from .counting import GROUP_SIZES, REASONS
+from .forms import EmptyForm, TicketForm
+
+bp = Blueprint("visitor", __name__)
+
+QUESTIONS = ("group", "first", "reasons")
+
+
+LANGUAGE_NAMES = {"de": "Deutsch", "en": "English", "tr": "Türkçe", "ar": "العربية"}
+RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
+REASON_LABELS = {
+    "counselling": _l("Beratung"),
+    "crafts": _l("Basteln & Rätsel"),
+    "meeting": _l("Leute treffen & Kaffee"),
+    "digital": _l("Hilfe mit Handy & Computer"),
+    "information": _l("Infos zu Angeboten"),
+}
+
+
+@bp.app_context_processor
+def kiosk_context():
+    config = current_app.config
+    return {
+        "test_mode": test_mode_shown,
+        "idle_seconds": config["IDLE_SECONDS"],
+        "idle_warning_seconds": config["IDLE_WARNING_SECONDS"],
+        "languages": [(code, LANGUAGE_NAMES.get(code, code)) for code in config["LANGUAGES"]],
+        "current_lang": str(get_locale()),
+        "rtl_languages": RTL_LANGUAGES,
+        "dropin_line": dropin_line,
+        "reason_label": REASON_LABELS.get,
+    }
+
+
+def test_mode_shown():
+    """Whether to show the test-mode banner; an error page must render even without a database."""
+    try:
+        return counting.test_mode()
+    except DatabaseError:
+        return False
+
+
+def dropin_line(status):
+    """ "Sprechstunde heute 11:00–12:30 · jetzt geöffnet", or when it opens next, in plain words."""
+    if status["start"] is None:
+        return _("Sprechstunde nach Vereinbarung")
+    hours = f"{status['start']:%H:%M}–{status['end']:%H:%M}"
+    if status["open"]:
+        return _("Sprechstunde heute %(hours)s · jetzt geöffnet", hours=hours)
+    if status["today"]:
+        return _("Sprechstunde heute %(hours)s", hours=hours)
+    days_ahead = (status["start"].date() - counting.berlin_now().date()).days
+    if days_ahead == 1:
+        return _("Sprechstunde morgen %(hours)s", hours=hours)
+    when = format_date(status["start"].date(), "EEEE" if days_ahead < 7 else "EEEE, d. MMMM")
+    return _("Nächste Sprechstunde: %(when)s, %(hours)s", when=when, hours=hours)
+
+
+@bp.get("/")
+def home():
+    if request.args.get("reset"):
+        session.pop("lang", None)  # the idle reset brings the next visitor the default language
+    counting.forget_old_tickets()
+    form = TicketForm(ticket=counting.issue_ticket())
+    return render_template(
+        "visitor/home.html", form=form, dropin=dropin_status(counting.berlin_now())
+    )
+
+
+def dropin_status(now):
+    """What the home screen says about the drop-in hour: open now, or when it opens next."""
+    schedule = counting.dropin_schedule()
+    window = schedule.next_opening(now)
+    if window is None:
+        return {"open": False, "start": None, "end": None}
+    start, end = window
+    return {"open": start <= now < end, "start": start, "end": end, "today": start.date() == now.date()}
+
+
+@bp.post("/checkin")
+def checkin():
+    form = TicketForm()
+    if not form.validate():
+        abort(400)
+    upcoming = counting.take_step(form.ticket.data, "checkin", {"checkin": 1, "people": 1})
+    if upcoming is None:
+        abort(400)
+    return redirect(url_for(".question", step="group", ticket=upcoming))
+
+
+@bp.get("/checkin/<step>/<ticket>")
+def question(step, ticket):
+    if step not in QUESTIONS:
+        abort(404)
+    form = TicketForm(ticket=ticket)
+    return render_template(
+        f"visitor/checkin_{step}.html",
+        form=form,
+        step=step,
+        step_number=QUESTIONS.index(step) + 1,
+        step_count=len(QUESTIONS),
+        group_sizes=GROUP_SIZES,
+        reasons=REASONS,
+    )
+
+
+@bp.post("/checkin/<step>")
+def answer(step):
+    if step not in QUESTIONS:
+        abort(404)
+    form = TicketForm()
+    if not form.validate():
+        abort(400)
+    increments = {} if "skip" in request.form else answer_increments(step, request.form)
+    upcoming = counting.take_step(form.ticket.data, step, increments)
+    if upcoming is None:
+        abort(400)
+    following = QUESTIONS.index(step) + 1
+    if following < len(QUESTIONS):
+        return redirect(url_for(".question", step=QUESTIONS[following], ticket=upcoming))
+    return redirect(url_for(".thanks"))
+
+
+def answer_increments(step, formdata):
+    """The counts one answer adds; anything not offered on the screen is a 400."""
+    if step == "group":
+        size = _one_of(formdata.get("size"), [str(n) for n in GROUP_SIZES])
+        # The check-in counted one person already; a group adds the others.
+        return {f"group_size:{size}": 1, "people": int(size) - 1}
+    if step == "first":
+        return {f"first_visit:{_one_of(formdata.get('first'), ['yes', 'no'])}": 1}
+    chosen = formdata.getlist("reasons")
+    if len(set(chosen)) != len(chosen):
+        abort(400)
+    return {f"reason:{_one_of(reason, REASONS)}": 1 for reason in chosen}
+
+
+def _one_of(value, allowed):
+    if value not in allowed:
+        abort(400)
+    return value
+
+
+@bp.get("/checkin/thanks")
+def thanks():
+    return render_template("visitor/thanks.html", seconds=current_app.config["THANKS_SECONDS"])
+
+
+@bp.post("/language/<code>")
+def choose_language(code):
+    if code not in current_app.config["LANGUAGES"] or not EmptyForm().validate():
+        abort(400)
+    session["lang"] = code
+    return redirect(_same_site_path(request.form.get("next")) or url_for(".home"))
+
+
+def _same_site_path(target):
+    """Only a path of this site, never another host, may follow a language switch."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None

@@ -1,0 +1,65 @@
+"""A real server (waitress on loopback) and Debian's Chromium driven by Playwright, with touch.
+
+These tests never skip: without /usr/bin/chromium they fail, so CI cannot pass them silently.
+"""
+
+import threading
+
+import pytest
+from playwright.sync_api import sync_playwright
+from waitress.server import create_server
+
+from kiosk import create_app
+from kiosk.auth import create_staff
+from kiosk.counting import bursts
+from kiosk.db import create_tables, database
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+TABLET = {"width": 1280, "height": 800}
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_app(tmp_path):
+    app = create_app({
+        "SECRET_KEY": "browser-tests",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'browser.sqlite3'}",
+        "DROPIN_HOURS": [[d, "00:00", "23:59"] for d in range(7)],
+    }, instance_path=str(tmp_path))
+    with app.app_context():
+        create_tables()
+        create_staff("anna", "a long test password")
+    bursts.reset()
+    return app
+
+
+@pytest.fixture
+def server(live_app):
+    """The app served by waitress on a free loopback port, as in production."""
+    wsgi = create_server(live_app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=wsgi.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{wsgi.effective_port}"
+    wsgi.close()
+    thread.join(timeout=5)
+    database.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    context = browser.new_context(viewport=TABLET, has_touch=True, is_mobile=False, locale="de-DE")
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

@@ -1,0 +1,104 @@
+"""What a visitor does with a finger, in Chromium with touch, against the production server."""
+
+import re
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from kiosk import counting, reports
+
+STAFF = ("anna", "a long test password")
+
+
+def people_today(app, **flags):
+    with app.app_context():
+        day = counting.berlin_now().date()
+        return reports.totals(day, day, reports.flags_shown(**flags))
+
+
+def staff_login(page, server):
+    page.goto(f"{server}/admin/login")
+    page.get_by_label("Name").fill(STAFF[0])
+    page.get_by_label("Passwort").fill(STAFF[1])
+    page.get_by_role("button", name="Anmelden").tap()
+    expect(page).to_have_url(f"{server}/admin/")
+
+
+def test_checkin_with_a_group_of_three_by_tapping(page, server, live_app):
+    page.goto(server + "/")
+    page.get_by_role("button", name=re.compile("Ich bin da")).tap()
+    expect(page.get_by_role("heading", name="Wie viele seid ihr?")).to_be_visible()
+    page.get_by_role("button", name="3 Personen").tap()
+    expect(page.get_by_role("heading", name="Sind Sie zum ersten Mal hier?")).to_be_visible()
+    page.get_by_role("button", name="Ja, zum ersten Mal").tap()
+    expect(page.get_by_role("heading", name="Was führt Sie heute her?")).to_be_visible()
+    page.get_by_text("Basteln & Rätsel").tap()
+    page.get_by_text("Leute treffen & Kaffee").tap()
+    page.get_by_role("button", name="Fertig").tap()
+    expect(page.get_by_role("heading", name="Schön, dass Sie da sind!")).to_be_visible()
+    figures = people_today(live_app)
+    assert (figures["checkins"], figures["people"], figures["groups"], figures["first_visits"]) == (1, 3, 1, 1)
+    assert figures["reasons"]["crafts"] == 1 and figures["reasons"]["meeting"] == 1
+
+    staff_login(page, server)
+    expect(page.locator('[data-figure="people"]')).to_have_text("3")
+    expect(page.locator('[data-figure="groups"]')).to_have_text("1")
+
+
+def test_double_tap_counts_once(page, server, live_app):
+    page.goto(server + "/")
+    box = page.get_by_role("button", name=re.compile("Ich bin da")).bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    page.touchscreen.tap(x, y)
+    page.touchscreen.tap(x, y)
+    expect(page.get_by_role("heading", name="Wie viele seid ihr?")).to_be_visible()
+    page.get_by_role("button", name="2 Personen").dblclick()
+    expect(page.get_by_role("heading", name="Sind Sie zum ersten Mal hier?")).to_be_visible()
+    page.go_back()
+    page.reload()  # the question again, with its used ticket: counts nothing
+    page.get_by_role("button", name="5 Personen").tap()
+    figures = people_today(live_app)
+    assert (figures["checkins"], figures["people"]) == (1, 2)
+
+
+def test_thanks_page_returns_home_by_itself(page, server, live_app):
+    live_app.config["THANKS_SECONDS"] = 1
+    page.goto(server + "/checkin/thanks")
+    expect(page.get_by_role("button", name=re.compile("Ich bin da"))).to_be_visible(timeout=5000)
+
+
+def test_idle_reset_warns_then_returns_home(page, server, live_app):
+    live_app.config.update(IDLE_SECONDS=4, IDLE_WARNING_SECONDS=3)
+    page.goto(server + "/")
+    page.get_by_role("button", name=re.compile("Ich bin da")).tap()
+    expect(page.get_by_role("heading", name="Wie viele seid ihr?")).to_be_visible()
+    notice = page.get_by_role("alertdialog")
+    expect(notice).to_be_visible(timeout=4000)
+    page.get_by_role("button", name="Ja, ich bin noch da").tap()  # one tap extends
+    expect(notice).to_be_hidden()
+    expect(page.get_by_role("heading", name="Wie viele seid ihr?")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile("Ich bin da"))).to_be_visible(timeout=8000)
+    assert people_today(live_app)["checkins"] == 1  # the unanswered question counted nothing more
+
+
+def assert_no_axe_violations(page):
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_axe_finds_no_violations_on_visitor_and_admin_pages(page, server):
+    page.goto(server + "/")
+    assert_no_axe_violations(page)
+    page.get_by_role("button", name=re.compile("Ich bin da")).tap()
+    for heading in ("Wie viele seid ihr?", "Sind Sie zum ersten Mal hier?", "Was führt Sie heute her?"):
+        expect(page.get_by_role("heading", name=heading)).to_be_visible()
+        assert_no_axe_violations(page)
+        page.get_by_role("button", name=re.compile("Überspringen")).tap()
+    expect(page.get_by_role("heading", name="Schön, dass Sie da sind!")).to_be_visible()
+    assert_no_axe_violations(page)
+    page.goto(server + "/admin/login")
+    assert_no_axe_violations(page)
+    staff_login(page, server)
+    for path in ("/admin/", "/admin/history?range=month", "/admin/counts", "/admin/log"):
+        page.goto(server + path)
+        assert_no_axe_violations(page)

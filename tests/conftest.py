@@ -1,0 +1,65 @@
+"""Fixtures in the Flask tutorial's shape: an app on a temporary database, a client, a runner."""
+
+import re
+
+import pytest
+
+from kiosk import create_app
+from kiosk.auth import create_staff
+from kiosk.counting import bursts
+from kiosk.db import create_tables, database
+
+STAFF_PASSWORD = "a long test password"
+
+
+@pytest.fixture
+def app(tmp_path):
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
+        # Counting is open all week in tests unless a test says otherwise.
+        "DROPIN_HOURS": [[d, "00:00", "23:59"] for d in range(7)],
+    }, instance_path=str(tmp_path))
+    with app.app_context():
+        create_tables()
+        create_staff("anna", STAFF_PASSWORD)
+    bursts.reset()
+    yield app
+    database.close()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+def form_value(html: str, name: str) -> str:
+    match = re.search(rf'<input[^>]*name="{name}"[^>]*value="([^"]*)"', html) or re.search(
+        rf'<input[^>]*value="([^"]*)"[^>]*name="{name}"', html)
+    return match.group(1)
+
+
+class AuthActions:
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, username="anna", password=STAFF_PASSWORD):
+        page = self._client.get("/admin/login").get_data(as_text=True)
+        return self._client.post("/admin/login", data={
+            "username": username, "password": password, "csrf_token": form_value(page, "csrf_token"),
+        })
+
+    def logout(self):
+        page = self._client.get("/admin/").get_data(as_text=True)
+        return self._client.post("/admin/logout", data={"csrf_token": form_value(page, "csrf_token")})
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)

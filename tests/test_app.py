@@ -1,0 +1,90 @@
+"""The app as a whole: configuration, secret key, security headers, nothing from other hosts."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+from kiosk import create_app
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_secret_key_is_made_once_and_kept(tmp_path, monkeypatch):
+    monkeypatch.delenv("KIOSK_SECRET_KEY", raising=False)
+    first = create_app(instance_path=str(tmp_path))
+    second = create_app(instance_path=str(tmp_path))
+    assert first.secret_key == second.secret_key and len(first.secret_key) >= 64
+    key_file = tmp_path / "secret_key"
+    assert key_file.read_text().strip() == first.secret_key
+    assert oct(key_file.stat().st_mode & 0o777) == "0o600"
+
+
+def test_environment_overrides_defaults(tmp_path, monkeypatch):
+    monkeypatch.setenv("KIOSK_IDLE_SECONDS", "30")
+    monkeypatch.setenv("KIOSK_DROPIN_HOURS", '[[1, "10:00", "12:00"]]')
+    app = create_app({"SECRET_KEY": "x"}, instance_path=str(tmp_path))
+    assert app.config["IDLE_SECONDS"] == 30
+    assert app.config["DROPIN_HOURS"] == [[1, "10:00", "12:00"]]
+    assert app.config["DATABASE_URL"] is None  # the SQLite file in the instance folder
+
+
+def test_database_pragmas(app):
+    from kiosk.db import database
+
+    with app.app_context():
+        database.connect(reuse_if_open=True)
+        pragma = lambda name: database.execute_sql(f"PRAGMA {name}").fetchone()[0]  # noqa: E731
+        assert pragma("journal_mode") == "wal"
+        assert pragma("synchronous") == 2  # FULL
+        assert pragma("foreign_keys") == 1
+        assert pragma("busy_timeout") == 5000
+
+
+@pytest.mark.parametrize("path", ["/", "/checkin/thanks", "/admin/login", "/no-such-page"])
+def test_security_headers_on_every_response(client, path):
+    response = client.get(path)
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "no-referrer"
+    assert response.headers["X-Frame-Options"] == "DENY"
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_session_cookie_is_httponly_and_samesite(client, auth):
+    response = auth.login()
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_not_found_is_a_calm_page(client):
+    response = client.get("/nowhere")
+    assert response.status_code == 404 and "Diese Seite gibt es nicht" in response.get_data(as_text=True)
+
+
+def test_templates_and_static_load_nothing_from_another_host():
+    offenders = []
+    for folder in ("templates", "static"):
+        for path in (ROOT / folder).rglob("*"):
+            if path.suffix in {".html", ".css", ".js"}:
+                text = path.read_text(encoding="utf-8")
+                if re.search(r"""(src|href)\s*=\s*["']?(https?:)?//|@import|url\(\s*["']?(https?:)?//""", text):
+                    offenders.append(str(path))
+    assert offenders == []
+
+
+def test_no_inline_script_or_style_in_templates():
+    for path in (ROOT / "templates").rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"<script(?![^>]*\bsrc=)", text), path
+        assert not re.search(r"\sstyle=", text), path
+        assert not re.search(r"\son[a-z]+=", text), path
+
+
+def test_visitor_strings_go_through_gettext(client):
+    """A template string with German words outside {{ _() }} would escape translation."""
+    for path in (ROOT / "templates" / "visitor").rglob("*.html"):
+        text = re.sub(r"{[{%#].*?[}%#]}", "", path.read_text(encoding="utf-8"), flags=re.S)
+        words = re.findall(r">\s*([A-Za-zÄÖÜäöüß][^<]*?)\s*<", text)
+        assert words == [], (path, words)
