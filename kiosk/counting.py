@@ -62,6 +62,12 @@ def count_now(increments, flag, moment=None):
             increment(metric, amount, day=day, hour=hour, flag=flag)
 
 
+def count_event(metric, amount=1):
+    """Count something a visitor did (a puzzle picked, an offer opened), unless in test mode."""
+    if not test_mode():
+        count_now({metric: amount}, NORMAL)
+
+
 class BurstDetector:
     """Notices check-ins arriving far faster than people walk in (children playing, say).
 

@@ -59,6 +59,20 @@ def set_apart(first, last):
     return {"doubtful": found.get(DOUBTFUL, 0), "off_hours": found.get(OFF_HOURS, 0)}
 
 
+def most_counted(prefix, first, last, limit=10):
+    """[(name, total)] of the metrics "prefix:name" counted most often, e.g. most_counted("offer")."""
+    rows = (
+        Count.select(Count.metric, fn.SUM(Count.value).alias("total"))
+        .where(Count.day.between(first, last) & Count.metric.startswith(prefix + ":")
+               & (Count.flag == NORMAL))
+        .group_by(Count.metric)
+        .order_by(fn.SUM(Count.value).desc(), Count.metric)
+        .limit(limit)
+        .tuples()
+    )
+    return [(metric[len(prefix) + 1:], total) for metric, total in rows]
+
+
 def people_by_hour(day, flags=(NORMAL,)):
     """People per hour 0..23 (hours without counts are 0), plus those entered without an hour."""
     hours = [0] * 24

@@ -79,3 +79,16 @@ def test_day_boundary_in_reports(app):
         per_day = reports.daily(date(2026, 11, 25), date(2026, 11, 26))
         assert per_day[date(2026, 11, 25)]["people"] == 1
         assert per_day[date(2026, 11, 26)]["people"] == 1
+
+
+def test_count_event_respects_test_mode(app):
+    from kiosk.models import Setting
+
+    with app.app_context():
+        counting.count_event("offer:12")
+        counting.count_event("offer:12")
+        counting.count_event("offer:7")
+        Setting.put("test_mode", "1")
+        counting.count_event("offer:7")
+        day = counting.berlin_now().date()
+        assert reports.most_counted("offer", day, day) == [("12", 2), ("7", 1)]
