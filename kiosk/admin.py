@@ -113,19 +113,21 @@ def history():
     flags = _flags()
     span = (last - first).days + 1
     days = reports.every_day(first, last, flags)
-    weekdays = reports.by_weekday(first, last, flags)
+    weekdays = reports.by_weekday(days)
     return render_template(
         "admin/history.html",
         first=first,
         last=last,
         days=days,
         day_bars=[(d.strftime("%d.%m."), fig["people"]) for d, fig in days],
+        weekday_names=reports.WEEKDAYS,
         label_every=max(1, span // 12),
         weekday_bars=[(w["weekday"][:2], w["people"]) for w in weekdays],
         figures=reports.totals(first, last, flags),
         earlier=reports.totals(first - timedelta(days=span), first - timedelta(days=1), flags),
         set_apart=reports.set_apart(first, last),
         weekdays=weekdays,
+        months=reports.by_month(days) if span > 62 else [],
         reason_labels=REASON_LABELS,
         manual_labels=MANUAL_LABELS,
         pick=request.args.get("range", "week"),

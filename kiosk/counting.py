@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from peewee import EXCLUDED
 
 from .db import database
 from .models import Count, Setting, Ticket, utcnow
@@ -44,22 +45,27 @@ def bucket_for(moment: datetime) -> tuple[date, int]:
     return local.date(), local.hour
 
 
-def increment(metric, amount=1, *, day, hour, source="kiosk", flag=NORMAL):
-    """Add ``amount`` to one bucket, atomically in SQL (no read-modify-write)."""
-    Count.insert(
-        day=day, hour=hour, metric=metric, source=source, flag=flag, value=amount
-    ).on_conflict(
+def add_to_buckets(increments, *, day, hour, source="kiosk", flag=NORMAL):
+    """Add {metric: amount} to the buckets of one hour: one SQL upsert, no read-modify-write."""
+    rows = [
+        {"day": day, "hour": hour, "metric": metric, "source": source, "flag": flag, "value": amount}
+        for metric, amount in increments.items()
+    ]
+    Count.insert_many(rows).on_conflict(
         conflict_target=[Count.day, Count.hour, Count.metric, Count.source, Count.flag],
-        update={Count.value: Count.value + amount},
+        update={Count.value: Count.value + EXCLUDED.value},
     ).execute()
 
 
+def increment(metric, amount=1, *, day, hour, source="kiosk", flag=NORMAL):
+    """Add ``amount`` to one bucket."""
+    add_to_buckets({metric: amount}, day=day, hour=hour, source=source, flag=flag)
+
+
 def count_now(increments, flag, moment=None):
-    """Write several {metric: amount} increments for this hour in one transaction."""
+    """Add several {metric: amount} increments to this hour's buckets."""
     day, hour = bucket_for(moment or berlin_now())
-    with database.atomic():
-        for metric, amount in increments.items():
-            increment(metric, amount, day=day, hour=hour, flag=flag)
+    add_to_buckets(increments, day=day, hour=hour, flag=flag)
 
 
 def count_event(metric, amount=1):
@@ -141,19 +147,24 @@ def take_step(token: str, step: str, increments: dict) -> str | None:
     mine = (Ticket.token == token) & (Ticket.step == step)
     with database.atomic():
         # Write first, so the transaction holds the write lock before it reads anything.
-        first_use = Ticket.update(used=True).where(mine & (Ticket.used == False)).execute()  # noqa: E712
-        ticket = Ticket.get_or_none(mine)
-        if ticket is None:
-            return None
-        if first_use:
-            counts = not test_mode()
-            flag = ticket.flag
-            if step == CHECKIN_STEPS[0] and counts:
-                flag = checkin_flag(berlin_now())
-            if counts and increments:
-                count_now(increments, flag)
-            if following != "done":
-                issue_ticket(following, flag, upcoming)
+        claimed = list(
+            Ticket.update(used=True)
+            .where(mine & (Ticket.used == False))  # noqa: E712
+            .returning(Ticket.flag)
+            .tuples()
+            .execute()
+        )
+        if not claimed:
+            # Used before (a double tap, a resubmit: lead on, count nothing) or never issued.
+            return upcoming if Ticket.select().where(mine).exists() else None
+        counts = not test_mode()
+        flag = claimed[0][0]
+        if step == CHECKIN_STEPS[0] and counts:
+            flag = checkin_flag(berlin_now())
+        if counts and increments:
+            count_now(increments, flag)
+        if following != "done":
+            issue_ticket(following, flag, upcoming)
     return upcoming
 
 

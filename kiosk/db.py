@@ -28,16 +28,24 @@ def database_url(app) -> str:
 
 
 def open_database(url: str):
-    if url.startswith("sqlite"):
-        return connect(url, pragmas=SQLITE_PRAGMAS, check_same_thread=False)
-    return connect(url)
+    """A pooled database: closing a request's connection hands it back instead of closing it.
+
+    Closing the last SQLite connection checkpoints the WAL to disk every time, which made each
+    check-in pay for a checkpoint; a pool keeps a few connections open across requests.
+    """
+    scheme, rest = url.split("://", 1)
+    pooled = scheme if scheme.endswith("+pool") else scheme + "+pool"
+    options = {"max_connections": 16, "stale_timeout": 300}
+    if scheme.startswith("sqlite"):
+        options.update(pragmas=SQLITE_PRAGMAS, check_same_thread=False)
+    return connect(f"{pooled}://{rest}", **options)
 
 
 def create_tables():
-    from .models import MODELS
+    """Create missing tables and bring an older database up to date (kiosk/migrations.py)."""
+    from .migrations import upgrade
 
-    with database.atomic():
-        database.create_tables(MODELS)
+    upgrade()
 
 
 def is_sqlite() -> bool:

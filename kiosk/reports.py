@@ -114,11 +114,11 @@ def every_day(first, last, flags=(NORMAL,)):
     return [(d, per_day.get(d, empty)) for d in (first + timedelta(n) for n in range(span))]
 
 
-def by_weekday(first, last, flags=(NORMAL,)):
-    """People per weekday (Monday first): total, and the mean over the weekdays in the range."""
+def by_weekday(days):
+    """People per weekday (Monday first) from every_day(): total, and the mean per such day."""
     totals_ = [0] * 7
     occurrences = [0] * 7
-    for day, fig in every_day(first, last, flags):
+    for day, fig in days:
         totals_[day.weekday()] += fig["people"]
         occurrences[day.weekday()] += 1
     return [
@@ -126,6 +126,19 @@ def by_weekday(first, last, flags=(NORMAL,)):
          "mean": round(totals_[n] / occurrences[n], 1) if occurrences[n] else 0}
         for n in range(7)
     ]
+
+
+def by_month(days):
+    """[(first day of month, figures)] from every_day(), for reports over long ranges."""
+    months = {}
+    for day, fig in days:
+        total = months.setdefault(day.replace(day=1), figures({}))
+        for key in ("people", "checkins", "groups", "first_visits", "returning"):
+            total[key] += fig[key]
+        for group in ("reasons", "manual"):
+            for key, value in fig[group].items():
+                total[group][key] += value
+    return list(months.items())
 
 
 def _as_date(value):

@@ -7,6 +7,7 @@ import pytest
 from kiosk import counting
 from kiosk.models import AuditEntry, Count, Staff
 from tests.conftest import STAFF_PASSWORD, form_value
+from tests.routes import sample_url
 from tests.test_checkin import answer, tap_checkin
 
 
@@ -20,7 +21,7 @@ def test_every_admin_route_needs_a_login(app, client):
     rules = admin_rules(app)
     assert len(rules) >= 6
     for rule in rules:
-        url = rule.rule.replace("<", "").replace(">", "")
+        url = sample_url(app, rule)
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             response = client.open(url, method=method)
             assert response.status_code in (302, 400), (method, url)
@@ -204,3 +205,16 @@ def test_add_staff_command(app, runner):
 
 def test_kiosk_pages_show_no_way_into_the_admin(client):
     assert "/admin" not in client.get("/").get_data(as_text=True)
+
+
+def test_a_year_report_has_a_table_per_month(app, client, auth):
+    with app.app_context():
+        counting.increment("people", 7, day=date(2026, 1, 8), hour=11)
+        counting.increment("people", 4, day=date(2026, 3, 5), hour=11)
+        counting.increment("people", 2, day=date(2026, 3, 12), hour=11)
+    auth.login()
+    page = client.get("/admin/history?range=custom&from=2026-01-01&to=2026-04-30").get_data(as_text=True)
+    assert "Pro Monat" in page
+    assert "<th scope=\"row\">03/2026</th><td>6</td>" in page
+    assert "<th scope=\"row\">02/2026</th><td>0</td>" in page
+    assert "Do 08.01.2026" in page

@@ -47,6 +47,11 @@
     }, 250);
   }
 
+  /* Print buttons (the funder's report, puzzle sheets, take-home slips). */
+  Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+
   /* The check-in confirmation and calm error pages move on by themselves. */
   var after = body.dataset.returnAfter;
   if (after) { setTimeout(function () { window.location.assign(home); }, parseInt(after, 10) * 1000); }
