@@ -48,6 +48,11 @@ def create_app(test_config=None, instance_path=None):
     app.register_blueprint(visitor.bp)
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
+    from . import backup, health, staff_admin
+
+    app.register_blueprint(staff_admin.bp)
+    app.register_blueprint(health.bp)
+    backup.init_app(app)  # the backup page, the backup/restore commands, the daily backup
     errors.init_app(app)
     cli.init_app(app)
     app.after_request(_security_headers)

@@ -17,13 +17,18 @@ from . import db
 @click.argument("username")
 @click.option("--password", envvar="KIOSK_STAFF_PASSWORD", prompt=True, hide_input=True,
               confirmation_prompt=True, help="Read from KIOSK_STAFF_PASSWORD in scripts.")
-def add_staff_command(username, password):
+@click.option("--admin", is_flag=True, help="May disable and remove accounts (the first account always may).")
+def add_staff_command(username, password, admin):
     """Create a staff account for the admin pages."""
     from .auth import create_staff
+    from .models import Staff
 
     db.create_tables()
-    create_staff(username, password)
-    click.echo(f"Staff account {username!r} created.")
+    with db.database.atomic():
+        admin = admin or not Staff.select().where(Staff.is_admin == True).exists()  # noqa: E712
+        staff = create_staff(username, password)
+        Staff.update(is_admin=admin).where(Staff.id == staff.id).execute()
+    click.echo(f"Staff account {username!r} created{' (admin)' if admin else ''}.")
 
 
 @click.command("serve")
@@ -74,7 +79,9 @@ def demo_command(host, port):
 
 
 def init_app(app):
-    for command in (add_staff_command, serve_command, demo_command):
+    from .migrations import migrate_command
+
+    for command in (add_staff_command, serve_command, demo_command, migrate_command):
         app.cli.add_command(command)
 
 

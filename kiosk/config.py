@@ -30,3 +30,7 @@ class Defaults:
     SESSION_COOKIE_SAMESITE = "Lax"
     WTF_CSRF_TIME_LIMIT = None  # the tablet sits idle for hours; its forms must still work
     MAX_CONTENT_LENGTH = 1024 * 1024
+
+    # Backups (kiosk/backup.py): the first request of each day backs the SQLite database up.
+    AUTO_BACKUP = True
+    BACKUP_DIR = None  # None means instance/backups

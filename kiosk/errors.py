@@ -1,6 +1,6 @@
 """Calm error pages in the visitor's language instead of bare status texts or tracebacks."""
 
-from flask import render_template
+from flask import render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from peewee import OperationalError
@@ -35,4 +35,19 @@ def init_app(app):
     def database_unavailable(error):
         # A locked, read-only or full database: the transaction was rolled back, nothing half-written.
         app.logger.error("database error: %s", error)
+        if request.path.startswith("/admin"):
+            return render_template("errors/admin_database.html", cause=database_trouble(error)), 503
         return error_page(503, reload_after=10)
+
+
+def database_trouble(error):
+    """What staff should check, in plain words, for a database error."""
+    text = str(error).lower()
+    if "full" in text:
+        return "Der Speicher des Kiosk-Rechners ist voll."
+    if "readonly" in text or "read-only" in text:
+        return "Die Datenbank-Datei ist schreibgeschützt (Rechte der Datei oder des Ordners instance/)."
+    if "locked" in text:
+        return "Die Datenbank ist gerade von einem anderen Vorgang gesperrt."
+    return "Die Datenbank ist nicht erreichbar."
+

@@ -66,6 +66,7 @@ class Staff(BaseModel):
     failed_logins = IntegerField(default=0)
     locked_until = DateTimeField(null=True)
     created = DateTimeField(default=utcnow)
+    is_admin = BooleanField(default=False)  # may disable and remove accounts (migration 2)
 
 
 class AuditEntry(BaseModel):
@@ -95,4 +96,10 @@ class Setting(BaseModel):
         ).execute()
 
 
-MODELS = [Count, Ticket, Staff, AuditEntry, Setting]
+class SchemaVersion(BaseModel):
+    """The number of the last migration step applied to this database (see kiosk/migrations.py)."""
+
+    version = IntegerField()
+
+
+MODELS = [Count, Ticket, Staff, AuditEntry, Setting, SchemaVersion]

@@ -1,0 +1,313 @@
+"""Backups: SQLite's online backup into instance/backups/, one file a day, 14 days and 12 months kept.
+
+The online backup API copies a consistent snapshot while tablets keep writing (a plain file copy
+of a live WAL database can be torn). A backup is written beside its final name and renamed only
+when complete, so a file named like a backup is always a whole one. The first request of each day
+makes that day's backup: no timer to forget, and a kiosk that is switched on at 10:55 on a
+Thursday still gets one.
+"""
+
+import os
+import re
+import sqlite3
+import threading
+from datetime import date, datetime
+
+import click
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    send_file,
+    url_for,
+)
+
+from flask.cli import with_appcontext
+from playhouse.db_url import parse as parse_url
+
+from .auth import audit, login_required
+from .counting import berlin_now
+from .db import database, database_url
+from .forms import EmptyForm
+
+KEEP_DAILY = 14
+KEEP_MONTHLY = 12
+BACKUP_NAME = re.compile(r"^kiosk-(\d{4}-\d{2}-\d{2})\.sqlite3$")
+SQLITE_HEADER = b"SQLite format 3\x00"
+REQUIRED_TABLES = {"count", "staff", "audit_entry"}
+
+bp = Blueprint("backup", __name__, url_prefix="/admin/backup")
+
+
+class BackupError(Exception):
+    """A backup that cannot be made, or a file that is not a sound kiosk backup."""
+
+
+# --- files -------------------------------------------------------------------------------------
+
+
+def sqlite_file(app):
+    """The path of the app's SQLite database, or None on another database (PostgreSQL: pg_dump)."""
+    url = database_url(app)
+    return parse_url(url)["database"] if url.startswith("sqlite") else None
+
+
+def backup_folder(app):
+    return app.config.get("BACKUP_DIR") or os.path.join(app.instance_path, "backups")
+
+
+def stored_backups(folder):
+    """[(day, path, size in bytes)] of the daily backups in ``folder``, newest first."""
+    if not os.path.isdir(folder):
+        return []
+    found = []
+    for name in os.listdir(folder):
+        match = BACKUP_NAME.match(name)
+        if match:
+            path = os.path.join(folder, name)
+            found.append((date.fromisoformat(match.group(1)), path, os.path.getsize(path)))
+    return sorted(found, reverse=True)
+
+
+def days_to_keep(days, daily=KEEP_DAILY, monthly=KEEP_MONTHLY):
+    """The newest ``daily`` days, and the first day of each of the newest ``monthly`` months."""
+    newest_first = sorted(set(days), reverse=True)
+    keep = set(newest_first[:daily])
+    first_of_month = {}
+    for day in newest_first:
+        first_of_month[(day.year, day.month)] = day  # ends as the earliest day of each month
+    for month in sorted(first_of_month, reverse=True)[:monthly]:
+        keep.add(first_of_month[month])
+    return keep
+
+
+def prune(folder):
+    keep = days_to_keep(day for day, _, _ in stored_backups(folder))
+    for day, path, _ in stored_backups(folder):
+        if day not in keep:
+            os.remove(path)
+
+
+def copy_database(source, target):
+    """Copy the SQLite database ``source`` to ``target`` with the online backup API.
+
+    The copy is a single self-contained file (rollback journal, not WAL), fsynced before it gets
+    its name.
+    """
+    if not os.path.exists(source):
+        raise BackupError(f"There is no database at {source}.")
+    partial = target + ".part"
+    reader = sqlite3.connect(f"file:{source}?mode=ro", uri=True)
+    writer = sqlite3.connect(partial)
+    try:
+        reader.backup(writer)
+        writer.execute("PRAGMA journal_mode=DELETE")
+    except sqlite3.Error as error:
+        raise BackupError(f"The backup failed: {error}") from error
+    finally:
+        writer.close()
+        reader.close()
+    try:
+        with open(partial, "rb+") as f:
+            os.fsync(f.fileno())
+        os.replace(partial, target)
+    finally:
+        if os.path.exists(partial):
+            os.remove(partial)
+
+
+def make_backup(app, day=None):
+    """Back up the database now into the day's file (replacing an earlier one of that day), then prune."""
+    source = sqlite_file(app)
+    if source is None:
+        raise BackupError("Backups here are for SQLite; back up PostgreSQL with pg_dump.")
+    folder = backup_folder(app)
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    target = os.path.join(folder, f"kiosk-{(day or berlin_now().date()).isoformat()}.sqlite3")
+    copy_database(source, target)
+    prune(folder)
+    return target
+
+
+class DailyBackup:
+    """Makes the day's backup on the first request of a day; the check per request is one comparison."""
+
+    def __init__(self):
+        self.done_for = None
+        self._lock = threading.Lock()
+
+    def run_if_due(self, app, today):
+        if self.done_for == today or not self._lock.acquire(blocking=False):
+            return
+        try:
+            if not any(day == today for day, _, _ in stored_backups(backup_folder(app))):
+                make_backup(app, today)
+        except (BackupError, OSError) as error:
+            # A full disk must not stop the check-in; staff see the missing backup on the backup page.
+            app.logger.error("daily backup failed: %s", error)
+        finally:
+            self.done_for = today
+            self._lock.release()
+
+
+# --- restore -----------------------------------------------------------------------------------
+
+
+def inspect_backup(path):
+    """Facts about a backup file, or BackupError when it is not a sound kiosk database.
+
+    Returns {"version": schema version, "checkins": check-ins stored, "staff": accounts}.
+    """
+    from .migrations import FIRST_RELEASED, LATEST
+
+    try:
+        with open(path, "rb") as f:
+            if f.read(16) != SQLITE_HEADER:
+                raise BackupError(f"{path} is not an SQLite database.")
+    except OSError as error:
+        raise BackupError(f"{path} cannot be read: {error}") from error
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        if connection.execute("PRAGMA integrity_check").fetchone()[0] != "ok":
+            raise BackupError(f"{path} is damaged (integrity check failed).")
+        tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        if not REQUIRED_TABLES <= tables:
+            raise BackupError(f"{path} is not a kiosk database.")
+        version = FIRST_RELEASED
+        if "schema_version" in tables:
+            version = connection.execute("SELECT MAX(version) FROM schema_version").fetchone()[0] or FIRST_RELEASED
+        if version > LATEST:
+            raise BackupError(f"{path} comes from a newer kiosk (schema {version}); update the kiosk first.")
+        checkins = connection.execute("SELECT COALESCE(SUM(value), 0) FROM count WHERE metric='checkin'").fetchone()[0]
+        staff = connection.execute("SELECT COUNT(*) FROM staff").fetchone()[0]
+    except sqlite3.DatabaseError as error:
+        raise BackupError(f"{path} cannot be read as a kiosk database: {error}") from error
+    finally:
+        connection.close()
+    return {"version": version, "checkins": checkins, "staff": staff}
+
+
+def restore_backup(app, path):
+    """Replace the database's content with the backup's, after keeping a copy of the current one.
+
+    The online backup API writes into the live database under its lock, so a running kiosk sees
+    either the old or the restored data, never a mix. Then the restored data gets the migrations.
+    Returns the path of the copy made before the restore.
+    """
+    from .migrations import upgrade
+
+    inspect_backup(path)
+    live = sqlite_file(app)
+    folder = backup_folder(app)
+    os.makedirs(folder, mode=0o700, exist_ok=True)
+    before = os.path.join(folder, f"before-restore-{datetime.now():%Y-%m-%d-%H%M%S}.sqlite3")
+    if os.path.exists(live):
+        copy_database(live, before)
+    source = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    target = sqlite3.connect(live, timeout=30)
+    try:
+        source.backup(target)
+    finally:
+        target.close()
+        source.close()
+    with app.app_context():
+        database.close()  # connections opened before the restore must not keep old pages
+        database.connect(reuse_if_open=True)
+        upgrade()
+    return before
+
+
+# --- command line ------------------------------------------------------------------------------
+
+
+@click.command("backup")
+@with_appcontext
+def backup_command():
+    """Back up the database now into instance/backups/ (the kiosk also does this once a day)."""
+    app = current_app._get_current_object()
+    try:
+        path = make_backup(app)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup written: {path}")
+
+
+@click.command("restore")
+@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask (for scripts).")
+@with_appcontext
+def restore_command(backup_file, yes):
+    """Replace the database with a backup. Stop the kiosk first; the current data is kept as a copy."""
+    app = current_app._get_current_object()
+    live = sqlite_file(app)
+    if live is None:
+        raise click.ClickException("Restore is for SQLite; restore PostgreSQL with pg_restore.")
+    try:
+        facts = inspect_backup(backup_file)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup {backup_file}: {facts['checkins']} check-ins, {facts['staff']} staff account(s), "
+               f"schema version {facts['version']}.")
+    if not yes:
+        click.confirm(f"Replace everything in {live} with this backup?", abort=True)
+    before = restore_backup(app, backup_file)
+    click.echo(f"Restored. The data from before is kept in {before}.")
+
+
+# --- staff page ----------------------------------------------------------------------------------
+
+
+@bp.before_request
+@login_required
+def require_login():
+    """Backups hold staff accounts and all figures: staff only."""
+
+
+@bp.get("/")
+def overview():
+    app = current_app._get_current_object()
+    backups = stored_backups(backup_folder(app))
+    today = berlin_now().date()
+    return render_template(
+        "admin/backup.html",
+        backups=backups,
+        sqlite=sqlite_file(app) is not None,
+        stale=not backups or (today - backups[0][0]).days > 1,
+        form=EmptyForm(),
+    )
+
+
+@bp.post("/download")
+def download():
+    """A fresh backup as a file to keep elsewhere (a USB stick, the Träger's server)."""
+    if not EmptyForm().validate():
+        abort(400)
+    if not g.staff.is_admin:
+        abort(403)
+    app = current_app._get_current_object()
+    try:
+        path = make_backup(app)
+    except BackupError as error:
+        app.logger.error("backup download failed: %s", error)
+        flash(f"Die Sicherung ist fehlgeschlagen: {error}")
+        return redirect(url_for(".overview"))
+    with database.atomic():
+        audit("backup_download", os.path.basename(path))
+    return send_file(path, mimetype="application/vnd.sqlite3", as_attachment=True,
+                     download_name=f"kiez-plus-{os.path.basename(path).removeprefix('kiosk-')}")
+
+
+def init_app(app):
+    app.register_blueprint(bp)
+    for command in (backup_command, restore_command):
+        app.cli.add_command(command)
+    if app.config.get("AUTO_BACKUP", True):
+        daily = DailyBackup()
+
+        @app.before_request
+        def _daily_backup():
+            daily.run_if_due(app, berlin_now().date())

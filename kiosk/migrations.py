@@ -1,0 +1,85 @@
+"""Schema migrations: numbered small steps that bring an older database up to date, keeping its data.
+
+Version 1 is the first released schema (kept as tests/fixtures/schema_v1.sqlite3). A change to a
+table that already exists needs a step here, numbered one higher than the last; a new table needs
+none, because ``upgrade`` creates missing tables from the models. Each step first looks at what is
+there, so it also does no harm to a table that was just created in its current shape.
+"""
+
+import click
+from peewee import BooleanField
+from playhouse.migrate import SchemaMigrator, migrate
+
+from .db import database
+from .models import MODELS, Count, SchemaVersion, Staff
+
+FIRST_RELEASED = 1
+
+
+class NewerDatabase(Exception):
+    """The database was written by a newer version of the kiosk; this code must not touch it."""
+
+
+def add_column_if_missing(migrator, table, name, field):
+    if name not in {column.name for column in database.get_columns(table)}:
+        migrate(migrator.add_column(table, name, field))
+
+
+def staff_admins(migrator):
+    """Staff.is_admin. The oldest active account becomes the admin, so someone can manage the team."""
+    add_column_if_missing(migrator, "staff", "is_admin", BooleanField(default=False))
+    if not Staff.select().where(Staff.is_admin == True).exists():  # noqa: E712
+        first = Staff.select().where(Staff.active == True).order_by(Staff.id).first()  # noqa: E712
+        if first:
+            Staff.update(is_admin=True).where(Staff.id == first.id).execute()
+
+
+STEPS = {
+    2: staff_admins,
+}
+LATEST = max(STEPS, default=FIRST_RELEASED)
+
+
+def stored_version():
+    """The schema version of the database: None when it is empty, 1 for one made before versions were kept."""
+    if database.table_exists(SchemaVersion._meta.table_name):
+        row = SchemaVersion.select().first()
+        if row:
+            return row.version
+    if database.table_exists(Count._meta.table_name):
+        return FIRST_RELEASED
+    return None
+
+
+def upgrade():
+    """Create missing tables, run the steps this database has not had, store the version.
+
+    One transaction: a failing step leaves the database as it was. Returns the numbers of the steps run.
+    """
+    with database.atomic():
+        version = stored_version()
+        if version is not None and version > LATEST:
+            raise NewerDatabase(f"The database has schema version {version}; this kiosk knows up to {LATEST}.")
+        database.create_tables(MODELS)  # only the missing ones
+        applied = []
+        if version is not None:
+            migrator = SchemaMigrator.from_database(database.obj)
+            for number in sorted(STEPS):
+                if number > version:
+                    STEPS[number](migrator)
+                    applied.append(number)
+        if version != LATEST:
+            SchemaVersion.delete().execute()
+            SchemaVersion.create(version=LATEST)
+    return applied
+
+
+@click.command("migrate")
+def migrate_command():
+    """Bring the database to the current schema (also done on every start). Data is kept."""
+    try:
+        applied = upgrade()
+    except NewerDatabase as error:
+        raise click.ClickException(str(error)) from error
+    done = f"applied step(s) {', '.join(map(str, applied))}" if applied else "nothing to do"
+    click.echo(f"Database at schema version {LATEST}: {done}.")

@@ -1,0 +1,134 @@
+"""Schema migrations: a database of the first released schema is upgraded and loses nothing."""
+
+import shutil
+
+import pytest
+from peewee import IntegrityError
+
+from kiosk import create_app, migrations
+from kiosk.db import create_tables, database
+from kiosk.models import SchemaVersion, Staff
+from tests.conftest import TEST_DATABASE_URL, close_database, form_value, fresh_database_url
+from tests.fixtures.make_schema_v1 import FIXTURE, ROWS, V1_MODELS, build_v1
+
+V1_PASSWORD = "first release password"
+
+
+def make_app(tmp_path, url):
+    return create_app({"TESTING": True, "SECRET_KEY": "test", "DATABASE_URL": url, "AUTO_BACKUP": False},
+                      instance_path=str(tmp_path))
+
+
+@pytest.fixture
+def v1_app(tmp_path):
+    """An app on a database of schema version 1 with data: the kept SQLite file, or built on PostgreSQL."""
+    if TEST_DATABASE_URL:
+        app = make_app(tmp_path, fresh_database_url(tmp_path))
+        with app.app_context():
+            build_v1(database.obj)
+    else:
+        shutil.copy(FIXTURE, tmp_path / "v1.sqlite3")
+        app = make_app(tmp_path, f"sqlite:///{tmp_path / 'v1.sqlite3'}")
+    yield app
+    close_database()
+
+
+def v1_rows():
+    """Every row of every version 1 table, in the version 1 columns only."""
+    rows = {}
+    for model in V1_MODELS:
+        columns = ", ".join(f'"{f.column_name}"' for f in model._meta.sorted_fields)
+        table = model._meta.table_name
+        cursor = database.execute_sql(f'SELECT {columns} FROM "{table}" ORDER BY 1, 2')
+        rows[table] = [tuple(str(value) for value in row) for row in cursor.fetchall()]
+    return rows
+
+
+def schema():
+    """Tables, their columns and their indexes, as the database itself describes them."""
+    described = {}
+    for table in sorted(database.get_tables()):
+        columns = sorted((c.name, c.data_type.lower(), c.null, c.primary_key) for c in database.get_columns(table))
+        indexes = sorted((tuple(i.columns), i.unique) for i in database.get_indexes(table))
+        described[table] = (columns, indexes)
+    return described
+
+
+def test_the_fixture_has_data_in_every_table(v1_app):
+    with v1_app.app_context():
+        assert migrations.stored_version() == migrations.FIRST_RELEASED
+        assert all(len(rows) == len(ROWS[model]) > 0 for model, rows in zip(V1_MODELS, v1_rows().values()))
+
+
+def test_upgrade_keeps_every_row(v1_app):
+    with v1_app.app_context():
+        before = v1_rows()
+        assert migrations.upgrade() == sorted(migrations.STEPS)
+        assert v1_rows() == before
+        assert migrations.stored_version() == migrations.LATEST
+
+
+def test_upgraded_schema_equals_a_fresh_one(v1_app, tmp_path):
+    with v1_app.app_context():
+        migrations.upgrade()
+        upgraded = schema()
+    close_database()
+    fresh_dir = tmp_path / "fresh"
+    fresh_dir.mkdir()
+    fresh = make_app(fresh_dir, fresh_database_url(fresh_dir))
+    with fresh.app_context():
+        create_tables()
+        assert schema() == upgraded
+
+
+def test_the_oldest_active_account_becomes_admin_and_can_still_log_in(v1_app):
+    with v1_app.app_context():
+        migrations.upgrade()
+        admins = [s.username for s in Staff.select().where(Staff.is_admin == True)]  # noqa: E712
+        assert admins == ["anna"]
+    client = v1_app.test_client()
+    page = client.get("/admin/login").get_data(as_text=True)
+    response = client.post("/admin/login", data={"username": "anna", "password": V1_PASSWORD,
+                                                 "csrf_token": form_value(page, "csrf_token")})
+    assert response.headers["Location"].endswith("/admin/")
+    assert "Verwaltung" in client.get("/admin/staff/").get_data(as_text=True)
+
+
+def test_upgrade_twice_changes_nothing(v1_app):
+    with v1_app.app_context():
+        migrations.upgrade()
+        first = (schema(), v1_rows())
+        assert migrations.upgrade() == []
+        assert (schema(), v1_rows()) == first
+        assert SchemaVersion.select().count() == 1
+
+
+def test_a_failing_step_leaves_the_database_as_it_was(v1_app, monkeypatch):
+    def broken(migrator):
+        migrations.staff_admins(migrator)
+        Staff.create(username="anna", password_hash="x")  # a duplicate: the step fails half-way
+
+    monkeypatch.setitem(migrations.STEPS, 2, broken)
+    with v1_app.app_context():
+        before = (schema(), v1_rows())
+        with pytest.raises(IntegrityError):
+            migrations.upgrade()
+        assert (schema(), v1_rows()) == before
+        assert migrations.stored_version() == migrations.FIRST_RELEASED
+
+
+def test_a_database_from_a_newer_kiosk_is_refused(app, runner):
+    with app.app_context():
+        SchemaVersion.update(version=migrations.LATEST + 1).execute()
+        with pytest.raises(migrations.NewerDatabase):
+            migrations.upgrade()
+    result = runner.invoke(args=["migrate"])
+    assert result.exit_code != 0 and "knows up to" in result.output
+
+
+def test_migrate_command(v1_app):
+    result = v1_app.test_cli_runner().invoke(args=["migrate"])
+    assert result.exit_code == 0, result.output
+    assert f"schema version {migrations.LATEST}: applied step(s) 2" in result.output
+    again = v1_app.test_cli_runner().invoke(args=["migrate"])
+    assert "nothing to do" in again.output
