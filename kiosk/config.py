@@ -10,7 +10,7 @@ class Defaults:
 
     # Visitor side
     BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"
-    LANGUAGES = ["de"]  # the first is the default the idle reset returns to
+    LANGUAGES = ["de", "en", "tr", "ar"]  # the first is the default the idle reset returns to
     IDLE_SECONDS = 90  # back home after this long without a touch ...
     IDLE_WARNING_SECONDS = 10  # ... with a "still there?" notice this long before
     THANKS_SECONDS = 8  # how long the check-in confirmation stays

@@ -48,6 +48,7 @@ def kiosk_context():
         "rtl_languages": RTL_LANGUAGES,
         "dropin_line": dropin_line,
         "reason_label": REASON_LABELS.get,
+        "large_text": session.get("large_text", False),
     }
 
 
@@ -78,7 +79,9 @@ def dropin_line(status):
 @bp.get("/")
 def home():
     if request.args.get("reset"):
-        session.pop("lang", None)  # the idle reset brings the next visitor the default language
+        # The idle reset brings the next visitor the default language and text size.
+        session.pop("lang", None)
+        session.pop("large_text", None)
     counting.forget_old_tickets()
     form = TicketForm(ticket=counting.issue_ticket())
     return render_template(
@@ -170,6 +173,30 @@ def choose_language(code):
     if code not in current_app.config["LANGUAGES"] or not EmptyForm().validate():
         abort(400)
     session["lang"] = code
+    return redirect(_same_site_path(request.form.get("next")) or url_for(".home"))
+
+
+@bp.get("/offline")
+def offline():
+    """The calm page the service worker shows when the server is away (no forms, no figures)."""
+    return render_template("visitor/offline.html")
+
+
+@bp.get("/sw.js")
+def service_worker():
+    """Served from the root so it may look after every page of the kiosk."""
+    response = current_app.send_static_file("js/sw.js")
+    response.headers["Content-Type"] = "text/javascript; charset=utf-8"
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.post("/display/large-text")
+def toggle_large_text():
+    """Larger text for visitors who see poorly, until the idle reset."""
+    if not EmptyForm().validate():
+        abort(400)
+    session["large_text"] = not session.get("large_text", False)
     return redirect(_same_site_path(request.form.get("next")) or url_for(".home"))
 
 

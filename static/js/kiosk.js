@@ -57,4 +57,13 @@
   if (after) { setTimeout(function () { window.location.assign(home); }, parseInt(after, 10) * 1000); }
   var reload = body.dataset.reloadAfter;
   if (reload) { setTimeout(function () { window.location.assign(home); }, parseInt(reload, 10) * 1000); }
+
+  /* Offline: try the start screen again every few seconds until the server answers. */
+  var retry = body.dataset.retryAfter;
+  if (retry) { setInterval(function () { window.location.assign("/?reset=1"); }, parseInt(retry, 10) * 1000); }
+
+  /* The service worker shows the calm offline page when the server cannot be reached. */
+  if ("serviceWorker" in navigator && body.classList.contains("visitor")) {
+    navigator.serviceWorker.register("/sw.js").catch(function () { /* not fatal: plain pages still work */ });
+  }
 })();

@@ -1,0 +1,31 @@
+"""The tablet side of being a kiosk: offline screen, language switch by touch, large text."""
+
+import re
+
+from playwright.sync_api import expect
+
+
+def test_offline_screen_then_back_by_itself(page, server):
+    page.goto(server + "/")
+    page.evaluate("navigator.serviceWorker.ready.then(() => true)")
+    page.reload()  # now controlled by the service worker
+    page.wait_for_function("navigator.serviceWorker.controller !== null")
+    page.context.set_offline(True)
+    page.goto(server + "/checkin/thanks", wait_until="commit")
+    expect(page.get_by_role("heading", name="Einen Moment bitte.")).to_be_visible()
+    assert page.locator("form").count() == 0
+    page.context.set_offline(False)
+    expect(page.get_by_role("button", name=re.compile("Ich bin da"))).to_be_visible(timeout=15_000)
+
+
+def test_language_and_large_text_by_touch_until_idle_reset(page, server, live_app):
+    live_app.config.update(IDLE_SECONDS=3, IDLE_WARNING_SECONDS=1)
+    page.goto(server + "/")
+    page.get_by_role("button", name="العربية").tap()
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    size_before = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    page.locator(".text-size-button").tap()
+    expect(page.locator("html")).to_have_class("large-text")
+    assert page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") > size_before
+    expect(page.locator("html")).to_have_attribute("dir", "ltr", timeout=8000)  # idle reset
+    expect(page.locator("html")).not_to_have_class("large-text")
