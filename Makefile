@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install translations bench
+.PHONY: run test install translations messages bench
 
 install: $(VENV)/installed
 
@@ -16,7 +16,12 @@ $(VENV)/installed: pyproject.toml
 	touch $@
 
 translations: install
-	$(BIN)/pybabel compile --use-fuzzy -d kiosk/translations 2>/dev/null || true
+	$(BIN)/pybabel compile --statistics -d kiosk/translations
+
+# After changing visitor strings: collect them and merge them into every language's catalog.
+messages: install
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -o kiosk/translations/messages.pot .
+	$(BIN)/pybabel update --no-fuzzy-matching -i kiosk/translations/messages.pot -d kiosk/translations
 
 run: install translations
 	KIOSK_DEMO=true $(BIN)/kiosk demo
