@@ -53,6 +53,9 @@ def create_app(test_config=None, instance_path=None):
     app.register_blueprint(staff_admin.bp)
     app.register_blueprint(health.bp)
     backup.init_app(app)  # the backup page, the backup/restore commands, the daily backup
+    from . import offers
+
+    app.register_blueprint(offers.bp)  # Angebote im Kiez, Hilfe & Beratung
     errors.init_app(app)
     cli.init_app(app)
     app.after_request(_security_headers)

@@ -1,5 +1,6 @@
 """The tables. Visitor data is counts in hourly buckets, never a record of a person."""
 
+import uuid
 from datetime import datetime, timezone
 
 from peewee import (
@@ -7,6 +8,7 @@ from peewee import (
     CharField,
     DateField,
     DateTimeField,
+    ForeignKeyField,
     IntegerField,
     Model,
     SmallIntegerField,
@@ -103,3 +105,95 @@ class SchemaVersion(BaseModel):
 
 
 MODELS = [Count, Ticket, Staff, AuditEntry, Setting, SchemaVersion]
+
+
+# --- Local offers and help services (issue 5): a simplified Open Referral HSDS 3.0.1 ----------
+#
+# kiosk/hsds.py maps these to HSDS tables and back; `uid` is the HSDS id (a UUID), kept on import
+# so an export, imported elsewhere and exported again, is the same file.
+
+
+def new_uid():
+    return str(uuid.uuid4())
+
+
+class Organization(BaseModel):
+    """Who runs an offer (the "Träger"), e.g. Wassertor e.V."""
+
+    uid = CharField(max_length=36, unique=True, default=new_uid)
+    name = CharField(max_length=200)
+    description = TextField(default="")
+    email = CharField(max_length=254, default="")
+    website = CharField(max_length=500, default="")
+
+
+class Location(BaseModel):
+    """A place visitors go to, with how to get there and whether it is step-free."""
+
+    uid = CharField(max_length=36, unique=True, default=new_uid)
+    organization = ForeignKeyField(Organization, null=True, backref="locations", on_delete="RESTRICT")
+    name = CharField(max_length=200)
+    street = CharField(max_length=200, default="")
+    postcode = CharField(max_length=10, default="")
+    city = CharField(max_length=100, default="")
+    transportation = TextField(default="")  # "U1 Kottbusser Tor, Bus M29 …"
+    step_free = BooleanField(default=False)
+    accessibility = TextField(default="")  # details, e.g. where the lift is
+
+
+class Category(BaseModel):
+    """A tile on the kiosk: an offer category, a help topic, or a target group for the filter."""
+
+    uid = CharField(max_length=36, unique=True, default=new_uid)
+    kind = CharField(max_length=16)  # "offer", "help" or "audience" (kiosk/directory.py KINDS)
+    key = CharField(max_length=40)  # in addresses and counts: /offers/<key>, offer_category:<key>
+    name = CharField(max_length=100)  # German; the shipped ones are translated by key
+    description = TextField(default="")
+    position = IntegerField(default=0)
+
+    class Meta:
+        indexes = ((("kind", "key"), True),)
+
+
+class Service(BaseModel):
+    """An offer or a help service. It appears under every category and topic it is linked to."""
+
+    uid = CharField(max_length=36, unique=True, default=new_uid)
+    organization = ForeignKeyField(Organization, null=True, backref="services", on_delete="RESTRICT")
+    location = ForeignKeyField(Location, null=True, backref="services", on_delete="RESTRICT")
+    name = CharField(max_length=200)
+    description = TextField(default="")
+    languages = CharField(max_length=200, default="")  # ISO 639 codes, "de,tr,ar"
+    free = BooleanField(default=False)
+    fees = CharField(max_length=200, default="")  # what it costs, when not free
+    walk_in = BooleanField(default=False)
+    by_appointment = BooleanField(default=False)
+    around_the_clock = BooleanField(default=False)  # phone lines: always reachable
+    what_to_bring = TextField(default="")  # one thing a line
+    status = CharField(max_length=24, default="active")  # or "temporarily closed"
+    alert = CharField(max_length=200, default="")  # "fällt am 3.6. aus"
+    last_checked = DateField(null=True)
+    hidden = BooleanField(default=False)
+    url = CharField(max_length=500, default="")
+    email = CharField(max_length=254, default="")
+    schedule = TextField(default="{}")  # schedules.Schedule.to_dict() as JSON, Berlin time
+
+
+class ServiceCategory(BaseModel):
+    service = ForeignKeyField(Service, backref="category_links", on_delete="CASCADE")
+    category = ForeignKeyField(Category, backref="service_links", on_delete="RESTRICT")
+
+    class Meta:
+        indexes = ((("service", "category"), True),)
+
+
+class Phone(BaseModel):
+    uid = CharField(max_length=36, unique=True, default=new_uid)
+    service = ForeignKeyField(Service, backref="phones", on_delete="CASCADE")
+    number = CharField(max_length=20)  # vcard.normalise_phone: "+493067796086", "116117"
+    kind = CharField(max_length=8, default="voice")  # HSDS phone type: voice, fax, cell
+    description = CharField(max_length=200, default="")
+    position = IntegerField(default=0)
+
+
+MODELS += [Organization, Location, Category, Service, ServiceCategory, Phone]

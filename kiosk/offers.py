@@ -1,0 +1,343 @@
+"""The visitor side of local offers (/offers) and help services (/help): tiles, cards, details,
+QR codes to take a contact home, and printed slips for visitors without a smartphone.
+
+Counts only (kiosk/counting.py): a category or topic opened, a detail viewed, a QR code enlarged,
+a slip printed. The "Merken" list lives in the visitor's session as service ids, nothing more,
+and is forgotten when the kiosk returns to the start screen.
+"""
+
+import os
+from datetime import timedelta
+from functools import lru_cache
+
+from babel.dates import format_skeleton
+from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+
+from . import counting, directory
+from .content_seed import CATEGORY_LABELS, EMERGENCY_NUMBERS, KIEZ_PLUS_UID, german
+from .directory import CLOSED, HELP, OFFER, OPEN_NOW
+from .forms import EmptyForm
+from .models import Service
+from .qr import qr_svg
+from .schedules import Phrases, describe_next
+from .vcard import build_vcard, readable_phone, tel_uri
+from .visitor import dropin_line, dropin_status
+
+bp = Blueprint("offers", __name__)
+
+SECTIONS = {"offers": OFFER, "help": HELP}
+COUNTED_AS = {"offers": "offer_category", "help": "help_topic"}
+RESERVED_KEYS = frozenset({"saved", "emergency"})  # fixed pages beside /offers/<key>
+SAVED_LIMIT = 12
+SECTION = "<any(offers, help):section>"
+# px per module: the vCard is the big code; call and web codes are smaller (qr.MIN_SCREEN_SCALE = 4)
+LARGE_SCALE, SMALL_SCALE, ENLARGED_SCALE = 5, 4, 8
+
+
+@bp.before_app_request
+def forget_saved_on_reset():
+    """The idle reset (home with ?reset=1) hands the kiosk to the next visitor: empty the list."""
+    if request.endpoint == "visitor.home" and request.args.get("reset"):
+        session.pop("saved", None)
+
+
+@bp.context_processor
+def offers_context():
+    return {
+        "category_label": category_label,
+        "pictogram": pictogram,
+        "language_name": directory.language_name,
+        "saved_ids": saved_ids(),
+        "readable_phone": readable_phone,
+        "tel_uri": tel_uri,
+        "OPEN_NOW": OPEN_NOW,
+        "CLOSED": CLOSED,
+    }
+
+
+def category_label(category) -> str:
+    """The shipped categories in the visitor's language; staff-made (or renamed) ones as written."""
+    label = CATEGORY_LABELS.get((category.kind, category.key))
+    return str(label) if label is not None and category.name == german(label) else category.name
+
+
+@lru_cache(maxsize=256)
+def _pictogram_file(prefix, key):
+    name = f"img/{prefix}-{key}.svg"
+    exists = os.path.exists(os.path.join(current_app.static_folder, name))
+    return name if exists else f"img/{prefix}-other.svg"
+
+
+def pictogram(category) -> str:
+    """static/img/cat-<key>.svg (offers) or topic-<key>.svg (help), else a general one."""
+    return _pictogram_file("topic" if category.kind == HELP else "cat", category.key)
+
+
+def card_phrases() -> Phrases:
+    """The words of schedules.describe_next / weekly_summary in the visitor's language."""
+    return Phrases(
+        today=_("heute {hours}"),
+        tomorrow=_("morgen {hours}"),
+        this_week=_("{weekday} {hours}"),
+        later=_("{weekday}, {date} {hours}"),
+        open_until=_("jetzt geöffnet bis {time} Uhr"),
+        hours=_("{start}–{end} Uhr"),
+        monthly=_("{nth} {weekday} im Monat {hours}"),
+        ordinals=(_("1."), _("2."), _("3."), _("4.")),
+        last=_("letzter"),
+    )
+
+
+def when_line(card, now) -> str:
+    """What a card says about time, in plain words: "heute 13–17 Uhr", "nach Vereinbarung"."""
+    service = card.service
+    if card.group == CLOSED:
+        return _("Zurzeit geschlossen")
+    if service.around_the_clock:
+        return _("Rund um die Uhr erreichbar")
+    if card.window is not None:
+        return describe_next(directory.schedule_of(service), now, str(get_locale()), card_phrases())
+    if service.by_appointment:
+        return _("Nach Vereinbarung")
+    return ""
+
+
+# --- lists ------------------------------------------------------------------------------------
+
+
+@bp.get(f"/{SECTION}/")
+def index(section):
+    kind = SECTIONS[section]
+    return render_template(
+        f"visitor/{section}/index.html",
+        section=section,
+        categories=directory.categories(kind),
+        counts=directory.visible_counts(kind),
+    )
+
+
+@bp.get(f"/{SECTION}/<key>")
+def category_list(section, key):
+    category = directory.category_by_key(SECTIONS[section], key)
+    if category is None:
+        abort(404)
+    services = directory.services_in(category)
+    audiences = directory.audiences_by_service(services)
+    languages, groups = directory.filter_choices(services, audiences)
+    filters = directory.parse_filters(request.args, languages, [g.key for g in groups])
+    if not request.args:  # count the tap on the tile, not each change of a filter
+        counting.count_event(f"{COUNTED_AS[section]}:{key}")
+    now = counting.berlin_now()
+    cards = directory.cards(services, now, filters, audiences)
+    return render_template(
+        "visitor/offers/list.html",
+        section=section,
+        category=category,
+        cards=[(card, when_line(card, now)) for card in cards],
+        filters=filters,
+        spoken_languages=languages,
+        groups=groups,
+        audiences=audiences,
+        kiez_plus=kiez_plus() if not services else None,
+    )
+
+
+def kiez_plus():
+    """For a topic without entries yet: the team helps in person, at the drop-in hour."""
+    service = Service.get_or_none(Service.uid == KIEZ_PLUS_UID)
+    shown = service and directory.visible_service(service.id, HELP)
+    return {
+        "line": dropin_line(dropin_status(counting.berlin_now())),
+        "service_id": shown.id if shown else None,
+    }
+
+
+# --- one service ------------------------------------------------------------------------------
+
+
+def _service_or_404(section, service_id):
+    service = directory.visible_service(service_id, SECTIONS[section])
+    if service is None:
+        abort(404)
+    return service
+
+
+def service_facts(service, now):
+    """Everything the detail page and the slip say about a service."""
+    locale = str(get_locale())
+    phrases = card_phrases()
+    phones = directory.phones_of(service)
+    hours = directory.hours_lines(service, locale, phrases)
+    card = directory.card_for(service, now)
+    when = when_line(card, now)
+    note_lines = [when] if service.around_the_clock else hours
+    if service.by_appointment:
+        note_lines = note_lines + [_("Nach Vereinbarung")]
+    vcard = build_vcard(directory.contact_for(service, phones, "\n".join(note_lines)))
+    dialable = directory.first_dialable(phones)
+    web = directory.web_address(service)
+    return {
+        "service": service,
+        "card": card,
+        "when": when,
+        "hours": hours,
+        "closures": upcoming_exceptions(service, now, locale),
+        "phones": phones,
+        "audiences": directory.audiences_by_service([service])[service.id],
+        "spoken": directory.languages_of(service),
+        "what_to_bring": [line.strip() for line in service.what_to_bring.splitlines() if line.strip()],
+        "vcard": vcard,
+        "dialable": dialable,
+        "web": web,
+    }
+
+
+def upcoming_exceptions(service, now, locale, days=60) -> list[str]:
+    """Closures and special hours in the next `days` days: "24.12.–2.1.: geschlossen"."""
+    today = now.date()
+    lines = []
+    for exception in directory.schedule_of(service).exceptions:
+        if exception.last < today or exception.first > today + timedelta(days=days):
+            continue
+        span = format_skeleton("dM", exception.first, locale=locale)
+        if exception.last != exception.first:
+            span += "–" + format_skeleton("dM", exception.last, locale=locale)
+        if exception.closed:
+            line = _("%(dates)s: geschlossen", dates=span)
+        else:
+            line = _("%(dates)s: %(start)s–%(end)s Uhr", dates=span,
+                     start=exception.opens.strftime("%H:%M"), end=exception.closes.strftime("%H:%M"))
+        lines.append(f"{line} ({exception.note})" if exception.note else line)
+    return lines
+
+
+def qr_codes(facts, large_scale=LARGE_SCALE, small_scale=SMALL_SCALE):
+    """Inline SVG codes (cached in qr.py): the contact, and where present a call and a web code."""
+    name = facts["service"].name
+    codes = {"vcard": qr_svg(facts["vcard"], _("QR-Code: Kontakt %(name)s speichern", name=name),
+                             large_scale)}
+    if facts["dialable"]:
+        codes["tel"] = qr_svg(tel_uri(facts["dialable"].number),
+                              _("QR-Code: %(name)s anrufen", name=name), small_scale)
+    if facts["web"]:
+        codes["web"] = qr_svg(facts["web"], _("QR-Code: Webseite von %(name)s", name=name),
+                              small_scale)
+    return codes
+
+
+@bp.get(f"/{SECTION}/<int:service_id>")
+def detail(section, service_id):
+    service = _service_or_404(section, service_id)
+    counting.count_event(f"service_viewed:{service.id}")
+    facts = service_facts(service, counting.berlin_now())
+    return render_template(
+        "visitor/offers/detail.html", section=section, codes=qr_codes(facts),
+        save_form=EmptyForm(), **facts,
+    )
+
+
+@bp.get(f"/{SECTION}/<int:service_id>/qr")
+def enlarged_qr(section, service_id):
+    """The contact's code alone and larger, for a phone camera that struggles."""
+    service = _service_or_404(section, service_id)
+    counting.count_event(f"qr_shown:{service.id}")
+    facts = service_facts(service, counting.berlin_now())
+    return render_template("visitor/offers/qr.html", section=section,
+                           codes=qr_codes(facts, ENLARGED_SCALE), **facts)
+
+
+@bp.get(f"/{SECTION}/<int:service_id>/slip")
+def slip(section, service_id):
+    service = _service_or_404(section, service_id)
+    counting.count_event(f"slip_printed:{service.id}")
+    return _print_slips(section, [service])
+
+
+def _print_slips(section, services):
+    now = counting.berlin_now()
+    slips = []
+    for service in services:
+        facts = service_facts(service, now)
+        slips.append({**facts, "codes": qr_codes(facts)})
+    back = request.referrer if _same_site(request.referrer) else url_for(".index", section=section)
+    paper = current_app.config.get("SLIP_PAPER", "A4").lower()
+    return render_template("print/slip.html", slips=slips, printed=now, back=back,
+                           paper=paper if paper in ("a4", "a6") else "a4")
+
+
+def _same_site(url):
+    return bool(url) and url.startswith(request.host_url)
+
+
+# --- "Merken": several contacts on one printout ---------------------------------------------
+
+
+def saved_ids() -> list[int]:
+    ids = session.get("saved", [])
+    return [i for i in ids if isinstance(i, int)][:SAVED_LIMIT] if isinstance(ids, list) else []
+
+
+@bp.post(f"/{SECTION}/<int:service_id>/save")
+def save(section, service_id):
+    if not EmptyForm().validate():
+        abort(400)
+    service = _service_or_404(section, service_id)
+    ids = saved_ids()
+    if service.id not in ids and len(ids) < SAVED_LIMIT:
+        session["saved"] = ids + [service.id]
+    return redirect(url_for(".detail", section=section, service_id=service.id))
+
+
+@bp.get("/offers/saved")
+def saved():
+    services = directory.visible_services(saved_ids())
+    now = counting.berlin_now()
+    cards = []
+    for service in services:
+        card = directory.card_for(service, now)
+        side = "offers" if OFFER in directory.kinds_of(service) else "help"
+        cards.append((card, when_line(card, now), side))
+    return render_template("visitor/offers/saved.html", section="offers", cards=cards,
+                           form=EmptyForm(), limit=SAVED_LIMIT)
+
+
+@bp.post("/offers/saved/<int:service_id>/remove")
+def unsave(service_id):
+    if not EmptyForm().validate():
+        abort(400)
+    session["saved"] = [i for i in saved_ids() if i != service_id]
+    return redirect(url_for(".saved"))
+
+
+@bp.post("/offers/saved/clear")
+def clear_saved():
+    if not EmptyForm().validate():
+        abort(400)
+    session.pop("saved", None)
+    return redirect(url_for(".saved"))
+
+
+@bp.get("/offers/saved/slip")
+def saved_slip():
+    services = directory.visible_services(saved_ids())
+    if not services:
+        return redirect(url_for(".saved"))
+    for service in services:
+        counting.count_event(f"slip_printed:{service.id}")
+    return _print_slips("offers", services)
+
+
+# --- emergency numbers ----------------------------------------------------------------------
+
+
+@bp.get("/help/emergency")
+def emergency():
+    numbers = [
+        (entry, [(number, qr_svg(tel_uri(number), _("QR-Code: %(name)s anrufen",
+                                                      name=str(entry.name)), SMALL_SCALE))
+                 for number in entry.numbers])
+        for entry in EMERGENCY_NUMBERS
+    ]
+    return render_template("visitor/help/emergency.html", section="help", numbers=numbers)
