@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import calendar
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 from peewee import JOIN
@@ -170,6 +172,17 @@ def language_name(code: str) -> str:
     except (ValueError, UnknownLocaleError):
         return code
     return name[:1].upper() + name[1:] if name else code
+
+
+def is_web_address(text: str) -> bool:
+    """An http(s) address a phone can open: no other schemes, no spaces, a host."""
+    parts = urlsplit(text)
+    return (parts.scheme in ("http", "https") and bool(parts.hostname) and len(text) <= 500
+            and not any(character.isspace() or ord(character) < 32 for character in text))
+
+
+def is_email(text: str) -> bool:
+    return len(text) <= 254 and re.fullmatch(r"[^@\s,;<>]+@[^@\s,;<>]+\.[^@\s,;<>.]+", text) is not None
 
 
 def is_language_code(code: str) -> bool:
