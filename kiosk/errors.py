@@ -41,8 +41,15 @@ def init_app(app):
 
 
 def database_trouble(error):
-    """What staff should check, in plain words, for a database error."""
-    text = str(error).lower()
+    """What staff should check, in plain words, for a database error.
+
+    A full disk makes SQLite roll back by itself; the rollback that follows then fails with "no
+    transaction is active", so the cause is looked for along the whole exception chain.
+    """
+    text = ""
+    while error is not None:
+        text += str(error).lower() + " "
+        error = error.__context__
     if "full" in text:
         return "Der Speicher des Kiosk-Rechners ist voll."
     if "readonly" in text or "read-only" in text:

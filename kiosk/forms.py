@@ -1,8 +1,14 @@
 """Every POST is a Flask-WTF form, so every POST carries a CSRF token."""
 
+import inspect
+
+from flask import request
 from flask_wtf import FlaskForm
+from flask_wtf.form import _Auto
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import (
     DateField,
+    FileField,
     HiddenField,
     IntegerField,
     PasswordField,
@@ -10,6 +16,8 @@ from wtforms import (
     StringField,
     SubmitField,
 )
+from wtforms.fields.core import UnboundField
+from wtforms.form import BaseForm
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from .counting import MANUAL_KINDS
@@ -49,3 +57,41 @@ class CorrectionForm(FlaskForm):
     change = IntegerField("Änderung (+/−)", validators=[InputRequired(), NumberRange(-10000, 10000)])
     reason = StringField("Grund", validators=[DataRequired(), Length(min=3, max=200)])
     submit = SubmitField("Korrigieren")
+
+
+# --- one guard for every form in the app ------------------------------------------------------
+
+_flask_wtf_formdata = FlaskForm.Meta.wrap_formdata
+
+
+def file_field_names(form_class_or_form) -> set[str]:
+    """The short names of the file fields anywhere in a form, inside lists of sub-forms too."""
+    cls = form_class_or_form if isinstance(form_class_or_form, type) else type(form_class_or_form)
+    names = set()
+    for name, unbound in inspect.getmembers(cls, lambda member: isinstance(member, UnboundField)):
+        if issubclass(unbound.field_class, FileField):
+            names.add(name)
+        for inner in unbound.args:  # FormField(SubForm), FieldList(FormField(SubForm))
+            if isinstance(inner, UnboundField) and inner.args:
+                inner = inner.args[0]
+            if isinstance(inner, type) and issubclass(inner, BaseForm):
+                names |= file_field_names(inner)
+    return names
+
+
+def _only_files_for_file_fields(meta, form, formdata):
+    """Flask-WTF hands an uploaded file to whichever field has its name, and JSON values of any
+    type too; a file or a dict sent for a text field then crashes that field's validators (a 500
+    instead of a 400). Files reach file fields only; forms take no JSON (an API reads it itself)."""
+    if formdata is _Auto and request.is_json and not request.form:
+        return None
+    formdata = _flask_wtf_formdata(meta, form, formdata)
+    if not isinstance(formdata, CombinedMultiDict):
+        return formdata
+    allowed = file_field_names(form)
+    files = MultiDict([(name, upload) for name, upload in formdata.dicts[0].items(multi=True)
+                       if name.rsplit("-", 1)[-1] in allowed])
+    return CombinedMultiDict([files, *formdata.dicts[1:]])
+
+
+FlaskForm.Meta.wrap_formdata = _only_files_for_file_fields

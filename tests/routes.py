@@ -1,19 +1,27 @@
 """Walking the URL map: tests that cover every route, including the ones added after them."""
 
-from werkzeug.routing import IntegerConverter, PathConverter
+from werkzeug.routing import AnyConverter, IntegerConverter, PathConverter
 
 # A value each converter accepts, so a URL reaches its view instead of a 404 from the router.
 SAMPLE_VALUES = {IntegerConverter: 1, PathConverter: "some/file.txt"}
 
 
-def sample_url(app, rule, **values):
-    """A URL for ``rule`` with a plausible value for each argument (1 for <int:…>, "x" for text)."""
-    for name in rule.arguments:
-        if name not in values:
-            converter = rule._converters[name]
+def sample_values(rule):
+    """A plausible value for each argument of ``rule``: 1 for <int:…>, "x" for text, the first
+    choice of <any(…)>."""
+    values = {}
+    for name, converter in rule._converters.items():
+        if isinstance(converter, AnyConverter):
+            values[name] = sorted(converter.items)[0]
+        else:
             values[name] = SAMPLE_VALUES.get(type(converter), "x")
-    with app.test_request_context():
-        return app.url_map.bind("localhost").build(rule.endpoint, values, method=next(iter(rule.methods)))
+    return values
+
+
+def sample_url(app, rule, **values):
+    """A URL for ``rule`` with the sample values, or the ``values`` given."""
+    values = {**sample_values(rule), **values}
+    return app.url_map.bind("localhost").build(rule.endpoint, values, method=sorted(rule.methods)[0])
 
 
 def rules(app, prefix="", methods=None):

@@ -1,0 +1,71 @@
+"""Load: four tablets checking in and an admin reading reports, at once, through waitress (the
+production server). Every accepted check-in is stored, exactly once."""
+
+import threading
+
+import pytest
+from waitress.server import create_server
+
+from kiosk import counting, reports
+from tests.conftest import STAFF_PASSWORD
+from tests.tablet import Tablet
+
+TABLETS = 4
+CHECKINS_PER_TABLET = 40
+
+
+@pytest.fixture
+def served(app):
+    """The test app behind waitress on a free loopback port, with as many threads as in production."""
+    app.config["BURST_LIMIT"] = 10_000  # a load test is a burst; keep every check-in in the normal figures
+    wsgi = create_server(app, host="127.0.0.1", port=0, threads=4)
+    thread = threading.Thread(target=wsgi.run, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{wsgi.effective_port}"
+    wsgi.close()
+    thread.join(timeout=5)
+
+
+def test_concurrent_tablets_and_an_admin_store_exactly_the_accepted_check_ins(app, served):
+    accepted, refused, admin_pages = [], [], []
+    errors = []
+    done = threading.Event()
+
+    def tablet():
+        client = Tablet(served)
+        try:
+            for _ in range(CHECKINS_PER_TABLET):
+                (accepted if client.checkin() else refused).append(1)
+        except Exception as error:  # noqa: BLE001 - reported below, with the others
+            errors.append(repr(error))
+        finally:
+            client.close()
+
+    def admin():
+        client = Tablet(served)
+        try:
+            assert client.login("anna", STAFF_PASSWORD)
+            while not done.is_set():
+                for path in ("/admin/", "/admin/history?range=year", "/admin/history.csv?range=month"):
+                    admin_pages.append(client.request("GET", path)[0])
+        except Exception as error:  # noqa: BLE001
+            errors.append(repr(error))
+        finally:
+            client.close()
+
+    tablets = [threading.Thread(target=tablet) for _ in range(TABLETS)]
+    reader = threading.Thread(target=admin)
+    reader.start()
+    for t in tablets:
+        t.start()
+    for t in tablets:
+        t.join(120)
+    done.set()
+    reader.join(30)
+
+    assert errors == []
+    assert len(accepted) == TABLETS * CHECKINS_PER_TABLET and refused == []
+    assert admin_pages and set(admin_pages) == {200}
+    with app.app_context():
+        day = counting.berlin_now().date()
+        assert reports.totals(day, day)["checkins"] == len(accepted)
