@@ -53,9 +53,10 @@ def create_app(test_config=None, instance_path=None):
     app.register_blueprint(staff_admin.bp)
     app.register_blueprint(health.bp)
     backup.init_app(app)  # the backup page, the backup/restore commands, the daily backup
-    from . import offers
+    from . import content_admin, offers
 
     app.register_blueprint(offers.bp)  # Angebote im Kiez, Hilfe & Beratung
+    app.register_blueprint(content_admin.bp)  # staff: offers and help contacts, HSDS import/export
     errors.init_app(app)
     cli.init_app(app)
     app.after_request(_security_headers)
