@@ -5,7 +5,13 @@ token and a ticket, then POST /checkin; a 302 is the "thank you" a visitor would
 """
 
 import http.client
+import json
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
 from http.cookies import SimpleCookie
 from urllib.parse import urlencode, urlsplit
 
@@ -63,3 +69,32 @@ class Tablet:
     def close(self):
         if self.connection is not None:
             self.connection.close()
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_kiosk(folder, database_url, threads=4, **settings):
+    """``kiosk serve`` in its own process, as in production, on a free loopback port; counting open
+    all week. Returns (process, base URL) once /health answers."""
+    port = free_port()
+    env = {**os.environ, "KIOSK_DATABASE_URL": database_url, "KIOSK_SECRET_KEY": "served-for-a-test",
+           "KIOSK_BACKUP_DIR": os.path.join(folder, "backups"),
+           "KIOSK_DROPIN_HOURS": json.dumps([[day, "00:00", "23:59"] for day in range(7)])}
+    env.update({f"KIOSK_{name}": json.dumps(value) for name, value in settings.items()})
+    kiosk = os.path.join(os.path.dirname(sys.executable), "kiosk")
+    server = subprocess.Popen([kiosk, "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", str(threads)],
+                              env=env, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            if Tablet(base, timeout=1).request("GET", "/health")[0] == 200:
+                return server, base
+        except OSError:
+            time.sleep(0.05)
+    server.kill()
+    raise RuntimeError("the kiosk did not start: " + server.stderr.read().decode())

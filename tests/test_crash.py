@@ -1,12 +1,8 @@
 """Crash safety: the server killed mid-stream loses no answered check-in and leaves a sound database;
 a full disk or a read-only database gives calm pages and writes nothing by half."""
 
-import os
 import signal
-import socket
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 
@@ -16,35 +12,7 @@ from kiosk import db
 from kiosk.db import database
 from kiosk.models import AuditEntry, Count, Setting
 from tests.conftest import close_database, form_value
-from tests.tablet import Tablet
-
-KIOSK = os.path.join(os.path.dirname(sys.executable), "kiosk")
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_server(tmp_path, database_file):
-    port = free_port()
-    env = {**os.environ, "KIOSK_DATABASE_URL": f"sqlite:///{database_file}", "KIOSK_SECRET_KEY": "crash-test",
-           "KIOSK_BACKUP_DIR": str(tmp_path / "backups"),
-           "KIOSK_DROPIN_HOURS": '[[0,"00:00","23:59"],[1,"00:00","23:59"],[2,"00:00","23:59"],'
-                                 '[3,"00:00","23:59"],[4,"00:00","23:59"],[5,"00:00","23:59"],[6,"00:00","23:59"]]'}
-    server = subprocess.Popen([KIOSK, "serve", "--host", "127.0.0.1", "--port", str(port)], env=env,
-                              cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        try:
-            if Tablet(base, timeout=1).request("GET", "/health")[0] == 200:
-                return server, base
-        except OSError:
-            time.sleep(0.05)
-    server.kill()
-    raise RuntimeError("the kiosk did not start: " + server.stderr.read().decode())
+from tests.tablet import Tablet, start_kiosk
 
 
 def stored_checkins(database_file):
@@ -58,7 +26,7 @@ def stored_checkins(database_file):
 
 def test_sigkill_in_the_middle_of_check_ins_loses_no_answered_one(tmp_path):
     database_file = tmp_path / "crash.sqlite3"
-    server, base = start_server(tmp_path, database_file)
+    server, base = start_kiosk(tmp_path, f"sqlite:///{database_file}")
     sent, answered = [0], [0]
     lock = threading.Lock()
     first_answer = threading.Event()
@@ -94,7 +62,7 @@ def test_sigkill_in_the_middle_of_check_ins_loses_no_answered_one(tmp_path):
     assert answered[0] <= stored_checkins(database_file) <= sent[0]
 
     # The kiosk starts again on the same database and counts on.
-    server, base = start_server(tmp_path, database_file)
+    server, base = start_kiosk(tmp_path, f"sqlite:///{database_file}")
     try:
         assert Tablet(base).checkin()
     finally:
