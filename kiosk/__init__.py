@@ -43,9 +43,11 @@ def create_app(test_config=None, instance_path=None):
     babel.init_app(app, locale_selector=visitor_language)
     csrf.init_app(app)
 
-    from . import admin, auth, cli, errors, visitor
+    from . import activities, admin, auth, cli, crafts, errors, visitor
 
     app.register_blueprint(visitor.bp)
+    app.register_blueprint(activities.bp)  # Rätsel & Basteln for visitors
+    app.register_blueprint(crafts.bp)  # craft sheets and activity figures for staff
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
     from . import backup, health, staff_admin

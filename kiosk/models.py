@@ -104,7 +104,35 @@ class SchemaVersion(BaseModel):
     version = IntegerField()
 
 
-MODELS = [Count, Ticket, Staff, AuditEntry, Setting, SchemaVersion]
+class CraftSheet(BaseModel):
+    """A craft instruction staff added: an uploaded PDF or picture, or a title with written steps.
+
+    Uploads live in the instance folder under ``uploads/`` with a random name (kiosk/crafts.py);
+    the name a file had on the staff computer is never kept.
+    """
+
+    title = CharField(max_length=120)
+    materials = TextField(default="")  # one thing a line
+    file_name = CharField(max_length=64, null=True)  # the uploaded PDF or picture, if any
+    pages = SmallIntegerField(default=0)  # page pictures made from an uploaded PDF
+    hidden = BooleanField(default=False)
+    created = DateTimeField(default=utcnow)
+    updated = DateTimeField(default=utcnow)
+
+
+class CraftStep(BaseModel):
+    """One numbered step of a written craft sheet, with an optional picture."""
+
+    sheet = ForeignKeyField(CraftSheet, backref="steps", on_delete="CASCADE")
+    number = SmallIntegerField()
+    text = TextField()
+    picture = CharField(max_length=64, null=True)
+
+    class Meta:
+        indexes = ((("sheet", "number"), True),)
+
+
+MODELS = [Count, Ticket, Staff, AuditEntry, Setting, SchemaVersion, CraftSheet, CraftStep]
 
 
 # --- Local offers and help services (issue 5): a simplified Open Referral HSDS 3.0.1 ----------

@@ -1,0 +1,162 @@
+"""Rätsel & Basteln with a finger, in Chromium with touch, against the production server."""
+
+import re
+import subprocess
+
+import pytest
+from playwright.sync_api import expect
+
+import puzzles
+from kiosk import counting, crafts, reports
+from tests.browser.test_checkin_browser import assert_no_axe_violations, staff_login
+
+
+def counted(app, prefix):
+    with app.app_context():
+        today = counting.berlin_now().date()
+        return dict(reports.most_counted(prefix, today, today))
+
+
+def well_done(page):
+    return page.get_by_role("dialog").get_by_text("Geschafft! Gut gemacht!")
+
+
+def test_solve_a_4x4_sudoku_by_tapping(page, server, live_app):
+    p = puzzles.generate("sudoku", "browser", "easy", 4)
+    page.goto(f"{server}/activities/sudoku/easy/4/browser")
+    open_cells = [(r, c) for r in range(4) for c in range(4) if not p.data["givens"][r][c]]
+    pad = page.locator("[data-number-pad]")
+    (r, c), *rest = open_cells
+    page.locator(f'button.cell[data-r="{r}"][data-c="{c}"]').tap()
+    pad.locator(f'[data-digit="{p.solution[r][c] % 4 + 1}"]').tap()  # a wrong digit first
+    page.get_by_role("button", name="Prüfen").tap()
+    expect(page.locator("#check-message")).to_have_text("1 Feld stimmt nicht.")
+    expect(page.locator(f'button.cell[data-r="{r}"][data-c="{c}"]')).to_have_class(re.compile(r"\bwrong\b"))
+    pad.get_by_role("button", name="Löschen").tap()
+    expect(page.locator(f'button.cell[data-r="{r}"][data-c="{c}"]')).not_to_have_class(re.compile(r"\bwrong\b"))
+    for r, c in open_cells:  # the last digit checks the full grid by itself
+        page.locator(f'button.cell[data-r="{r}"][data-c="{c}"]').tap()
+        pad.locator(f'[data-digit="{p.solution[r][c]}"]').tap()
+    expect(well_done(page)).to_be_visible()
+    assert counted(live_app, "puzzle_solved") == {"sudoku": 1}
+
+
+def touch_trace(page, points):
+    """Drag one finger through ``points`` (page pixels) with real touch events."""
+    cdp = page.context.new_cdp_session(page)
+    (x, y), *rest = points
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})
+    for (x0, y0), (x1, y1) in zip(points, rest):
+        for step in (0.5, 1):  # a point between cells too, as a real finger slides
+            cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [
+                {"x": x0 + (x1 - x0) * step, "y": y0 + (y1 - y0) * step}]})
+    cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
+
+
+def maze_centres(page, cells, size):
+    box = page.locator("svg.maze-board").bounding_box()
+    unit = box["width"] / (size + 0.2)
+    return [(box["x"] + (c + 0.6) * unit, box["y"] + (r + 0.6) * unit) for r, c in cells]
+
+
+def traced_cells(page):
+    return page.locator(".maze-way").get_attribute("points").split()
+
+
+def test_solve_a_maze_by_tracing_with_a_finger(page, server, live_app):
+    p = puzzles.generate("maze", "browser", "medium")
+    page.goto(f"{server}/activities/maze/medium/{p.size}/browser")
+    walls, size = p.data["walls"], p.size
+    index, behind_wall = next(  # the first cell of the way with a wall to a neighbour
+        (i, [r + dr, c + dc]) for i, (r, c) in enumerate(p.solution)
+        for bit, dr, dc in ((1, -1, 0), (2, 0, 1), (4, 1, 0), (8, 0, -1))
+        if walls[r][c] & bit and 0 <= r + dr < size and 0 <= c + dc < size)
+    touch_trace(page, maze_centres(page, p.solution[:index + 1] + [behind_wall], size))
+    assert len(traced_cells(page)) == index + 1  # the line stopped at the wall
+    expect(well_done(page)).to_be_hidden()
+    touch_trace(page, maze_centres(page, p.solution, p.size))
+    expect(well_done(page)).to_be_visible()
+    assert len(traced_cells(page)) == len(p.solution)
+    assert counted(live_app, "puzzle_solved") == {"maze": 1}
+
+
+def test_find_words_by_tapping_first_and_last_letter(page, server):
+    p = puzzles.generate("wordsearch", "browser", "easy")
+    page.goto(f"{server}/activities/wordsearch/easy/{p.size}/browser?lang=de")
+    letter = lambda cell: page.locator(f'button.cell[data-r="{cell[0]}"][data-c="{cell[1]}"]')  # noqa: E731
+    letter([0, 0]).tap()
+    letter([0, 1]).tap()  # two letters: never a word
+    expect(page.locator("#check-message")).to_have_text("Das ist leider keines der Wörter.")
+    for found in p.solution:
+        letter(found["start"]).tap()
+        letter(found["end"]).tap()
+        expect(page.locator(".word-list li.found", has_text=found["word"])).to_be_visible()
+    expect(well_done(page)).to_be_visible()
+
+
+def test_paint_a_nonogram_by_tapping(page, server):
+    p = puzzles.generate("nonogram", "browser", "easy")
+    page.goto(f"{server}/activities/nonogram/easy/{p.size}/browser")
+    cells = [(r, c) for r in range(p.size) for c in range(p.size) if p.solution[r][c]]
+    for r, c in cells:
+        page.locator(f'button.cell[data-r="{r}"][data-c="{c}"]').tap()
+    expect(well_done(page)).to_be_visible()
+
+
+def test_touch_targets_are_big_enough_on_a_9x9_sudoku(page, server):
+    page.goto(f"{server}/activities/sudoku/easy/9/browser")
+    for locator in (page.locator("button.cell").first, page.locator("[data-digit]").first,
+                    page.get_by_role("button", name="Prüfen")):
+        box = locator.bounding_box()
+        assert box["width"] >= 48 and box["height"] >= 48
+
+
+def pdf_pages(path):
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
+    return int(re.search(r"Pages:\s+(\d+)", info).group(1))
+
+
+@pytest.mark.parametrize("address", [
+    "sudoku/easy/9/browser", "sudoku/easy/4/browser", "wordsearch/hard/12/browser", "maze/hard/15/browser",
+    "nonogram/hard/10/browser", "futoshiki/medium/5/browser",
+])
+def test_print_sheet_is_one_a4_page_and_the_solution_another(page, server, live_app, tmp_path, address):
+    page.goto(f"{server}/activities/{address}")
+    page.get_by_role("link", name="Drucken").tap()
+    expect(page.get_by_role("button", name="Jetzt drucken")).to_be_visible()
+    pdf = tmp_path / "sheet.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    assert pdf_pages(pdf) == 2
+    assert counted(live_app, "puzzle_printed") == {address.split("/")[0]: 1}
+
+
+def test_craft_sheet_opens_and_prints(page, server, live_app, tmp_path):
+    with live_app.app_context():
+        crafts.add_demo_craft_sheets()
+    page.goto(f"{server}/activities/")
+    page.get_by_role("link", name=re.compile("Basteln")).tap()
+    page.get_by_role("link", name="Papierschiff falten").tap()
+    expect(page.get_by_role("heading", name="Papierschiff falten")).to_be_visible()
+    page.get_by_role("link", name="Drucken").tap()
+    expect(page.get_by_role("button", name="Jetzt drucken")).to_be_visible()
+    pdf = tmp_path / "craft.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=True)
+    assert pdf_pages(pdf) >= 1
+    assert len(counted(live_app, "craft_opened")) == len(counted(live_app, "craft_printed")) == 1
+
+
+def test_axe_finds_no_violations_on_the_activities_pages(page, server, live_app):
+    with live_app.app_context():
+        crafts.add_demo_craft_sheets()
+    for path in ("/activities/", "/activities/sudoku", "/activities/sudoku?size=6", "/activities/maze",
+                 "/activities/sudoku/easy/9/axe", "/activities/futoshiki/easy/4/axe",
+                 "/activities/wordsearch/medium/10/axe?lang=de", "/activities/maze/easy/6/axe",
+                 "/activities/nonogram/medium/8/axe", "/activities/maze/easy/6/axe/solution",
+                 "/activities/sudoku/easy/6/axe/print", "/activities/crafts", "/activities/crafts/1",
+                 "/activities/crafts/1/print"):
+        page.goto(server + path)
+        assert_no_axe_violations(page)
+    staff_login(page, server)
+    for path in ("/admin/crafts/", "/admin/crafts/new", "/admin/crafts/1/edit", "/admin/crafts/1/delete"):
+        page.goto(server + path)
+        assert_no_axe_violations(page)
