@@ -224,6 +224,21 @@ def test_edit_replaces_a_step_picture_and_removes_the_old_file(app, client, auth
     assert audit_actions(app)[-1] == ("craft_edit", f"„Neuer Titel“ (Nr. {sheet.id})")
 
 
+def test_replacing_an_uploaded_pdf_with_a_picture_removes_the_pdf_and_its_pages(app, client, auth):
+    auth.login()
+    new_sheet(client, upload=(pdf_bytes(2), "a.pdf"))
+    sheet = only_sheet(app)
+    page = client.get(f"/admin/crafts/{sheet.id}/edit").get_data(as_text=True)
+    assert "steps-0-text" not in page  # a file sheet has no steps to edit
+    data = {"csrf_token": form_value(page, "csrf_token"), "title": sheet.title, "materials": "",
+            "upload": (io.BytesIO(png_bytes()), "b.png")}
+    assert client.post(f"/admin/crafts/{sheet.id}/edit", data=data,
+                       content_type="multipart/form-data").status_code == 302
+    replaced = only_sheet(app)
+    assert (replaced.pages, uploads(app)) == (0, [replaced.file_name])
+    assert replaced.file_name.endswith(".png")
+
+
 def test_hide_and_show_a_sheet(app, client, auth):
     auth.login()
     new_sheet(client, upload=(png_bytes(), "a.png"))
