@@ -111,7 +111,7 @@ def when_line(card, now) -> str:
 def index(section):
     kind = SECTIONS[section]
     return render_template(
-        f"visitor/{section}/index.html",
+        "visitor/offers/index.html",
         section=section,
         categories=directory.categories(kind),
         counts=directory.visible_counts(kind),
