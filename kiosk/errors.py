@@ -1,6 +1,8 @@
 """Calm error pages in the visitor's language instead of bare status texts or tracebacks."""
 
-from flask import render_template, request
+from itertools import chain
+
+from flask import abort, render_template, request
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from peewee import OperationalError
@@ -25,6 +27,7 @@ def error_page(code, reload_after=None):
 def init_app(app):
     for code in MESSAGES:
         app.register_error_handler(code, lambda e, code=code: error_page(code))
+    app.before_request(refuse_nul_bytes)
 
     @app.errorhandler(CSRFError)
     def csrf_expired(error):
@@ -38,6 +41,16 @@ def init_app(app):
         if request.path.startswith("/admin"):
             return render_template("errors/admin_database.html", cause=database_trouble(error)), 503
         return error_page(503, reload_after=10)
+
+
+def refuse_nul_bytes():
+    """Nothing the kiosk looks up or stores contains a NUL byte. PostgreSQL would refuse one with an
+    error of its own (a 500, not a database error), so every route refuses it first, with a 400."""
+    texts = [request.path, *request.args.keys(), *chain.from_iterable(request.args.listvalues())]
+    if request.method == "POST":
+        texts += [*request.form.keys(), *chain.from_iterable(request.form.listvalues())]
+    if any("\x00" in text for text in texts):
+        abort(400)
 
 
 def database_trouble(error):

@@ -74,8 +74,10 @@ def csrf_token(client):
 
 
 def raw_url(rule, values):
-    """The rule's path with each argument replaced by a raw, possibly hostile, string (not escaped)."""
-    return re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: values[m.group(1)], rule.rule)
+    """The rule's path with each argument replaced by a raw, possibly hostile, string (not escaped).
+
+    One leading slash only: the test client would read "//x" as a URL with the host "x"."""
+    return "/" + re.sub(r"<(?:[^:>]+:)?([^>]+)>", lambda m: values[m.group(1)], rule.rule).lstrip("/")
 
 
 @st.composite
