@@ -254,7 +254,8 @@ def delete_entry(service_id):
             audit("content_entry_delete", f"Eintrag „{service.name}“ (#{service.id})")
         flash(f"Gelöscht: {service.name}")
         return redirect(url_for(".entries"))
-    return render_template("admin/content/confirm_delete.html", form=form, what=f"den Eintrag „{service.name}“",
+    return render_template("admin/content/confirm_delete.html", form=form,
+                           what=f"den Eintrag „{service.name}“",
                            hint="Statt zu löschen, kann man einen Eintrag auch verbergen.",
                            back=url_for(".edit_entry", service_id=service.id))
 
@@ -285,9 +286,10 @@ TABLE = "<any(organisations, locations, categories):table>"
 @bp.get(f"/{TABLE}")
 def table_list(table):
     spec = TABLES[table]
-    order = (spec.model.kind, spec.model.position, spec.model.name) if table == "categories" else (fn.lower(spec.model.name),)
+    model = spec.model
+    order = (model.kind, model.position, model.name) if table == "categories" else (fn.lower(model.name),)
     return render_template("admin/content/table.html", table=table, spec=spec,
-                           rows=list(spec.model.select().order_by(*order)))
+                           rows=list(model.select().order_by(*order)))
 
 
 @bp.route(f"/{TABLE}/new", methods=("GET", "POST"))

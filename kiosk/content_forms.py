@@ -92,7 +92,8 @@ class PhoneRow(Form):
             try:
                 normalise_phone(field.data)
             except ValueError:
-                raise ValidationError("Keine Telefonnummer: bitte mit Vorwahl, z. B. 030 677 960 86.") from None
+                raise ValidationError(
+                    "Keine Telefonnummer: bitte mit Vorwahl, z. B. 030 677 960 86.") from None
 
 
 class ServiceForm(FlaskForm):
@@ -143,7 +144,8 @@ class ServiceForm(FlaskForm):
     def fill_schedule(self, schedule: Schedule, blank_rows=2):
         """Rows for the rules of `schedule`, plus a few empty ones to add more."""
         for rule in schedule.weekly:
-            self.weekly.append_entry({"weekday": str(rule.weekday), "opens": rule.opens, "closes": rule.closes})
+            self.weekly.append_entry(
+                {"weekday": str(rule.weekday), "opens": rule.opens, "closes": rule.closes})
         for rule in schedule.monthly:
             self.monthly.append_entry({"nth": str(rule.nth), "weekday": str(rule.weekday),
                                        "opens": rule.opens, "closes": rule.closes})
@@ -221,7 +223,8 @@ class LocationForm(FlaskForm):
     name = StringField("Name des Ortes", validators=[FILLED, Length(max=200)])
     organization = SelectField("Träger", coerce=int)
     street = StringField("Straße und Hausnummer", validators=[Length(max=200)])
-    postcode = StringField("PLZ", validators=[Optional(), Regexp(r"^\d{5}$", message="Fünf Ziffern, z. B. 10969.")])
+    postcode = StringField("PLZ", validators=[
+        Optional(), Regexp(r"^\d{5}$", message="Fünf Ziffern, z. B. 10969.")])
     city = StringField("Ort", default="Berlin", validators=[Length(max=100)])
     transportation = TextAreaField("So kommt man hin (Bus, U-Bahn …)", validators=[Length(max=500)])
     step_free = BooleanField("Stufenlos erreichbar")
@@ -242,5 +245,6 @@ class CategoryForm(FlaskForm):
 
 
 class ImportForm(FlaskForm):
-    file = FileField("Datei (.json oder .zip, wie beim Export)", validators=[FileRequired("Bitte eine Datei wählen.")])
+    file = FileField("Datei (.json oder .zip, wie beim Export)",
+                     validators=[FileRequired("Bitte eine Datei wählen.")])
     submit = SubmitField("Einlesen")

@@ -103,7 +103,8 @@ def export_tables() -> dict[str, list[dict]]:
     for flag, (kind, name) in FLAGS.items():
         tables["taxonomy_term"].append(_term(FLAG_IDS[flag], flag, name, "", kind))
     kind_order = {kind: index for index, kind in enumerate((OFFER, HELP, AUDIENCE))}
-    categories = sorted(Category.select(), key=lambda c: (kind_order.get(c.kind, 9), c.position, c.name, c.uid))
+    categories = sorted(Category.select(),
+                        key=lambda c: (kind_order.get(c.kind, 9), c.position, c.name, c.uid))
     for category in categories:
         tables["taxonomy_term"].append(
             _term(category.uid, category.key, category.name, category.description, category.kind))
@@ -323,7 +324,8 @@ def _csv_rows(content, filename):
     try:
         for row in reader:
             if None in row:
-                raise ImportRejected([f"{filename}, Zeile {reader.line_num}: mehr Spalten als Überschriften."])
+                raise ImportRejected(
+                    [f"{filename}, Zeile {reader.line_num}: mehr Spalten als Überschriften."])
             data = {key: _csv_value(key, value) for key, value in row.items() if value not in ("", None)}
             rows.append(Row(f"{filename}, Zeile {reader.line_num}", data))
     except csv.Error as error:
@@ -442,7 +444,8 @@ class _Plan:
                 continue
             key = self.check.text(row, "code", required=True, max_length=40)
             if key and not re.fullmatch(KEY_PATTERN, key):
-                self.check.fail(row, f"code {key!r}: nur Kleinbuchstaben, Ziffern und -, vorne ein Buchstabe.")
+                self.check.fail(row, f"code {key!r}: nur Kleinbuchstaben, Ziffern und -, "
+                                     "vorne ein Buchstabe.")
             name = self.check.text(row, "name", required=True, max_length=100)
             existing = Category.get_or_none((Category.kind == kind) & (Category.key == key))
             if existing and existing.uid != uid:
@@ -567,7 +570,8 @@ class _Plan:
                 owner["step_free"] = True
             elif flag in SERVICE_FLAGS and entity == "service":
                 owner[flag] = True
-            elif entity == "service" and (term in self.categories or Category.get_or_none(Category.uid == term)):
+            elif entity == "service" and (term in self.categories
+                                          or Category.get_or_none(Category.uid == term)):
                 owner["categories"].append(term)
             else:
                 self.check.fail(row, f"taxonomy_term_id {term!r} passt zu keiner Kategorie.")

@@ -89,7 +89,8 @@ def test_create_an_entry_with_phones_and_opening_times(app, staff):
         schedule = directory.schedule_of(service)
         assert len(schedule.weekly) == 2 and schedule.weekly[1] == WeeklyRule(0, *_times("14:00", "17:00"))
         assert schedule.monthly == (MonthlyRule(-1, 4, *_times("18:00", "20:00")),)
-        assert schedule.exceptions[0] == DatedException(date(2026, 12, 24), date(2027, 1, 2), note="Weihnachten")
+        christmas = DatedException(date(2026, 12, 24), date(2027, 1, 2), note="Weihnachten")
+        assert schedule.exceptions[0] == christmas
         assert schedule.exceptions[1].closed is False and schedule.exceptions[1].last == date(2026, 12, 30)
         assert service.languages == "de,tr" and service.free and service.walk_in
         assert directory.kinds_of(service) == {"offer"}
@@ -120,7 +121,8 @@ def test_edit_marks_checked_and_audits(app, staff):
     with app.app_context():
         service = Service.get_by_id(kiez_plus.id)
         assert service.last_checked == counting.berlin_now().date()
-        assert [c.key for c in Category.select().join(ServiceCategory).where(ServiceCategory.service == service)] == ["counselling"]
+        linked = Category.select().join(ServiceCategory).where(ServiceCategory.service == service)
+        assert [category.key for category in linked] == ["counselling"]
     assert audit_actions(app)[-1] == "content_entry_edit"
 
 
@@ -132,7 +134,8 @@ def test_edit_marks_checked_and_audits(app, staff):
     ({"phones-0-number": "12345 abc"}, "Keine Telefonnummer"),
     ({"phones-0-number": "677 960 86"}, "Keine Telefonnummer"),
     ({"weekly-0-weekday": "3", "weekly-0-opens": "11:00"}, "alle Felder dieser Zeile"),
-    ({"weekly-0-weekday": "3", "weekly-0-opens": "11:00", "weekly-0-closes": "11:00"}, "Beginn und Ende sind gleich"),
+    ({"weekly-0-weekday": "3", "weekly-0-opens": "11:00", "weekly-0-closes": "11:00"},
+     "Beginn und Ende sind gleich"),
     ({"exceptions-0-first": "2026-05-02", "exceptions-0-last": "2026-05-01"}, "Enddatum liegt vor"),
     ({"exceptions-0-last": "2026-05-01"}, "Datum „vom“"),
     ({"offer_categories": [], "help_topics": []}, "mindestens eine Kategorie"),
@@ -198,7 +201,8 @@ def test_needs_checking_lists_entries_older_than_six_months(app, staff):
     today = counting.berlin_now().date()
     with app.app_context():
         Service.update(last_checked=today).execute()
-        Service.update(last_checked=today - timedelta(days=200)).where(Service.name == "TelefonSeelsorge").execute()
+        long_ago = today - timedelta(days=200)
+        Service.update(last_checked=long_ago).where(Service.name == "TelefonSeelsorge").execute()
     listed = page(staff, "/admin/content/entries?show=check")
     assert ">TelefonSeelsorge</a>" in listed and ">Kiez+ Sprechstunde</a>" not in listed
 

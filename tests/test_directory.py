@@ -40,9 +40,8 @@ def shelf(app):
         language = directory.category_by_key(OFFER, "language")
         seniors = directory.category_by_key(AUDIENCE, "seniors")
         for name, fields in specs.items():
-            content_seed.add_service({"name": name, **fields},
-                                     [(OFFER, "language")] + ([(AUDIENCE, "seniors")] if name == "friday" else []),
-                                     [])
+            for_seniors = [(AUDIENCE, "seniors")] if name == "friday" else []
+            content_seed.add_service({"name": name, **fields}, [(OFFER, "language")] + for_seniors, [])
         yield {"language": language, "seniors": seniors}
 
 

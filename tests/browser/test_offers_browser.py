@@ -50,7 +50,8 @@ def test_find_an_offer_open_today_by_tapping(page, server, content):
     page.get_by_role("link", name=re.compile("Beispiel: Tischtennis")).tap()
     expect(page.get_by_role("heading", name="Beispiel: Tischtennis", level=1)).to_be_visible()
     expect(page.get_by_text("Turnschuhe")).to_be_visible()
-    expect(page.get_by_role("img", name=re.compile("Kontakt Beispiel: Tischtennis speichern"))).to_be_visible()
+    contact_code = page.get_by_role("img", name=re.compile("Kontakt Beispiel: Tischtennis speichern"))
+    expect(contact_code).to_be_visible()
 
 
 def test_open_a_help_contact_and_reach_the_emergency_numbers_from_every_help_screen(page, server, content):
