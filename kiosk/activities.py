@@ -8,6 +8,7 @@ without storing anything. Picking a puzzle, solving and printing it are counted,
 import re
 import secrets
 from datetime import date
+from functools import cache
 
 from flask import Blueprint, abort, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, ngettext
@@ -136,8 +137,9 @@ def day_kind(day: date) -> str:
     return puzzle_kinds()[day.toordinal() % len(puzzle_kinds())]
 
 
+@cache
 def kind_examples():
-    """A tiny solved puzzle per kind for the overview cards (always the same one)."""
+    """A tiny solved puzzle per kind for the overview cards (always the same, so made once)."""
     examples = {}
     for kind in puzzle_kinds():
         sizes = size_choices(kind)
@@ -172,9 +174,9 @@ def puzzle_of_the_day(level):
         abort(404)
     today = counting.berlin_now().date()
     kind = day_kind(today)
+    p = puzzles.puzzle_of_the_day(kind, today, level, size_for_level(kind, level))
     counting.count_event(f"activity:{kind}:{level}")
-    return redirect(url_for(".puzzle", kind=kind, level=level, size=size_for_level(kind, level),
-                            seed=today.isoformat()))
+    return redirect(puzzle_links(p)["puzzle"])
 
 
 @bp.get("/<kind>")
@@ -182,7 +184,7 @@ def choose(kind):
     """One decision per screen: the size first where the visitor chooses it, then the level."""
     if kind not in puzzle_kinds():
         abort(404)
-    size = request.args.get("size", type=int)
+    size = request.args.get("size", type=int) if visitor_chooses_size(kind) else None
     if visitor_chooses_size(kind) and size not in size_choices(kind):
         if "size" in request.args:
             abort(404)
@@ -223,8 +225,8 @@ def futoshiki_signs(p):
     it reads < or >, and down it is ∧ (the upper one is smaller) or ∨.
     """
     signs = {}
-    for r1, c1, r2, c2, _ in p.data["relations"]:
-        (top, left), (bottom, right) = sorted([(r1, c1), (r2, c2)])
+    for r1, c1, r2, c2, _less_than in p.data["relations"]:
+        (top, left), (bottom, _right) = sorted([(r1, c1), (r2, c2)])
         first_is_smaller = (top, left) == (r1, c1)
         if top == bottom:
             signs[top, left, "right"] = "<" if first_is_smaller else ">"

@@ -1,13 +1,14 @@
 """Rätsel & Basteln for visitors: every screen, the check endpoint, bad input, what is counted."""
 
 import re
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 
 import puzzles
 from kiosk import counting, reports
-from kiosk.activities import size_for_level
+from kiosk.activities import KIND_NAMES, size_for_level
 from kiosk.models import Setting
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -79,16 +80,20 @@ def test_picking_a_puzzle_makes_a_fresh_seed_and_counts_once(app, client):
     assert counted(app, "activity") == {"maze:easy": 2}
 
 
-def test_puzzle_of_the_day_is_the_same_for_everybody(app, client):
-    today = counting.berlin_now().date()
+@pytest.mark.parametrize("days_ahead", range(5))
+def test_puzzle_of_the_day_is_the_same_for_everybody(app, client, monkeypatch, days_ahead):
+    """Five days in a row bring each kind once; every visitor gets the date as the seed."""
+    moment = counting.berlin_now() + timedelta(days=days_ahead)
+    monkeypatch.setattr(counting, "berlin_now", lambda: moment)
     response = client.get("/activities/today/medium")
-    kind, level, size, seed = response.headers["Location"].split("/")[2:]
-    assert (level, seed) == ("medium", today.isoformat())
+    kind, level, size, seed = response.headers["Location"].split("?")[0].split("/")[2:]
+    assert (level, seed) == ("medium", moment.date().isoformat())
     rebuilt = puzzles.generate(kind, seed, level, int(size))
-    assert rebuilt == puzzles.puzzle_of_the_day(kind, today, "medium", int(size))
+    assert rebuilt == puzzles.puzzle_of_the_day(kind, moment.date(), "medium", int(size))
     assert client.get("/activities/today/medium").headers["Location"] == response.headers["Location"]
     assert counted(app, "activity") == {f"{kind}:medium": 2}
     assert "Rätsel des Tages" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert f"Rätsel des Tages: {KIND_NAMES[kind]}" in client.get("/activities/").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("kind", sorted(KIND_SIZES))

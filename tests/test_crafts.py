@@ -48,6 +48,14 @@ def uploads(app):
     return sorted(os.listdir(folder)) if os.path.isdir(folder) else []
 
 
+def get_file(client, url):
+    """GET a served file, read it and close it (a file response keeps its file open until then)."""
+    response = client.get(url)
+    response.get_data()
+    response.close()
+    return response
+
+
 def counted(app, prefix):
     with app.app_context():
         today = counting.berlin_now().date()
@@ -123,7 +131,7 @@ def test_an_image_upload_is_stored_under_a_random_name_and_served_safely(app, cl
     stored = uploads(app)
     assert len(stored) == 1 and re.fullmatch(r"[0-9a-f]{32}\.png", stored[0])
     assert not os.path.exists(os.path.join(app.instance_path, "Meine Anleitung.png"))
-    response = client.get(f"/activities/crafts/files/{stored[0]}")
+    response = get_file(client, f"/activities/crafts/files/{stored[0]}")
     assert response.status_code == 200 and response.data == png_bytes()
     assert response.headers["Content-Type"] == "image/png"
     assert response.headers["X-Content-Type-Options"] == "nosniff"
@@ -138,13 +146,13 @@ def test_a_pdf_becomes_page_pictures_and_only_staff_get_the_pdf(app, client, aut
     assert sheet.pages == 2
     token = sheet.file_name.split(".")[0]
     assert uploads(app) == sorted([sheet.file_name, f"{token}-p1.png", f"{token}-p2.png"])
-    staff_copy = client.get(f"/admin/crafts/files/{sheet.file_name}")
+    staff_copy = get_file(client, f"/admin/crafts/files/{sheet.file_name}")
     assert staff_copy.headers["Content-Type"] == "application/pdf"
     assert staff_copy.headers["Content-Disposition"].startswith("attachment;")
     assert staff_copy.headers["Content-Security-Policy"] == "sandbox"
     auth.logout()
     assert client.get(f"/activities/crafts/files/{sheet.file_name}").status_code == 404
-    picture = client.get(f"/activities/crafts/files/{token}-p2.png")
+    picture = get_file(client, f"/activities/crafts/files/{token}-p2.png")
     assert picture.status_code == 200 and picture.data.startswith(b"\x89PNG")
     assert client.get(f"/activities/crafts/files/{token}-p3.png").status_code == 404
     sheet_page = client.get(f"/activities/crafts/{sheet.id}").get_data(as_text=True)
@@ -252,7 +260,7 @@ def test_hide_and_show_a_sheet(app, client, auth):
         assert client.get(url).status_code == 404
     assert "Papierstern" not in client.get("/activities/crafts").get_data(as_text=True)
     auth.login()
-    assert client.get(f"/admin/crafts/files/{sheet.file_name}").status_code == 200
+    assert get_file(client, f"/admin/crafts/files/{sheet.file_name}").status_code == 200
     token = form_value(client.get("/admin/crafts/").get_data(as_text=True), "csrf_token")
     client.post(f"/admin/crafts/{sheet.id}/visibility", data={"csrf_token": token})
     assert [action for action, _ in audit_actions(app)] == ["craft_add", "craft_hide", "craft_show"]
