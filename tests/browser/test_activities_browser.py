@@ -80,14 +80,22 @@ def test_solve_a_maze_by_tracing_with_a_finger(page, server, live_app):
     assert counted(live_app, "puzzle_solved") == {"maze": 1}
 
 
-def test_find_words_by_tapping_first_and_last_letter(page, server):
+def centre(locator):
+    box = locator.bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
+def test_find_words_by_dragging_or_tapping_first_and_last_letter(page, server):
     p = puzzles.generate("wordsearch", "browser", "easy")
     page.goto(f"{server}/activities/wordsearch/easy/{p.size}/browser?lang=de")
     letter = lambda cell: page.locator(f'button.cell[data-r="{cell[0]}"][data-c="{cell[1]}"]')  # noqa: E731
     letter([0, 0]).tap()
     letter([0, 1]).tap()  # two letters: never a word
     expect(page.locator("#check-message")).to_have_text("Das ist leider keines der Wörter.")
-    for found in p.solution:
+    (dragged, *tapped) = p.solution
+    touch_trace(page, [centre(letter(dragged["start"])), centre(letter(dragged["end"]))])
+    expect(page.locator(".word-list li.found", has_text=dragged["word"])).to_be_visible()
+    for found in tapped:
         letter(found["start"]).tap()
         letter(found["end"]).tap()
         expect(page.locator(".word-list li.found", has_text=found["word"])).to_be_visible()
@@ -97,6 +105,13 @@ def test_find_words_by_tapping_first_and_last_letter(page, server):
 def test_paint_a_nonogram_by_tapping(page, server):
     p = puzzles.generate("nonogram", "browser", "easy")
     page.goto(f"{server}/activities/nonogram/easy/{p.size}/browser")
+    free = next(page.locator(f'button.cell[data-r="{r}"][data-c="{c}"]')
+                for r in range(p.size) for c in range(p.size) if not p.solution[r][c])
+    for state in ("filled", "marked"):  # each tap moves a cell on: painted, marked free, blank
+        free.tap()
+        expect(free).to_have_class(re.compile(rf"\b{state}\b"))
+    free.tap()
+    expect(free).not_to_have_class(re.compile(r"\b(filled|marked)\b"))
     cells = [(r, c) for r in range(p.size) for c in range(p.size) if p.solution[r][c]]
     for r, c in cells:
         page.locator(f'button.cell[data-r="{r}"][data-c="{c}"]').tap()
