@@ -85,6 +85,8 @@ def test_no_inline_script_or_style_in_templates():
 def test_visitor_strings_go_through_gettext(client):
     """A template string with German words outside {{ _() }} would escape translation."""
     for path in (ROOT / "templates" / "visitor").rglob("*.html"):
+        if path.name == "offline.html":
+            continue  # shown when the server is away: it speaks all four languages at once
         text = re.sub(r"{[{%#].*?[}%#]}", "", path.read_text(encoding="utf-8"), flags=re.S)
         words = re.findall(r">\s*([A-Za-zÄÖÜäöüß][^<]*?)\s*<", text)
         assert words == [], (path, words)
