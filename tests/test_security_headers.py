@@ -1,11 +1,15 @@
 """HTTP security headers on every response of every route (walked from the URL map), for visitors
 and staff, for pages, errors, redirects and files alike."""
 
+import re
+from html import unescape
+
 import pytest
 
 from kiosk import CONTENT_SECURITY_POLICY
 from kiosk.models import Staff
 from tests.routes import rules, sample_url
+from tests.test_crafts import new_sheet, pdf_bytes, png_bytes
 
 SAFE_FILE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/webp", "text/csv", "application/json",
                    "application/vnd.sqlite3", "text/css", "text/javascript", "application/javascript",
@@ -75,3 +79,47 @@ def test_files_sent_by_any_route_are_of_a_safe_type(app, clients):
                 assert response.mimetype in SAFE_FILE_TYPES, (who, url, response.mimetype)
                 if response.mimetype in DOWNLOADS:
                     assert response.headers["Content-Disposition"].startswith("attachment"), (who, url)
+
+
+def crawl(client, starts, limit=300):
+    """Every same-site address reachable by links, pictures, scripts and styles from ``starts``:
+    {url: response}. Forms are not sent; logging out is not followed."""
+    seen, queue, responses = set(starts), list(starts), {}
+    while queue and len(responses) < limit:
+        url = queue.pop(0)
+        response = client.get(url)
+        response.get_data()
+        response.close()
+        responses[url] = response
+        if response.mimetype != "text/html":
+            continue
+        for link in re.findall(r'(?:href|src)="(/[^"#]*)"', response.get_data(as_text=True)):
+            link = unescape(link)
+            if link not in seen and not link.startswith("//") and "logout" not in link:
+                seen.add(link)
+                queue.append(link)
+    return responses
+
+
+def test_every_linked_page_and_file_is_served_safely_uploads_included(app, clients):
+    """With real uploads in place (a craft sheet with a picture and one with a PDF), follow every
+    link from the visitor's and the staff's start pages: each response has the headers, each file a
+    safe type, and each uploaded file is sandboxed, typed by its content and named in a disposition."""
+    admin = clients["admin"]
+    for upload in ((png_bytes(), "stern.png"), (pdf_bytes(), "anleitung.pdf")):
+        assert new_sheet(admin, title=f"Probe {upload[1]}", upload=upload).status_code == 302
+    uploads_seen = 0
+    for who, starts in (("visitor", ["/"]), ("admin", ["/admin/", "/admin/crafts/"])):
+        for url, response in crawl(clients[who], starts).items():
+            assert response.status_code < 500, (who, url)
+            assert_safe_headers(response, (who, url, response.status_code))
+            if response.status_code == 200 and response.mimetype != "text/html":
+                assert response.mimetype in SAFE_FILE_TYPES, (who, url, response.mimetype)
+            if "/files/" in url and response.status_code == 200:
+                uploads_seen += 1
+                assert response.mimetype in {"image/png", "application/pdf"}, url
+                assert response.headers["Content-Security-Policy"] == "sandbox", url
+                assert response.headers["Content-Disposition"].startswith(("inline;", "attachment;")), url
+                if response.mimetype == "application/pdf":
+                    assert response.headers["Content-Disposition"].startswith("attachment;"), url
+    assert uploads_seen >= 2
