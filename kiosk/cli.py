@@ -74,6 +74,7 @@ def demo_command(host, port):
     password = secrets.token_urlsafe(9)
     Staff.delete().where(Staff.username == "demo").execute()
     create_staff("demo", password)
+    Staff.update(is_admin=True).where(Staff.username == "demo").execute()  # to try the Team page
     click.echo(f"\n  Demo staff login at http://{host}:{port}/admin/  name: demo  password: {password}\n")
     serve_app(app, host, port, threads=4)
 
