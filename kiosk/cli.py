@@ -46,8 +46,8 @@ def serve_command(host, port, threads):
 def serve_app(app, host, port, threads):
     from waitress import serve
 
-    # waitress itself writes no access log; keep its own logger quiet about clients as well.
-    logging.getLogger("waitress").setLevel(logging.WARNING)
+    # waitress writes no access log; its queue notices are noise on a kiosk's console.
+    logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     click.echo(f"Kiez+ Kiosk: open http://{'localhost' if host == '0.0.0.0' else host}:{port}/ "
                "on the tablet (Ctrl+C stops).")
     serve(app, host=host, port=port, threads=threads, ident="kiosk")
@@ -61,6 +61,7 @@ def demo_command(host, port):
     from flask import current_app
 
     from .auth import create_staff
+    from .content_seed import add_demo_offers
     from .demo import add_demo_counts
     from .models import Count, Staff
 
@@ -71,6 +72,7 @@ def demo_command(host, port):
     if not Count.select().exists():
         click.echo("Adding 12 weeks of demo counts ...")
         add_demo_counts()
+    add_demo_offers()  # the true content, and a few entries marked "Beispiel"
     password = secrets.token_urlsafe(9)
     Staff.delete().where(Staff.username == "demo").execute()
     create_staff("demo", password)

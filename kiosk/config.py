@@ -14,6 +14,7 @@ class Defaults:
     IDLE_SECONDS = 90  # back home after this long without a touch ...
     IDLE_WARNING_SECONDS = 10  # ... with a "still there?" notice this long before
     THANKS_SECONDS = 8  # how long the check-in confirmation stays
+    SLIP_PAPER = "A4"  # the take-home slip of an offer: "A4" or "A6"
     # Drop-in hour ("Sprechstunde"): weekday (0 = Monday), opens, closes, Berlin time.
     DROPIN_HOURS = [[3, "11:00", "12:30"]]
     # More check-ins than this within BURST_WINDOW_SECONDS are kept apart as "doubtful".

@@ -262,7 +262,7 @@ def _print_slips(section, services):
         facts = service_facts(service, now)
         slips.append({**facts, "codes": qr_codes(facts)})
     back = request.referrer if _same_site(request.referrer) else url_for(".index", section=section)
-    paper = current_app.config.get("SLIP_PAPER", "A4").lower()
+    paper = current_app.config["SLIP_PAPER"].lower()
     return render_template("print/slip.html", slips=slips, printed=now, back=back,
                            paper=paper if paper in ("a4", "a6") else "a4")
 
