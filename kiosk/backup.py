@@ -25,7 +25,6 @@ from flask import (
     send_file,
     url_for,
 )
-
 from flask.cli import with_appcontext
 from playhouse.db_url import parse as parse_url
 
@@ -67,9 +66,13 @@ def stored_backups(folder):
     found = []
     for name in os.listdir(folder):
         match = BACKUP_NAME.match(name)
-        if match:
+        try:
+            day = date.fromisoformat(match.group(1)) if match else None
+        except ValueError:  # "kiosk-2026-13-45.sqlite3": not one of ours
+            day = None
+        if day:
             path = os.path.join(folder, name)
-            found.append((date.fromisoformat(match.group(1)), path, os.path.getsize(path)))
+            found.append((day, path, os.path.getsize(path)))
     return sorted(found, reverse=True)
 
 

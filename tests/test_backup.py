@@ -88,12 +88,13 @@ def test_old_backups_are_pruned(app):
     for n in range(60):
         open(os.path.join(folder, f"kiosk-{date(2025, 11, 1) + timedelta(n)}.sqlite3"), "w").close()
     open(os.path.join(folder, "notes.txt"), "w").close()  # not ours: never touched
+    open(os.path.join(folder, "kiosk-2026-13-45.sqlite3"), "w").close()  # nor this
     backup.make_backup(app, date(2026, 1, 8))
     kept = sorted(os.listdir(folder))
-    assert "notes.txt" in kept
+    assert "notes.txt" in kept and "kiosk-2026-13-45.sqlite3" in kept
     assert "kiosk-2025-11-01.sqlite3" in kept and "kiosk-2025-12-01.sqlite3" in kept
     assert "kiosk-2025-11-02.sqlite3" not in kept
-    assert len([k for k in kept if k.startswith("kiosk-")]) == 14 + 2
+    assert len([k for k in kept if k.startswith("kiosk-2025") or k == "kiosk-2026-01-08.sqlite3"]) == 14 + 2
 
 
 def test_first_request_of_a_day_makes_the_backup(app, client, monkeypatch):
