@@ -1,6 +1,7 @@
 """Schema migrations: a database of the first released schema is upgraded and loses nothing."""
 
 import shutil
+import sqlite3
 
 import pytest
 from peewee import IntegrityError
@@ -10,6 +11,7 @@ from kiosk.db import create_tables, database
 from kiosk.models import SchemaVersion, Staff
 from tests.conftest import TEST_DATABASE_URL, close_database, form_value, fresh_database_url
 from tests.fixtures.make_schema_v1 import FIXTURE, ROWS, V1_MODELS, build_v1
+from tests.tablet import Tablet, start_kiosk
 
 V1_PASSWORD = "first release password"
 
@@ -132,3 +134,18 @@ def test_migrate_command(v1_app):
     assert f"schema version {migrations.LATEST}: applied step(s) 2" in result.output
     again = v1_app.test_cli_runner().invoke(args=["migrate"])
     assert "nothing to do" in again.output
+
+
+def test_kiosk_serve_upgrades_an_old_database_when_it_starts(tmp_path):
+    """The production start (kiosk serve) migrates by itself: an updated kiosk on old data just runs."""
+    shutil.copy(FIXTURE, tmp_path / "v1.sqlite3")
+    server, base = start_kiosk(tmp_path, f"sqlite:///{tmp_path / 'v1.sqlite3'}")
+    try:
+        assert Tablet(base).login("anna", V1_PASSWORD)
+    finally:
+        server.terminate()
+        server.wait(10)
+    connection = sqlite3.connect(tmp_path / "v1.sqlite3")
+    assert connection.execute("SELECT version FROM schema_version").fetchall() == [(migrations.LATEST,)]
+    assert connection.execute("SELECT username FROM staff WHERE is_admin").fetchall() == [("anna",)]
+    connection.close()
