@@ -62,6 +62,7 @@ def demo_command(host, port):
 
     from .auth import create_staff
     from .content_seed import add_demo_offers
+    from .crafts import add_demo_craft_sheets
     from .demo import add_demo_counts
     from .models import Count, Staff
 
@@ -70,8 +71,9 @@ def demo_command(host, port):
         raise click.ClickException("Set KIOSK_DEMO=true: the demo never writes to the real database.")
     db.create_tables()
     if not Count.select().exists():
-        click.echo("Adding 12 weeks of demo counts ...")
+        click.echo("Adding 12 weeks of demo counts and two craft sheets ...")
         add_demo_counts()
+        add_demo_craft_sheets()
     add_demo_offers()  # the true content, and a few entries marked "Beispiel"
     password = secrets.token_urlsafe(9)
     Staff.delete().where(Staff.username == "demo").execute()

@@ -15,7 +15,7 @@ import re
 import secrets
 import subprocess
 import tempfile
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
@@ -166,16 +166,6 @@ def remove_files(names):
             pass
 
 
-class SandboxedFile(Response):
-    """A served upload. The app sets its page policy on every response after the view; an upload
-    must be sandboxed instead, so its policy is fixed when the headers leave the server."""
-
-    def get_wsgi_headers(self, environ):
-        headers = super().get_wsgi_headers(environ)
-        headers["Content-Security-Policy"] = "sandbox"
-        return headers
-
-
 def owner_of(name: str):
     """The sheet a stored file belongs to, or None (a name we never gave out)."""
     match = STORED_NAME.fullmatch(name)
@@ -201,8 +191,10 @@ def serve_upload(name: str, visible_only: bool):
     download_name = f"{secure_filename(sheet.title) or 'bastelanleitung'}.{kind}"
     response = send_from_directory(
         uploads_dir(), name, request.environ, mimetype=MEDIA_TYPES[kind],
-        as_attachment=kind == "pdf", download_name=download_name, response_class=SandboxedFile,
+        as_attachment=kind == "pdf", download_name=download_name,
     )
+    # An uploaded file may never run script in the app's origin, whatever is inside it.
+    response.headers["Content-Security-Policy"] = "sandbox"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
