@@ -1,0 +1,508 @@
+"""Sudoku in 4x4, 6x6 and 9x9 with a grade a human can trust.
+
+How a puzzle is made
+--------------------
+1. Fill a random complete grid (seeded through ``base.rng_for``, so a seed always gives the same
+   puzzle, in every process).
+2. Visit the cells in random order and blank each one *only if* a logical solver that knows just
+   the techniques of the requested level still fills the whole grid. A grid that such a solver
+   completes has exactly one solution (every step it takes is forced), so uniqueness holds by
+   construction, never by luck.
+3. The grade is the hardest technique the solver needed, using easiest techniques first. If it is
+   not hard enough for the level (see ``LEVEL_RULES``) we start again from a new grid.
+
+What each level means
+---------------------
+Techniques from easiest to hardest: naked single, hidden single, locked candidates (pointing and
+claiming), naked pair, hidden pair, naked triple, hidden triple.
+
+* 9x9
+    - easy:   singles only (naked and hidden), and at least 41 of the 81 cells stay given.
+      Many of our visitors find a newspaper's "easy" hard, so easy really is easy.
+    - medium: up to locked candidates, fewer than 41 givens, and naked singles alone get stuck
+      (it needs a hidden single or locked candidates).
+    - hard:   up to hidden triples, and it needs a naked or hidden pair or triple: the medium
+      solver gets stuck on it. Served from the pool (see below).
+* 6x6 (2x3 boxes). Locked candidates or pairs are almost never needed on so small a grid (under
+  1 in 100 minimal puzzles), so the ladder moves one step down:
+    - easy:   singles only, at least 18 of the 36 cells given.
+    - medium: naked singles only, fewer than 18 givens.
+    - hard:   needs a hidden single (the naked-single solver gets stuck), up to hidden triples
+      allowed, as few givens as possible.
+* 4x4 (2x2 boxes). Every uniquely solvable 4x4 grid we tried falls to naked singles alone, so
+  the levels differ only in how much is given:
+    - easy: at least 8 of 16 cells, medium: 6 or 7, hard: as few as possible (4 or 5).
+
+Pool for slow levels
+--------------------
+Levels that cannot be made quickly enough live (see ``POOLED``) are served from
+``data/sudoku_pool.json``, made ahead of time by ``bench/make_sudoku_pool.py`` with this very
+module. The seed picks a pool entry and a random symmetry (relabelled digits, shuffled rows within
+bands, bands, columns within stacks, stacks, a transposition for square boxes). Symmetries keep
+the solution unique and the grade unchanged, and the choice is still deterministic per seed.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from itertools import combinations
+from pathlib import Path
+from typing import NamedTuple
+
+from .base import Check, Puzzle, PuzzleError, check_level, check_seed, rng_for
+
+NAME = "sudoku"
+SIZES = (4, 6, 9)
+DEFAULT_SIZE = 9
+BOX_SHAPES = {4: (2, 2), 6: (2, 3), 9: (3, 3)}  # size -> (rows, columns) of one box
+
+TECHNIQUES = (
+    "naked single",
+    "hidden single",
+    "locked candidates",
+    "naked pair",
+    "hidden pair",
+    "naked triple",
+    "hidden triple",
+)
+NAKED_SINGLE, HIDDEN_SINGLE, LOCKED_CANDIDATES, NAKED_PAIR = 0, 1, 2, 3
+HIDDEN_TRIPLE = len(TECHNIQUES) - 1
+
+
+class Rule(NamedTuple):
+    """What one level promises for one size (techniques are indices into TECHNIQUES)."""
+
+    hardest_allowed: int  # the solver that carves the puzzle knows techniques up to this one
+    must_need: int  # ... and a solver stopping just below this one gets stuck
+    fewest_givens: int  # carving stops when this few givens are left
+    givens_below: int  # the finished puzzle has fewer givens than this
+
+
+LEVEL_RULES = {
+    (9, "easy"): Rule(HIDDEN_SINGLE, NAKED_SINGLE, fewest_givens=41, givens_below=82),
+    (9, "medium"): Rule(LOCKED_CANDIDATES, HIDDEN_SINGLE, fewest_givens=0, givens_below=41),
+    (9, "hard"): Rule(HIDDEN_TRIPLE, NAKED_PAIR, fewest_givens=0, givens_below=82),
+    (6, "easy"): Rule(HIDDEN_SINGLE, NAKED_SINGLE, fewest_givens=18, givens_below=37),
+    (6, "medium"): Rule(NAKED_SINGLE, NAKED_SINGLE, fewest_givens=0, givens_below=18),
+    (6, "hard"): Rule(HIDDEN_TRIPLE, HIDDEN_SINGLE, fewest_givens=0, givens_below=37),
+    (4, "easy"): Rule(NAKED_SINGLE, NAKED_SINGLE, fewest_givens=8, givens_below=17),
+    (4, "medium"): Rule(NAKED_SINGLE, NAKED_SINGLE, fewest_givens=6, givens_below=8),
+    (4, "hard"): Rule(NAKED_SINGLE, NAKED_SINGLE, fewest_givens=0, givens_below=6),
+}
+
+POOLED = {(9, "hard")}  # (size, level) served from the pool file
+POOL_FILE = Path(__file__).parent / "data" / "sudoku_pool.json"
+
+
+class Shape:
+    """Where the rows, columns and boxes of one grid size are, as flat cell indices."""
+
+    def __init__(self, size: int):
+        self.size = size
+        self.box_rows, self.box_cols = BOX_SHAPES[size]
+        self.cells = size * size
+        self.all_digits = (1 << size) - 1  # bit d-1 stands for digit d
+        rows = [tuple(r * size + c for c in range(size)) for r in range(size)]
+        cols = [tuple(r * size + c for r in range(size)) for c in range(size)]
+        boxes = [
+            tuple(
+                (top + r) * size + left + c
+                for r in range(self.box_rows)
+                for c in range(self.box_cols)
+            )
+            for top in range(0, size, self.box_rows)
+            for left in range(0, size, self.box_cols)
+        ]
+        self.units = tuple(rows + cols + boxes)
+        self.peers = tuple(
+            tuple(sorted({p for unit in self.units if cell in unit for p in unit} - {cell}))
+            for cell in range(self.cells)
+        )
+        # Where a box meets a row or column: (shared cells, rest of the line, rest of the box).
+        self.intersections = tuple(
+            (
+                tuple(shared),
+                tuple(c for c in line if c not in shared),
+                tuple(c for c in box if c not in shared),
+            )
+            for box in boxes
+            for line in rows + cols
+            if len(shared := [c for c in line if c in box]) > 1
+        )
+
+
+@cache
+def shape_of(size: int) -> Shape:
+    return Shape(size)
+
+
+# --- the logical solver --------------------------------------------------------------------
+# A board is anything with ``cells``, ``all_digits``, ``units`` (cells that must all differ) and
+# ``peers`` (per cell, the cells sharing a unit with it): sudoku's Shape, or futoshiki's Board,
+# which reuses the steps for rows and columns. The state is two flat lists: values (0 = empty) and
+# candidate bitmasks (bit d-1 for digit d, 0 once a cell is filled). Every step returns True if
+# it learned something, so the solver can go back to the easiest step.
+
+
+def place(board, values, candidates, cell, digit):
+    values[cell] = digit
+    candidates[cell] = 0
+    keep = ~(1 << (digit - 1))
+    for peer in board.peers[cell]:
+        candidates[peer] &= keep
+
+
+def start(board, givens):
+    """The solver's state for a flat list of givens."""
+    values = [0] * board.cells
+    candidates = [board.all_digits] * board.cells
+    for cell, digit in enumerate(givens):
+        if digit:
+            place(board, values, candidates, cell, digit)
+    return values, candidates
+
+
+def apply_steps(board, values, candidates, steps):
+    """Use the easiest step that still learns something until the grid is full or all are stuck.
+
+    Returns the index of the hardest step used (-1 for none): with easiest-first, that is the
+    hardest technique the puzzle really needs.
+    """
+    hardest = -1
+    while 0 in values:
+        for index, step in enumerate(steps):
+            if step(board, values, candidates):
+                hardest = max(hardest, index)
+                break
+        else:
+            break
+    return hardest
+
+
+def naked_singles(board, values, candidates):
+    """A cell with one candidate left must hold it."""
+    found = False
+    for cell, mask in enumerate(candidates):
+        if mask and not mask & (mask - 1):
+            place(board, values, candidates, cell, mask.bit_length())
+            found = True
+    return found
+
+
+def hidden_singles(board, values, candidates):
+    """A digit that fits in only one cell of a unit goes there."""
+    found = False
+    for unit in board.units:
+        once = twice = 0
+        for cell in unit:
+            mask = candidates[cell]
+            twice |= once & mask
+            once |= mask
+        lonely = once & ~twice
+        while lonely:
+            bit = lonely & -lonely
+            lonely ^= bit
+            for cell in unit:
+                if candidates[cell] & bit:
+                    place(board, values, candidates, cell, bit.bit_length())
+                    found = True
+                    break
+    return found
+
+
+def _union(candidates, cells):
+    mask = 0
+    for cell in cells:
+        mask |= candidates[cell]
+    return mask
+
+
+def _remove(candidates, cells, digits):
+    """Strike ``digits`` from ``cells``; True if any was there."""
+    changed = False
+    for cell in cells:
+        if candidates[cell] & digits:
+            candidates[cell] &= ~digits
+            changed = True
+    return changed
+
+
+def _locked_candidates(shape, values, candidates):
+    """Pointing: a digit confined to one line inside a box leaves the rest of that line.
+    Claiming: a digit confined to one box inside a line leaves the rest of that box."""
+    found = False
+    for shared, line_rest, box_rest in shape.intersections:
+        in_shared = _union(candidates, shared)
+        if not in_shared:
+            continue
+        pointing = in_shared & ~_union(candidates, box_rest)
+        if pointing and _remove(candidates, line_rest, pointing):
+            found = True
+        claiming = in_shared & ~_union(candidates, line_rest)
+        if claiming and _remove(candidates, box_rest, claiming):
+            found = True
+    return found
+
+
+def naked_subsets(count):
+    """The step for naked pairs (count 2) or triples (count 3)."""
+
+    def step(board, values, candidates):
+        """``count`` cells of a unit that share ``count`` candidates own those digits."""
+        found = False
+        for unit in board.units:
+            open_cells = [cell for cell in unit if candidates[cell]]
+            small = [cell for cell in open_cells if candidates[cell].bit_count() <= count]
+            for group in combinations(small, count):
+                digits = _union(candidates, group)
+                if digits.bit_count() == count:
+                    others = [cell for cell in open_cells if cell not in group]
+                    found |= _remove(candidates, others, digits)
+        return found
+
+    return step
+
+
+def hidden_subsets(count):
+    """The step for hidden pairs (count 2) or triples (count 3)."""
+
+    def step(board, values, candidates):
+        """``count`` digits that fit only in the same ``count`` cells of a unit fill them."""
+        found = False
+        for unit in board.units:
+            spots = {}  # digit bit -> bitmask of positions within the unit
+            for position, cell in enumerate(unit):
+                mask = candidates[cell]
+                while mask:
+                    bit = mask & -mask
+                    mask ^= bit
+                    spots[bit] = spots.get(bit, 0) | (1 << position)
+            few = [bit for bit, where in spots.items() if where.bit_count() <= count]
+            for group in combinations(few, count):
+                where = 0
+                for bit in group:
+                    where |= spots[bit]
+                if where.bit_count() == count:
+                    digits = sum(group)
+                    for position, cell in enumerate(unit):
+                        if where >> position & 1 and candidates[cell] & ~digits:
+                            candidates[cell] &= digits
+                            found = True
+        return found
+
+    return step
+
+
+_STEPS = (  # in the order of TECHNIQUES
+    naked_singles,
+    hidden_singles,
+    _locked_candidates,
+    naked_subsets(2),
+    hidden_subsets(2),
+    naked_subsets(3),
+    hidden_subsets(3),
+)
+
+
+def solve_logically(size: int, givens: list[list[int]], hardest_allowed: int = HIDDEN_TRIPLE):
+    """Solve like a person who knows only techniques up to ``hardest_allowed``.
+
+    Returns ``(grid or None if stuck, index of the hardest technique used)``.
+    """
+    shape = shape_of(_check_size(size))
+    flat, hardest = _solve(shape, [d for row in givens for d in row], hardest_allowed)
+    return (None if flat is None else _rows(flat, size)), hardest
+
+
+def _solve(shape, givens, hardest_allowed):
+    """(filled flat grid or None if stuck, index of the hardest technique used)."""
+    values, candidates = start(shape, givens)
+    hardest = apply_steps(shape, values, candidates, _STEPS[: hardest_allowed + 1])
+    return (None if 0 in values else values), hardest
+
+
+# --- making puzzles ------------------------------------------------------------------------
+
+
+def _random_full_grid(shape, rng):
+    """A random valid complete grid: backtracking, always filling the most constrained cell."""
+    values = [0] * shape.cells
+
+    def fill():
+        best, best_options = None, None
+        for cell in range(shape.cells):
+            if values[cell]:
+                continue
+            used = 0
+            for peer in shape.peers[cell]:
+                if values[peer]:
+                    used |= 1 << (values[peer] - 1)
+            options = [d for d in range(1, shape.size + 1) if not used >> (d - 1) & 1]
+            if best is None or len(options) < len(best_options):
+                best, best_options = cell, options
+                if len(options) <= 1:
+                    break
+        if best is None:
+            return True
+        rng.shuffle(best_options)
+        for digit in best_options:
+            values[best] = digit
+            if fill():
+                return True
+        values[best] = 0
+        return False
+
+    fill()
+    return values
+
+
+def _carve(shape, solution, rng, rule):
+    """Blank cells in random order while the level's solver can still fill the grid.
+
+    Returns (flat givens, number of givens).
+    """
+    givens = list(solution)
+    remaining = shape.cells
+    order = list(range(shape.cells))
+    rng.shuffle(order)
+    for cell in order:
+        if remaining <= rule.fewest_givens:
+            break
+        givens[cell] = 0
+        if _solve(shape, givens, rule.hardest_allowed)[0] is None:
+            givens[cell] = solution[cell]
+        else:
+            remaining -= 1
+    return givens, remaining
+
+
+def _make(shape, level, rng):
+    """Return (givens, solution, technique index) for one freshly carved puzzle."""
+    rule = LEVEL_RULES[shape.size, level]
+    while True:
+        solution = _random_full_grid(shape, rng)
+        givens, count = _carve(shape, solution, rng, rule)
+        if count >= rule.givens_below:
+            continue
+        technique = _solve(shape, givens, rule.hardest_allowed)[1]
+        if technique >= rule.must_need:
+            return givens, solution, technique
+
+
+def _rows(flat, size):
+    return [list(flat[r * size : (r + 1) * size]) for r in range(size)]
+
+
+def _check_size(size):
+    size = DEFAULT_SIZE if size is None else size
+    if isinstance(size, bool) or not isinstance(size, int) or size not in SIZES:
+        raise PuzzleError(f"sudoku comes in sizes {SIZES}, not {size!r}")
+    return size
+
+
+def generate_fresh(seed, level: str, size: int | None = None) -> Puzzle:
+    """Carve a new puzzle now, never from the pool (the pool script uses this)."""
+    seed, level, size = check_seed(seed), check_level(level), _check_size(size)
+    shape = shape_of(size)
+    givens, solution, technique = _make(shape, level, rng_for(NAME, seed, level, size))
+    return _puzzle(seed, level, shape, givens, solution, technique)
+
+
+def _puzzle(seed, level, shape, givens, solution, technique):
+    data = {
+        "size": shape.size,
+        "box": [shape.box_rows, shape.box_cols],
+        "givens": _rows(givens, shape.size),
+    }
+    return Puzzle(NAME, level, seed, shape.size, data, _rows(solution, shape.size),
+                  TECHNIQUES[technique])
+
+
+def generate(seed, level: str, size: int | None = None) -> Puzzle:
+    """The puzzle for (seed, level, size): carved live, or picked from the pool for slow levels."""
+    seed, level, size = check_seed(seed), check_level(level), _check_size(size)
+    if (size, level) not in POOLED:
+        return generate_fresh(seed, level, size)
+    rng = rng_for(NAME, seed, level, size)
+    entry = rng.choice(load_pool()[f"{size}/{level}"])
+    shape = shape_of(size)
+    move = _random_symmetry(shape, rng)
+    givens, solution = (move([int(ch) for ch in entry[key]]) for key in ("givens", "solution"))
+    return _puzzle(seed, level, shape, givens, solution, TECHNIQUES.index(entry["grade"]))
+
+
+@cache
+def load_pool() -> dict:
+    """{"<size>/<level>": [{"givens": "0305...", "solution": "1325...", "grade": name}, ...]}
+
+    Grids are stored as strings of digits, row after row, 0 for an empty cell.
+    """
+    with POOL_FILE.open(encoding="utf-8") as file:
+        return json.load(file)
+
+
+def _random_symmetry(shape, rng):
+    """A random sudoku symmetry, as a function from a flat grid to the moved flat grid.
+
+    Rows move only within their band of boxes and bands move as a whole (the same for columns),
+    so every row, column and box stays a row, column and box: the rules, the uniqueness and the
+    techniques needed are all preserved. Digits are relabelled too.
+    """
+    size = shape.size
+
+    def line_order(block):
+        blocks = list(range(0, size, block))
+        rng.shuffle(blocks)
+        order = []
+        for start in blocks:
+            inside = list(range(start, start + block))
+            rng.shuffle(inside)
+            order += inside
+        return order
+
+    row_order, col_order = line_order(shape.box_rows), line_order(shape.box_cols)
+    relabel = [0] + rng.sample(range(1, size + 1), size)  # keeps 0 = empty
+    transpose = shape.box_rows == shape.box_cols and rng.random() < 0.5
+    source = [row_order[r] * size + col_order[c] for r in range(size) for c in range(size)]
+    if transpose:
+        source = [source[c * size + r] for r in range(size) for c in range(size)]
+
+    def move(flat):
+        return [relabel[flat[cell]] for cell in source]
+
+    return move
+
+
+# --- checking answers ----------------------------------------------------------------------
+
+
+def check_grid_answer(puzzle: Puzzle, answer) -> Check:
+    """Compare a grid answer (0 = empty) with the solution; shared with futoshiki.
+
+    Anything that is not a grid of the puzzle's size with digits 0..size and the givens
+    untouched is a PuzzleError, so the web app can answer 400 instead of crashing.
+    """
+    size, givens, solution = puzzle.size, puzzle.data["givens"], puzzle.solution
+    if not isinstance(answer, (list, tuple)) or len(answer) != size:
+        raise PuzzleError(f"an answer is a list of {size} rows")
+    wrong, missing = [], 0
+    for r, row in enumerate(answer):
+        if not isinstance(row, (list, tuple)) or len(row) != size:
+            raise PuzzleError(f"row {r} is not a list of {size} numbers")
+        for c, digit in enumerate(row):
+            if isinstance(digit, bool) or not isinstance(digit, int) or not 0 <= digit <= size:
+                raise PuzzleError(f"cell {r},{c} holds {digit!r}, not a number 0..{size}")
+            if givens[r][c] and digit != givens[r][c]:
+                raise PuzzleError(f"cell {r},{c} is given and cannot change")
+            if digit == 0:
+                missing += 1
+            elif digit != solution[r][c]:
+                wrong.append([r, c])
+    return Check(solved=not wrong and not missing, wrong=wrong, missing=missing)
+
+
+def check(puzzle: Puzzle, answer) -> Check:
+    if puzzle.kind != NAME:
+        raise PuzzleError(f"not a sudoku: {puzzle.kind!r}")
+    return check_grid_answer(puzzle, answer)

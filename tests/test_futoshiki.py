@@ -1,0 +1,248 @@
+"""Futoshiki: every puzzle is a valid, unique, honestly graded and repeatable Latin square."""
+
+import dataclasses
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from puzzles import Check, PuzzleError, futoshiki
+
+ROOT = Path(__file__).resolve().parent.parent
+SUBSETS = {"naked pair", "hidden pair", "naked triple", "hidden triple"}
+
+# What the module docstring promises, written out again so the tests do not read LEVEL_RULES:
+# (size, level) -> (grades allowed, a technique whose solver must get stuck,
+#                   fewest givens, most givens, fewest signs)
+PROMISES = {
+    (4, "easy"): ({"inequality"}, "naked single", 5, 16, 4),
+    (4, "medium"): ({"inequality"}, "naked single", 0, 4, 1),
+    (4, "hard"): ({"hidden single"} | SUBSETS, "inequality", 0, 2, 1),
+    (5, "easy"): ({"inequality"}, "naked single", 8, 25, 6),
+    (5, "medium"): ({"hidden single"}, "inequality", 0, 3, 1),
+    (5, "hard"): (SUBSETS, "hidden single", 0, 3, 1),
+}
+
+seeds = st.text(st.characters(codec="utf-8", categories=("L", "N", "P", "S")),
+                min_size=1, max_size=20)
+
+
+def count_solutions(givens, relations, limit=2):
+    """Plain backtracking (no shared code with the library), stopping once ``limit`` are found."""
+    size = len(givens)
+    grid = [list(row) for row in givens]
+    smaller_than = {}  # cell -> cells it must be smaller than, and the other way round
+    bigger_than = {}
+    for r1, c1, r2, c2, sign in relations:
+        assert sign == "<"
+        smaller_than.setdefault((r1, c1), []).append((r2, c2))
+        bigger_than.setdefault((r2, c2), []).append((r1, c1))
+
+    def fits(r, c, digit):
+        if any(grid[r][k] == digit for k in range(size) if k != c):
+            return False
+        if any(grid[k][c] == digit for k in range(size) if k != r):
+            return False
+        if any(grid[a][b] and not digit < grid[a][b] for a, b in smaller_than.get((r, c), [])):
+            return False
+        return all(not grid[a][b] or grid[a][b] < digit for a, b in bigger_than.get((r, c), []))
+
+    if any(grid[r][c] and not fits(r, c, grid[r][c]) for r in range(size) for c in range(size)):
+        return 0
+
+    def search(cell):
+        if cell == size * size:
+            return 1
+        r, c = divmod(cell, size)
+        if grid[r][c]:
+            return search(cell + 1)
+        found = 0
+        for digit in range(1, size + 1):
+            if fits(r, c, digit):
+                grid[r][c] = digit
+                found += search(cell + 1)
+                grid[r][c] = 0
+                if found >= limit:
+                    break
+        return found
+
+    return search(0)
+
+
+def assert_fair_puzzle(puzzle, size, level):
+    givens, relations, solution = puzzle.data["givens"], puzzle.data["relations"], puzzle.solution
+    assert (puzzle.kind, puzzle.level, puzzle.size, puzzle.data["size"]) == (
+        "futoshiki", level, size, size)
+    digits = set(range(1, size + 1))
+    assert all(set(row) == digits for row in solution)
+    assert all({solution[r][c] for r in range(size)} == digits for c in range(size))
+    for r in range(size):
+        for c in range(size):
+            assert givens[r][c] in (0, solution[r][c])
+    for r1, c1, r2, c2, sign in relations:
+        assert sign == "<" and abs(r1 - r2) + abs(c1 - c2) == 1  # neighbours
+        assert solution[r1][c1] < solution[r2][c2]
+    assert len({tuple(sorted([(r1, c1), (r2, c2)])) for r1, c1, r2, c2, _ in relations}) == len(
+        relations)
+    assert count_solutions(givens, relations) == 1
+
+    grades, must_stump, fewest, most, fewest_signs = PROMISES[size, level]
+    assert fewest <= sum(1 for row in givens for d in row if d) <= most
+    assert len(relations) >= fewest_signs
+    assert puzzle.grade in grades
+    technique = futoshiki.TECHNIQUES.index(puzzle.grade)
+    assert futoshiki.solve_logically(size, givens, relations, technique) == (solution, technique)
+    stump = futoshiki.TECHNIQUES.index(must_stump)
+    assert futoshiki.solve_logically(size, givens, relations, stump)[0] is None
+    # The signs matter: without them the same solver gets stuck.
+    assert futoshiki.solve_logically(size, givens, [], technique)[0] is None
+
+
+@pytest.mark.parametrize("size, level", list(PROMISES))
+@settings(max_examples=50, deadline=None)
+@given(seed=seeds)
+def test_every_puzzle_is_valid_unique_and_graded_for_its_level(size, level, seed):
+    assert_fair_puzzle(futoshiki.generate(seed, level, size), size, level)
+
+
+# Two hand-checked 4x4 puzzles: the first needs "smaller than the biggest option on the other
+# side", the second "bigger than the smallest option on the other side".
+BOTH_SIDES_OF_A_SIGN = [
+    ([[3, 1, 2, 0], [0, 4, 0, 0], [0, 0, 0, 0], [0, 0, 0, 1]],
+     [[2, 1, 1, 1, "<"], [2, 2, 2, 1, "<"], [3, 1, 3, 2, "<"], [3, 3, 2, 3, "<"]]),
+    ([[0, 0, 0, 3], [0, 0, 0, 0], [0, 0, 0, 2], [3, 4, 2, 0]],
+     [[0, 1, 0, 2, "<"], [1, 0, 0, 0, "<"], [1, 1, 2, 1, "<"], [3, 2, 3, 1, "<"]]),
+]
+
+
+@pytest.mark.parametrize("givens, relations", BOTH_SIDES_OF_A_SIGN)
+def test_inequality_technique_prunes_from_both_sides_of_a_sign(givens, relations):
+    assert count_solutions(givens, relations) == 1
+    solved, hardest = futoshiki.solve_logically(4, givens, relations, futoshiki.INEQUALITY)
+    assert solved is not None and futoshiki.TECHNIQUES[hardest] == "inequality"
+    assert futoshiki.solve_logically(4, givens, relations, futoshiki.NAKED_SINGLE)[0] is None
+
+
+@pytest.mark.parametrize("level, size", [("easy", 4), ("medium", 5), ("hard", 5)])
+def test_default_size_depends_on_level(level, size):
+    assert futoshiki.generate("s", level) == futoshiki.generate("s", level, size)
+
+
+@pytest.mark.parametrize("level", ["easy", "medium", "hard"])
+@pytest.mark.parametrize("size", [4, 5])
+def test_same_seed_same_puzzle_other_seed_other_puzzle(size, level):
+    seed = "2026-11-26"
+    assert futoshiki.generate(seed, level, size) == futoshiki.generate(seed, level, size)
+    different = {json.dumps(futoshiki.generate(f"day-{n}", level, size).data) for n in range(5)}
+    assert len(different) == 5
+
+
+def test_same_seed_same_puzzle_in_another_process():
+    code = ("import dataclasses, json; from puzzles import futoshiki; "
+            "print(json.dumps([dataclasses.asdict(futoshiki.generate('x', level, size)) "
+            "for size in (4, 5) for level in ('easy', 'medium', 'hard')]))")
+    env = dict(os.environ, PYTHONHASHSEED="12345")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True,
+                         capture_output=True, text=True).stdout
+    here = [dataclasses.asdict(futoshiki.generate("x", level, size))
+            for size in (4, 5) for level in ("easy", "medium", "hard")]
+    assert json.loads(out) == here
+
+
+@pytest.mark.parametrize("size", [0, 3, 6, 9, -4, "4", 4.0, True, [4]])
+def test_unknown_size_is_a_puzzle_error(size):
+    with pytest.raises(PuzzleError):
+        futoshiki.generate("s", "easy", size)
+
+
+@pytest.mark.parametrize("seed, level", [("s", "expert"), ("", "easy"), ("x" * 65, "easy")])
+def test_unknown_level_or_bad_seed_is_a_puzzle_error(seed, level):
+    with pytest.raises(PuzzleError):
+        futoshiki.generate(seed, level, 4)
+
+
+# --- check() -----------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def puzzle5():
+    return futoshiki.generate("check", "easy", 5)
+
+
+def test_the_solution_is_solved(puzzle5):
+    assert futoshiki.check(puzzle5, puzzle5.solution) == Check(True, [], 0)
+
+
+def test_the_bare_givens_are_only_missing(puzzle5):
+    givens = puzzle5.data["givens"]
+    assert futoshiki.check(puzzle5, givens) == Check(False, [], sum(row.count(0) for row in givens))
+
+
+@pytest.mark.parametrize("size", [4, 5])
+@settings(max_examples=30, deadline=None)
+@given(data=st.data())
+def test_check_names_wrong_cells_and_counts_missing_ones(size, data):
+    puzzle = futoshiki.generate(data.draw(seeds), "medium", size)
+    answer = [list(row) for row in puzzle.data["givens"]]
+    expected_wrong, expected_missing = [], 0
+    for r in range(size):
+        for c in range(size):
+            if answer[r][c]:
+                continue
+            answer[r][c] = data.draw(st.integers(0, size))
+            if answer[r][c] == 0:
+                expected_missing += 1
+            elif answer[r][c] != puzzle.solution[r][c]:
+                expected_wrong.append([r, c])
+    verdict = futoshiki.check(puzzle, answer)
+    assert verdict.wrong == expected_wrong
+    assert verdict.missing == expected_missing
+    assert verdict.solved == (not expected_wrong and not expected_missing)
+
+
+def _cell(puzzle, given):
+    return next((r, c) for r, row in enumerate(puzzle.data["givens"]) for c, d in enumerate(row)
+                if bool(d) == given)
+
+
+def _with(grid, cell, value):
+    grid = [list(row) for row in grid]
+    grid[cell[0]][cell[1]] = value
+    return grid
+
+
+def _given_changed(puzzle):
+    r, c = _cell(puzzle, given=True)
+    return _with(puzzle.solution, (r, c), puzzle.solution[r][c] % puzzle.size + 1)
+
+
+BAD_ANSWERS = {
+    "none": lambda p: None,
+    "a string": lambda p: "12345",
+    "no rows": lambda p: [],
+    "a row missing": lambda p: p.solution[:-1],
+    "a short row": lambda p: [p.solution[0][:-1]] + p.solution[1:],
+    "a digit as text": lambda p: _with(p.solution, _cell(p, given=False), "3"),
+    "a float": lambda p: _with(p.solution, _cell(p, given=False), 2.0),
+    "a bool": lambda p: _with(p.solution, _cell(p, given=False), False),
+    "negative": lambda p: _with(p.solution, _cell(p, given=False), -2),
+    "too big": lambda p: _with(p.solution, _cell(p, given=False), 6),
+    "a given changed": _given_changed,
+    "a given erased": lambda p: _with(p.solution, _cell(p, given=True), 0),
+}
+
+
+@pytest.mark.parametrize("name", list(BAD_ANSWERS))
+def test_malformed_answers_are_puzzle_errors(puzzle5, name):
+    with pytest.raises(PuzzleError):
+        futoshiki.check(puzzle5, BAD_ANSWERS[name](puzzle5))
+
+
+def test_checking_another_kind_is_a_puzzle_error(puzzle5):
+    with pytest.raises(PuzzleError):
+        futoshiki.check(dataclasses.replace(puzzle5, kind="sudoku"), puzzle5.solution)
