@@ -65,13 +65,21 @@ def create_app(test_config=None, instance_path=None):
     return app
 
 
+# English in a Berlin room: 24-hour clock and day-month dates, as in British English.
+FORMAT_LOCALES = {"en": "en_GB"}
+
+
 def visitor_language():
-    """The language the visitor picked on the tablet, else the kiosk's default."""
+    """The locale of the language the visitor picked on the tablet, else the kiosk's default.
+
+    Catalogs are per language ("en"); gettext finds them from "en_GB" too.
+    """
     from flask import current_app
 
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang")
-    return chosen if chosen in languages else languages[0]
+    language = chosen if chosen in languages else languages[0]
+    return FORMAT_LOCALES.get(language, language)
 
 
 def _instance_secret_key(instance_path):

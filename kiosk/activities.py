@@ -102,7 +102,7 @@ def size_for_level(kind, level) -> int:
 def wordsearch_lang() -> str:
     """Word search letters: Turkish for a Turkish screen, else German."""
     wordsearch = puzzles.puzzle_type("wordsearch")
-    chosen = request.args.get("lang") or str(get_locale())
+    chosen = request.args.get("lang") or get_locale().language
     return chosen if chosen in wordsearch.LANGS else "de"
 
 

@@ -9,7 +9,7 @@ import click
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from peewee import fn
 
-from . import counting, directory, hsds, reports
+from . import counting, directory, hsds, reports, translated
 from .auth import audit, login_required
 from .content_forms import (
     KIND_LABELS,
@@ -148,6 +148,7 @@ def _service_form(service=None):
         else:
             form.fill_phones([])
             form.fill_schedule(directory.Schedule())
+        translated.fill_rows(form.translations, service)
     return form
 
 
@@ -199,6 +200,7 @@ def save_service(service, form, schedule):
         "what_to_bring": "\n".join(line.strip() for line in _text(form.what_to_bring).splitlines()
                                    if line.strip()),
         "status": form.status.data, "schedule": json.dumps(schedule.to_dict()),
+        "translations": translated.from_rows(form.translations, ("name", "description")),
     })
     if form.checked_today.data:
         fields["last_checked"] = counting.berlin_now().date()

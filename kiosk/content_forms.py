@@ -9,6 +9,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -96,6 +97,14 @@ class PhoneRow(Form):
                     "Keine Telefonnummer: bitte mit Vorwahl, z. B. 030 677 960 86.") from None
 
 
+class ServiceText(Form):
+    """The name and description of an entry in one more language; empty means: show German."""
+
+    lang = HiddenField()
+    name = StringField("Name", validators=[Optional(), Length(max=200)])
+    description = TextAreaField("Was ist das?", validators=[Optional(), Length(max=2000)])
+
+
 class ServiceForm(FlaskForm):
     name = StringField("Name", validators=[FILLED, Length(max=200)])
     description = TextAreaField("Was ist das? (in einfachen Worten)", validators=[Length(max=2000)])
@@ -119,6 +128,7 @@ class ServiceForm(FlaskForm):
     weekly = FieldList(FormField(WeeklyRow), max_entries=MAX_ROWS)
     monthly = FieldList(FormField(MonthlyRow), max_entries=MAX_ROWS)
     exceptions = FieldList(FormField(ExceptionRow), max_entries=MAX_ROWS)
+    translations = FieldList(FormField(ServiceText), max_entries=8)
     checked_today = BooleanField("Heute geprüft: die Angaben stimmen")
     submit = SubmitField("Speichern")
 

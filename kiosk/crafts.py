@@ -20,11 +20,11 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename, send_from_directory
-from wtforms import BooleanField, FieldList, FormField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, FieldList, FormField, HiddenField, StringField, SubmitField, TextAreaField
 from wtforms import Form as SubForm
 from wtforms.validators import DataRequired, Length, Optional
 
-from . import counting, reports
+from . import counting, reports, translated
 from .admin import history_range
 from .auth import audit, login_required
 from .db import database
@@ -250,8 +250,16 @@ class StepForm(SubForm):
     remove_picture = BooleanField("Bild entfernen")
 
 
+class TitleText(SubForm):
+    """The title in one more language; empty means: show the German title."""
+
+    lang = HiddenField()
+    title = StringField("Titel", validators=[Optional(), Length(max=120)])
+
+
 class CraftForm(FlaskForm):
     title = StringField("Titel", validators=[DataRequired(), Length(max=120)])
+    translations = FieldList(FormField(TitleText), max_entries=8)
     materials = TextAreaField("Material (eine Sache pro Zeile)", validators=[Optional(), Length(max=2000)])
     upload = FileField("PDF oder Bild (PNG, JPEG, WebP), höchstens 10 MB")
     steps = FieldList(FormField(StepForm), min_entries=STEP_ROWS, max_entries=STEP_ROWS)
@@ -291,6 +299,7 @@ def save_sheet(form, sheet=None) -> bool:
             else:
                 action = "craft_edit"
             sheet.title = form.title.data.strip()
+            sheet.translations = translated.from_rows(form.translations, ("title",))
             sheet.materials = form.materials.data or ""
             sheet.updated = utcnow()
             if has_file(form.upload) and (sheet.id is None or sheet.file_name):
@@ -398,6 +407,8 @@ def new():
     if form.validate_on_submit() and not form_problems(form) and save_sheet(form):
         flash("Die Bastelanleitung ist gespeichert und für Besucher:innen sichtbar.")
         return redirect(url_for(".index"))
+    if request.method == "GET":
+        translated.fill_rows(form.translations)
     status = 400 if request.method == "POST" else 200
     return render_template("admin/crafts/form.html", form=form, sheet=None,
                            max_pages=MAX_PDF_PAGES), status
@@ -412,6 +423,7 @@ def edit(sheet_id):
         return redirect(url_for(".index"))
     if request.method == "GET":
         form.title.data, form.materials.data = sheet.title, sheet.materials
+        translated.fill_rows(form.translations, sheet)
         for row, step in zip(form.steps, ordered_steps(sheet)):
             row.text.data = step.text
     status = 400 if request.method == "POST" else 200

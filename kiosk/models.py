@@ -88,8 +88,8 @@ class Setting(BaseModel):
 
     @classmethod
     def get_value(cls, key, default=None):
-        row = cls.get_or_none(cls.key == key)
-        return row.value if row else default
+        value = cls.select(cls.value).where(cls.key == key).scalar()
+        return default if value is None else value
 
     @classmethod
     def put(cls, key, value):
@@ -115,6 +115,7 @@ class CraftSheet(BaseModel):
     materials = TextField(default="")  # one thing a line
     file_name = CharField(max_length=64, null=True)  # the uploaded PDF or picture, if any
     pages = SmallIntegerField(default=0)  # page pictures made from an uploaded PDF
+    translations = TextField(default="{}")  # {"ar": {"title": …}}: kiosk/translated.py
     hidden = BooleanField(default=False)
     created = DateTimeField(default=utcnow)
     updated = DateTimeField(default=utcnow)
@@ -205,6 +206,7 @@ class Service(BaseModel):
     url = CharField(max_length=500, default="")
     email = CharField(max_length=254, default="")
     schedule = TextField(default="{}")  # schedules.Schedule.to_dict() as JSON, Berlin time
+    translations = TextField(default="{}")  # {"tr": {"name": …, "description": …}}: kiosk/translated.py
 
 
 class ServiceCategory(BaseModel):

@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from peewee import DatabaseError
 
-from . import counting
+from . import counting, translated
 from .counting import GROUP_SIZES, REASONS
 from .forms import EmptyForm, TicketForm
 
@@ -44,11 +44,13 @@ def kiosk_context():
         "idle_seconds": config["IDLE_SECONDS"],
         "idle_warning_seconds": config["IDLE_WARNING_SECONDS"],
         "languages": [(code, LANGUAGE_NAMES.get(code, code)) for code in config["LANGUAGES"]],
-        "current_lang": str(get_locale()),
+        "current_lang": get_locale().language,
         "rtl_languages": RTL_LANGUAGES,
         "dropin_line": dropin_line,
         "reason_label": REASON_LABELS.get,
         "large_text": session.get("large_text", False),
+        "translated": translated.shown,
+        "language_names": LANGUAGE_NAMES,
     }
 
 

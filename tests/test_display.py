@@ -69,3 +69,17 @@ def test_offline_page_has_no_forms_and_speaks_all_languages(client):
     assert "<form" not in page
     for text in ("Einen Moment bitte", "One moment please", "Lütfen biraz bekleyin", "لحظة من فضلك"):
         assert text in page
+
+
+def test_english_uses_the_catalog_and_a_24_hour_clock(app, client, monkeypatch):
+    from datetime import datetime
+
+    from kiosk import counting
+
+    monkeypatch.setattr(counting, "berlin_now", lambda: datetime(2026, 11, 23, 9, 0, tzinfo=counting.BERLIN))
+    app.config["DROPIN_HOURS"] = [[3, "11:00", "12:30"]]
+    post_from_home(client, "/language/en")
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="en" dir="ltr"' in page
+    assert "I am here" in page
+    assert "Thursday" in page and "11:00–12:30" in page and "AM" not in page

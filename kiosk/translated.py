@@ -1,0 +1,69 @@
+"""Translations staff write for their own content: names of offers, titles of craft sheets.
+
+Stored beside the German text as JSON, ``{"tr": {"name": "…"}}``. A visitor sees their language
+where staff wrote it and the German text otherwise; templates mark that German, so a reader of
+Turkish or Arabic knows why this line is not in their language.
+"""
+
+import json
+from typing import NamedTuple
+
+from flask import current_app
+from flask_babel import get_locale
+
+SOURCE_LANGUAGE = "de"
+
+
+class Shown(NamedTuple):
+    text: str
+    lang: str  # the language of ``text``, for the lang attribute
+    fallback: bool  # German shown because no translation exists
+
+
+def translations_of(row) -> dict:
+    try:
+        stored = json.loads(row.translations or "{}")
+    except ValueError:
+        return {}
+    return stored if isinstance(stored, dict) else {}
+
+
+def shown(row, field) -> Shown:
+    """``row.field`` in the visitor's language where staff translated it, else in German."""
+    lang = get_locale().language
+    if lang != SOURCE_LANGUAGE:
+        text = (translations_of(row).get(lang) or {}).get(field, "").strip()
+        if text:
+            return Shown(text, lang, False)
+    return Shown(getattr(row, field), SOURCE_LANGUAGE, lang != SOURCE_LANGUAGE)
+
+
+def encode(by_language: dict) -> str:
+    """JSON for the translations column, without empty texts or languages."""
+    kept = {}
+    for lang, fields in by_language.items():
+        texts = {field: text.strip() for field, text in fields.items() if text and text.strip()}
+        if texts:
+            kept[lang] = texts
+    return json.dumps(kept, ensure_ascii=False, sort_keys=True)
+
+
+def other_languages() -> list[str]:
+    """The kiosk's visitor languages besides German: those staff may translate into."""
+    return [lang for lang in current_app.config["LANGUAGES"] if lang != SOURCE_LANGUAGE]
+
+
+def fill_rows(rows, row=None):
+    """One form row per other language (a FieldList of forms with a ``lang`` field), pre-filled."""
+    stored = translations_of(row) if row is not None else {}
+    for lang in other_languages():
+        rows.append_entry({"lang": lang, **stored.get(lang, {})})
+
+
+def from_rows(rows, fields) -> str:
+    """The translations column from those rows; a language the kiosk does not offer is dropped."""
+    allowed = other_languages()
+    return encode({
+        entry.form.lang.data: {field: entry.form[field].data or "" for field in fields}
+        for entry in rows if entry.form.lang.data in allowed
+    })

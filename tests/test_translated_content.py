@@ -1,0 +1,86 @@
+"""Staff translate their own content; visitors see their language, else German marked as such."""
+
+import json
+
+from kiosk import content_seed, directory, translated
+from kiosk.models import CraftSheet, Service
+from tests.conftest import form_value
+from tests.test_content_admin import category_ids, entry_form, page
+
+
+def choose_language(client, code):
+    home = client.get("/").get_data(as_text=True)
+    client.post(f"/language/{code}", data={"csrf_token": form_value(home, "csrf_token")})
+
+
+def seeded_service(app, **translations):
+    """The Kiez+ drop-in entry, with the given translations stored."""
+    with app.app_context():
+        content_seed.seed_content()
+        service = Service.get(Service.name.contains("Kiez+"))
+        Service.update(translations=translated.encode(translations)).where(Service.id == service.id).execute()
+        return service.id
+
+
+def test_visitor_sees_their_language_where_staff_wrote_it(app, client):
+    service_id = seeded_service(app, tr={"name": "Kiez+ danışma saati", "description": "Her perşembe"})
+    choose_language(client, "tr")
+    detail = client.get(f"/offers/{service_id}").get_data(as_text=True)
+    assert "Kiez+ danışma saati" in detail and "Her perşembe" in detail
+    assert "(Almanca)" not in detail.split("detail-description")[1][:200]
+
+
+def test_german_is_shown_and_marked_where_no_translation_exists(app, client):
+    service_id = seeded_service(app, tr={"name": "Kiez+ danışma saati"})
+    choose_language(client, "ar")
+    with app.app_context():
+        german_name = Service.get_by_id(service_id).name
+    detail = client.get(f"/offers/{service_id}").get_data(as_text=True)
+    assert f'<span lang="de" dir="ltr">{german_name}</span>' in detail
+    assert 'class="in-german"' in detail
+
+
+def test_german_visitors_see_no_marks(app, client):
+    service_id = seeded_service(app, tr={"name": "Kiez+ danışma saati"})
+    detail = client.get(f"/offers/{service_id}").get_data(as_text=True)
+    assert 'class="in-german"' not in detail and "danışma" not in detail
+
+
+def test_staff_enter_translations_in_the_entry_form(app, client, auth):
+    with app.app_context():
+        content_seed.seed_content()
+    auth.login()
+    form_html = page(client, "/admin/content/entries/new")
+    assert 'name="translations-2-lang"' in form_html and 'lang="ar"' in form_html
+    (language,) = category_ids(app, ("offer", "language"))
+    data = entry_form(client, name="Beispiel: Sprachcafé", offer_categories=language, **{
+        "translations-0-lang": "en", "translations-0-name": "Example: language café",
+        "translations-0-description": "",
+        "translations-1-lang": "tr", "translations-1-name": "", "translations-1-description": "",
+        "translations-2-lang": "xx", "translations-2-name": "tampered", "translations-2-description": "",
+    })
+    assert client.post("/admin/content/entries/new", data=data).status_code == 302
+    with app.app_context():
+        service = Service.get(Service.name == "Beispiel: Sprachcafé")
+        assert json.loads(service.translations) == {"en": {"name": "Example: language café"}}
+        edit = page(client, f"/admin/content/entries/{service.id}")
+    assert 'value="Example: language café"' in edit
+
+
+def test_craft_titles_are_translated_too(app, client, auth):
+    with app.app_context():
+        sheet = CraftSheet.create(title="Papierschiff falten", materials="Papier",
+                                  translations=translated.encode({"tr": {"title": "Kâğıttan gemi"}}))
+    auth.login()
+    assert 'name="translations-0-lang"' in page(client, f"/admin/crafts/{sheet.id}/edit")
+    choose_language(client, "tr")
+    assert "Kâğıttan gemi" in client.get("/activities/crafts").get_data(as_text=True)
+    choose_language(client, "en")
+    crafts = client.get("/activities/crafts").get_data(as_text=True)
+    assert '<span lang="de" dir="ltr">Papierschiff falten</span>' in crafts
+
+
+def test_broken_stored_translations_fall_back_to_german(app):
+    with app.test_request_context():
+        row = Service(name="Mieterberatung", translations="not json")
+        assert translated.shown(row, "name") == translated.Shown("Mieterberatung", "de", False)
