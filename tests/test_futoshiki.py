@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from puzzles import Check, PuzzleError, futoshiki
+from tests.latin_grids import drawn_answer
 
 ROOT = Path(__file__).resolve().parent.parent
 SUBSETS = {"naked pair", "hidden pair", "naked triple", "hidden triple"}
@@ -188,17 +189,7 @@ def test_the_bare_givens_are_only_missing(puzzle5):
 @given(data=st.data())
 def test_check_names_wrong_cells_and_counts_missing_ones(size, data):
     puzzle = futoshiki.generate(data.draw(seeds), "medium", size)
-    answer = [list(row) for row in puzzle.data["givens"]]
-    expected_wrong, expected_missing = [], 0
-    for r in range(size):
-        for c in range(size):
-            if answer[r][c]:
-                continue
-            answer[r][c] = data.draw(st.integers(0, size))
-            if answer[r][c] == 0:
-                expected_missing += 1
-            elif answer[r][c] != puzzle.solution[r][c]:
-                expected_wrong.append([r, c])
+    answer, expected_wrong, expected_missing = drawn_answer(puzzle, data, st.integers(0, size))
     verdict = futoshiki.check(puzzle, answer)
     assert verdict.wrong == expected_wrong
     assert verdict.missing == expected_missing

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from puzzles import Check, PuzzleError, sudoku
+from tests.latin_grids import drawn_answer
 
 ROOT = Path(__file__).resolve().parent.parent
 BOXES = {4: (2, 2), 6: (2, 3), 9: (3, 3)}
@@ -211,17 +212,7 @@ def test_the_bare_givens_are_only_missing(puzzle6):
 @given(data=st.data())
 def test_check_names_wrong_cells_and_counts_missing_ones(size, data):
     puzzle = sudoku.generate(data.draw(seeds), "easy", size)
-    answer = [list(row) for row in puzzle.data["givens"]]
-    expected_wrong, expected_missing = [], 0
-    for r in range(size):
-        for c in range(size):
-            if answer[r][c]:
-                continue
-            answer[r][c] = data.draw(st.integers(0, size))
-            if answer[r][c] == 0:
-                expected_missing += 1
-            elif answer[r][c] != puzzle.solution[r][c]:
-                expected_wrong.append([r, c])
+    answer, expected_wrong, expected_missing = drawn_answer(puzzle, data, st.integers(0, size))
     verdict = sudoku.check(puzzle, answer)
     assert verdict.wrong == expected_wrong
     assert verdict.missing == expected_missing
