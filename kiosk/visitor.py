@@ -81,9 +81,11 @@ def dropin_line(status):
 @bp.get("/")
 def home():
     if request.args.get("reset"):
-        # The idle reset brings the next visitor the default language and text size.
+        # The idle reset brings the next visitor the default language and text size; the
+        # redirect keeps "reset" out of the address, so a language chosen next is not undone.
         session.pop("lang", None)
         session.pop("large_text", None)
+        return redirect(url_for(".home"))
     counting.forget_old_tickets()
     form = TicketForm(ticket=counting.issue_ticket())
     return render_template(

@@ -17,7 +17,7 @@ def test_language_switch_persists_until_the_idle_reset(client):
     assert response.headers["Location"] == "/checkin/thanks"
     page = client.get("/").get_data(as_text=True)
     assert '<html lang="ar" dir="rtl"' in page
-    assert '<html lang="de" dir="ltr"' in client.get("/?reset=1").get_data(as_text=True)
+    assert '<html lang="de" dir="ltr"' in client.get("/?reset=1", follow_redirects=True).get_data(as_text=True)
 
 
 def test_every_language_is_offered_in_its_own_name(client):
@@ -46,7 +46,7 @@ def test_large_text_toggles_and_resets(client):
     post_from_home(client, "/display/large-text")
     assert 'class="large-text"' not in client.get("/").get_data(as_text=True)
     post_from_home(client, "/display/large-text")
-    assert 'class="large-text"' not in client.get("/?reset=1").get_data(as_text=True)
+    assert 'class="large-text"' not in client.get("/?reset=1", follow_redirects=True).get_data(as_text=True)
 
 
 def test_manifest_lets_the_tablet_open_full_screen(client):

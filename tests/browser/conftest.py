@@ -3,6 +3,7 @@
 These tests never skip: without /usr/bin/chromium they fail, so CI cannot pass them silently.
 """
 
+import logging
 import threading
 
 import pytest
@@ -15,6 +16,7 @@ from kiosk.counting import bursts
 from kiosk.db import create_tables, database
 
 CHROMIUM = "/usr/bin/chromium"
+logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" is not news
 CHROMIUM_ARGS = [
     "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",

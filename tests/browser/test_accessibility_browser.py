@@ -1,0 +1,147 @@
+"""Every visitor page, in every language, at every tablet size: axe-core, touch targets, reflow.
+
+The walk follows links from the start screen and visits one page per Flask endpoint, so a page
+added later is checked without touching this file. The check-in questions (reached by POST) and
+the error page are added by hand.
+"""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+from werkzeug.exceptions import HTTPException
+
+from kiosk import content_seed
+from kiosk.crafts import add_demo_craft_sheets
+
+LANGUAGES = ("de", "en", "tr", "ar")
+SIZES = ({"width": 1280, "height": 800}, {"width": 800, "height": 1280}, {"width": 1024, "height": 768},
+         # the browser's zoom at 200 % on a 1280×800 tablet: half the CSS pixels
+         {"width": 640, "height": 400})
+NOT_VISITOR = ("/admin", "/static", "/sw.js", "/language", "/display", "/health")
+MIN_TARGET = 48  # CSS px, for every button and link a finger may need
+MIN_TEXT = 20  # CSS px, body text on the kiosk
+
+TOO_SMALL_TARGETS = """() => Array.from(document.querySelectorAll(
+    'main a[href], main button, header a[href], header button, main label.choice'))
+  .filter(el => el.offsetParent !== null && !el.closest('p, li, td, figcaption'))
+  .map(el => [el, el.getBoundingClientRect()])
+  .filter(([el, box]) => box.width < %d || box.height < %d)
+  .map(([el, box]) => el.outerHTML.slice(0, 90) + ` ${Math.round(box.width)}x${Math.round(box.height)}`)""" % (
+    MIN_TARGET, MIN_TARGET)
+
+
+@pytest.fixture
+def content(live_app):
+    with live_app.app_context():
+        content_seed.seed_content()
+        add_demo_craft_sheets()
+
+
+def visitor_pages(page, server, app):
+    """One path per visitor endpoint, found by following links from the start screen."""
+    adapter = app.url_map.bind("localhost")
+    seen, found, queue = set(), [], ["/"]
+    while queue:
+        path = queue.pop(0)
+        try:
+            endpoint, _ = adapter.match(path.split("?")[0], method="GET")
+        except HTTPException:
+            continue
+        if endpoint in seen:
+            continue
+        seen.add(endpoint)
+        found.append(path)
+        page.goto(server + path)
+        links = page.eval_on_selector_all("a[href]", "els => els.map(e => e.getAttribute('href'))")
+        queue += [link for link in links if link.startswith("/") and not link.startswith(NOT_VISITOR)]
+    return found
+
+
+def problems_on(page):
+    """axe-core violations, too small touch targets, too small body text, sideways scrolling."""
+    found = []
+    results = Axe().run(page)
+    if results.violations_count:
+        found.append(results.generate_report())
+    small = page.evaluate(TOO_SMALL_TARGETS)
+    if small:
+        found.append(f"touch targets under {MIN_TARGET} px: {small}")
+    text_size = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
+    if text_size < MIN_TEXT:
+        found.append(f"body text {text_size}px")
+    return found
+
+
+def sideways_scrolling(page):
+    return page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+def choose_language(page, server, code):
+    page.goto(server + "/?reset=1")
+    if code != "de":
+        page.locator(f"button[lang={code}]").tap()
+    expect(page.locator("html")).to_have_attribute("lang", code)
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_every_visitor_page_is_accessible(page, server, live_app, content, lang):
+    choose_language(page, server, lang)
+    paths = visitor_pages(page, server, live_app)
+    assert len(paths) >= 15, paths  # home, activities, puzzles, crafts, offers, help, slips ...
+    report = {}
+    for path in paths + ["/no-such-page"]:
+        page.set_viewport_size(SIZES[0])
+        page.goto(server + path)
+        problems = problems_on(page)
+        for size in SIZES:
+            if size["width"] < 800 and path.endswith(("/print", "/slip")):
+                continue  # an A4 sheet's preview keeps its printed size (a two-dimensional layout)
+            page.set_viewport_size(size)
+            if sideways_scrolling(page) > 1:
+                problems.append(f"scrolls sideways at {size['width']}x{size['height']}")
+        if problems:
+            report[path] = problems
+    assert report == {}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_check_in_questions_are_accessible(page, server, lang):
+    choose_language(page, server, lang)
+    with page.expect_navigation():
+        page.locator(".tile-checkin").tap()
+    for _ in range(3):
+        expect(page.locator("form.question")).to_be_visible()
+        assert problems_on(page) == []
+        with page.expect_navigation():
+            page.locator("button[name=skip]").tap()
+    expect(page.locator(".thanks")).to_be_visible()
+    assert problems_on(page) == []
+
+
+def test_arabic_is_right_to_left_everywhere(page, server, live_app, content):
+    choose_language(page, server, "ar")
+    for path in visitor_pages(page, server, live_app):
+        page.goto(server + path)
+        assert page.evaluate("getComputedStyle(document.body).direction") == "rtl", path
+
+
+def test_admin_pages_are_accessible(page, server, live_app, content):
+    page.goto(server + "/admin/login")
+    assert Axe().run(page).violations_count == 0
+    page.get_by_label("Name").fill("anna")
+    page.get_by_label("Passwort").fill("a long test password")
+    page.get_by_role("button", name="Anmelden").tap()
+    expect(page).to_have_url(server + "/admin/")
+    adapter = live_app.url_map.bind("localhost")
+    report = {}
+    for rule in live_app.url_map.iter_rules():
+        if not rule.rule.startswith("/admin") or "GET" not in rule.methods or rule.arguments:
+            continue
+        if rule.endpoint.endswith(("csv", "download", "export")) or "logout" in rule.endpoint:
+            continue
+        page.goto(server + adapter.build(rule.endpoint))
+        page.wait_for_load_state()
+        results = Axe().run(page)
+        if results.violations_count:
+            report[rule.rule] = results.generate_report()
+    assert report == {}
