@@ -379,9 +379,10 @@ def _weekday_name(weekday: int, locale: str) -> str:
 
 def _card_time(wall_time: time, locale: str, closing: bool = False) -> str:
     """German cards say "13–17 Uhr" / "11–12:30 Uhr" (closing at midnight: "24");
-    CLDR has no such pattern, so other languages get babel's short time ("1:00 PM")."""
+    CLDR has no such pattern, so other languages get babel's short time ("1:00 PM"), kept on
+    one line (Arabic "12:30 م" must not break before its "م")."""
     if Locale.parse(locale).language != "de":
-        return format_time(wall_time, "short", locale=locale)
+        return format_time(wall_time, "short", locale=locale).replace(" ", "\u00a0")
     if closing and wall_time == time(0):
         return "24"
     if wall_time.minute == 0:

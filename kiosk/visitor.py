@@ -74,7 +74,9 @@ def dropin_line(status):
     days_ahead = (status["start"].date() - counting.berlin_now().date()).days
     if days_ahead == 1:
         return _("Sprechstunde morgen %(hours)s", hours=hours)
-    when = format_date(status["start"].date(), "EEEE" if days_ahead < 7 else "EEEE, d. MMMM")
+    day = status["start"].date()
+    # Within a week the weekday says it; further ahead, weekday and date in the language's order.
+    when = format_date(day, "EEEE" if days_ahead < 7 else "full")
     return _("Nächste Sprechstunde: %(when)s, %(hours)s", when=when, hours=hours)
 
 

@@ -193,5 +193,5 @@ def test_home_says_when_the_drop_in_hour_is(app, client, monkeypatch):
     monkeypatch.setattr(counting, "berlin_now", lambda: thursday_11_30.replace(day=25))
     assert "Sprechstunde morgen 11:00–12:30" in client.get("/").get_data(as_text=True)
     monkeypatch.setattr(counting, "berlin_now", lambda: thursday_11_30.replace(hour=13))
-    assert "Nächste Sprechstunde: Donnerstag, 3. Dezember, 11:00–12:30" in client.get("/").get_data(as_text=True)
+    assert "Nächste Sprechstunde: Donnerstag, 3. Dezember 2026, 11:00–12:30" in client.get("/").get_data(as_text=True)
     assert date(2026, 12, 3).weekday() == 3

@@ -276,7 +276,7 @@ def test_describe_next_with_nothing_ahead():
         (berlin(2026, 11, 30), "en", f"Thu 11:00{NNBSP}AM–12:30{NNBSP}PM"),
         (berlin(2026, 11, 26, 13), "en", f"Thu, 12/3 11:00{NNBSP}AM–12:30{NNBSP}PM"),
         (berlin(2026, 11, 30), "tr", "Per 11:00–12:30"),
-        (berlin(2026, 11, 30), "ar", "الخميس 11:00 ص–12:30 م"),
+        (berlin(2026, 11, 30), "ar", "الخميس 11:00\u00a0ص–12:30\u00a0م"),
     ],
 )
 def test_describe_next_uses_the_phrases_and_locale_given(now, locale, expected):
