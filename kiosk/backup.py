@@ -56,7 +56,9 @@ def sqlite_file(app):
 
 
 def backup_folder(app):
-    return app.config.get("BACKUP_DIR") or os.path.join(app.instance_path, "backups")
+    """instance/backups; the demo keeps its own, so a demo copy never stands in for a real one."""
+    default = "demo-backups" if app.config["DEMO"] else "backups"
+    return app.config.get("BACKUP_DIR") or os.path.join(app.instance_path, default)
 
 
 def stored_backups(folder):

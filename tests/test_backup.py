@@ -254,3 +254,13 @@ def test_only_an_admin_downloads(app, client, auth):
     assert client.post("/admin/backup/download").status_code == 400  # no CSRF token
     with app.app_context():
         assert AuditEntry.select().count() == 0
+
+
+def test_the_demo_keeps_its_backups_apart(tmp_path):
+    from kiosk import create_app
+    from kiosk.backup import backup_folder
+
+    demo = create_app({"SECRET_KEY": "x", "DEMO": True}, instance_path=str(tmp_path))
+    real = create_app({"SECRET_KEY": "x"}, instance_path=str(tmp_path))
+    assert backup_folder(demo) != backup_folder(real)
+    assert backup_folder(real) == str(tmp_path / "backups")
