@@ -1,7 +1,6 @@
 """Staff forms for offers and help services. Opening times are rows of selects and time inputs, so
 nobody types rule syntax; `ServiceForm.schedule()` turns the rows into a schedules.Schedule."""
 
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -22,6 +21,7 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from .directory import COMMON_LANGUAGES, KEY_PATTERN, is_email, is_web_address, language_name
+from .forms import KioskForm
 from .schedules import DatedException, MonthlyRule, Schedule, WeeklyRule
 from .vcard import normalise_phone, readable_phone
 
@@ -105,7 +105,7 @@ class ServiceText(Form):
     description = TextAreaField("Was ist das?", validators=[Optional(), Length(max=2000)])
 
 
-class ServiceForm(FlaskForm):
+class ServiceForm(KioskForm):
     name = StringField("Name", validators=[FILLED, Length(max=200)])
     description = TextAreaField("Was ist das? (in einfachen Worten)", validators=[Length(max=2000)])
     offer_categories = MultiCheckboxField("Kategorien bei „Angebote im Kiez“", coerce=int)
@@ -221,7 +221,7 @@ def phones_from(form) -> list[dict]:
             for row in form.phones if row.form.number.data and row.form.number.data.strip()]
 
 
-class OrganizationForm(FlaskForm):
+class OrganizationForm(KioskForm):
     name = StringField("Name", validators=[FILLED, Length(max=200)])
     description = TextAreaField("Beschreibung", validators=[Length(max=2000)])
     email = StringField("E-Mail", validators=[email_address, Length(max=254)])
@@ -229,7 +229,7 @@ class OrganizationForm(FlaskForm):
     submit = SubmitField("Speichern")
 
 
-class LocationForm(FlaskForm):
+class LocationForm(KioskForm):
     name = StringField("Name des Ortes", validators=[FILLED, Length(max=200)])
     organization = SelectField("Träger", coerce=int)
     street = StringField("Straße und Hausnummer", validators=[Length(max=200)])
@@ -242,7 +242,7 @@ class LocationForm(FlaskForm):
     submit = SubmitField("Speichern")
 
 
-class CategoryForm(FlaskForm):
+class CategoryForm(KioskForm):
     kind = SelectField("Art", choices=list(KIND_LABELS.items()), validators=[FILLED])
     key = StringField("Kurzname für Adressen und Zählungen (z. B. garden)", validators=[
         FILLED, Regexp(f"^{KEY_PATTERN}$", message="Nur Kleinbuchstaben, Ziffern und -, "
@@ -254,7 +254,7 @@ class CategoryForm(FlaskForm):
     submit = SubmitField("Speichern")
 
 
-class ImportForm(FlaskForm):
+class ImportForm(KioskForm):
     file = FileField("Datei (.json oder .zip, wie beim Export)",
                      validators=[FileRequired("Bitte eine Datei wählen.")])
     submit = SubmitField("Einlesen")

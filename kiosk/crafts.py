@@ -16,7 +16,6 @@ import secrets
 import subprocess
 import tempfile
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename, send_from_directory
@@ -28,7 +27,7 @@ from . import counting, reports, translated
 from .admin import history_range
 from .auth import audit, login_required
 from .db import database
-from .forms import EmptyForm
+from .forms import EmptyForm, KioskForm
 from .models import CraftSheet, CraftStep, utcnow
 
 bp = Blueprint("crafts", __name__, url_prefix="/admin/crafts")
@@ -257,7 +256,7 @@ class TitleText(SubForm):
     title = StringField("Titel", validators=[Optional(), Length(max=120)])
 
 
-class CraftForm(FlaskForm):
+class CraftForm(KioskForm):
     title = StringField("Titel", validators=[DataRequired(), Length(max=120)])
     translations = FieldList(FormField(TitleText), max_entries=8)
     materials = TextAreaField("Material (eine Sache pro Zeile)", validators=[Optional(), Length(max=2000)])

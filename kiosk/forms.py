@@ -25,45 +25,6 @@ from .counting import MANUAL_KINDS
 TOKEN = [DataRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")]
 
 
-class EmptyForm(FlaskForm):
-    """A one-tap button: CSRF only."""
-
-
-class TicketForm(FlaskForm):
-    """A check-in step: the one-time ticket travels in the form; the answer is the tapped button."""
-
-    ticket = HiddenField(validators=TOKEN)
-
-
-class LoginForm(FlaskForm):
-    username = StringField("Name", validators=[DataRequired(), Length(max=64)])
-    password = PasswordField("Passwort", validators=[DataRequired(), Length(max=256)])
-    submit = SubmitField("Anmelden")
-
-
-class ManualCountForm(FlaskForm):
-    day = DateField("Datum", validators=[InputRequired()])
-    hour = SelectField("Uhrzeit", coerce=int, validators=[InputRequired()])
-    kind = SelectField("Art", choices=list(MANUAL_KINDS), validators=[InputRequired()])
-    number = IntegerField("Anzahl", validators=[InputRequired(), NumberRange(1, 10000)])
-    note = StringField("Notiz", validators=[Optional(), Length(max=200)])
-    submit = SubmitField("Eintragen")
-
-
-class CorrectionForm(FlaskForm):
-    day = DateField("Datum", validators=[InputRequired()])
-    hour = SelectField("Uhrzeit", coerce=int, validators=[InputRequired()])
-    metric = SelectField("Was", validators=[InputRequired()])
-    change = IntegerField("Änderung (+/−)", validators=[InputRequired(), NumberRange(-10000, 10000)])
-    reason = StringField("Grund", validators=[DataRequired(), Length(min=3, max=200)])
-    submit = SubmitField("Korrigieren")
-
-
-# --- one guard for every form in the app ------------------------------------------------------
-
-_flask_wtf_formdata = FlaskForm.Meta.wrap_formdata
-
-
 def file_field_names(form_class_or_form) -> set[str]:
     """The short names of the file fields anywhere in a form, inside lists of sub-forms too."""
     cls = form_class_or_form if isinstance(form_class_or_form, type) else type(form_class_or_form)
@@ -79,19 +40,56 @@ def file_field_names(form_class_or_form) -> set[str]:
     return names
 
 
-def _only_files_for_file_fields(meta, form, formdata):
-    """Flask-WTF hands an uploaded file to whichever field has its name, and JSON values of any
-    type too; a file or a dict sent for a text field then crashes that field's validators (a 500
-    instead of a 400). Files reach file fields only; forms take no JSON (an API reads it itself)."""
-    if formdata is _Auto and request.is_json and not request.form:
-        return None
-    formdata = _flask_wtf_formdata(meta, form, formdata)
-    if not isinstance(formdata, CombinedMultiDict):
-        return formdata
-    allowed = file_field_names(form)
-    files = MultiDict([(name, upload) for name, upload in formdata.dicts[0].items(multi=True)
-                       if name.rsplit("-", 1)[-1] in allowed])
-    return CombinedMultiDict([files, *formdata.dicts[1:]])
+class KioskForm(FlaskForm):
+    """The base of every form here: CSRF from Flask-WTF, and a guard on what reaches the fields.
+
+    Flask-WTF hands an uploaded file to whichever field has its name, and JSON values of any type
+    too; a file or a dict sent for a text field then crashes that field's validators (a 500
+    instead of a 400). Files reach file fields only; forms take no JSON (an API reads it itself).
+    """
+
+    class Meta:
+        def wrap_formdata(self, form, formdata):
+            if formdata is _Auto and request.is_json and not request.form:
+                return None
+            formdata = FlaskForm.Meta.wrap_formdata(self, form, formdata)
+            if not isinstance(formdata, CombinedMultiDict):
+                return formdata
+            allowed = file_field_names(form)
+            files = MultiDict([(name, upload) for name, upload in formdata.dicts[0].items(multi=True)
+                               if name.rsplit("-", 1)[-1] in allowed])
+            return CombinedMultiDict([files, *formdata.dicts[1:]])
 
 
-FlaskForm.Meta.wrap_formdata = _only_files_for_file_fields
+class EmptyForm(KioskForm):
+    """A one-tap button: CSRF only."""
+
+
+class TicketForm(KioskForm):
+    """A check-in step: the one-time ticket travels in the form; the answer is the tapped button."""
+
+    ticket = HiddenField(validators=TOKEN)
+
+
+class LoginForm(KioskForm):
+    username = StringField("Name", validators=[DataRequired(), Length(max=64)])
+    password = PasswordField("Passwort", validators=[DataRequired(), Length(max=256)])
+    submit = SubmitField("Anmelden")
+
+
+class ManualCountForm(KioskForm):
+    day = DateField("Datum", validators=[InputRequired()])
+    hour = SelectField("Uhrzeit", coerce=int, validators=[InputRequired()])
+    kind = SelectField("Art", choices=list(MANUAL_KINDS), validators=[InputRequired()])
+    number = IntegerField("Anzahl", validators=[InputRequired(), NumberRange(1, 10000)])
+    note = StringField("Notiz", validators=[Optional(), Length(max=200)])
+    submit = SubmitField("Eintragen")
+
+
+class CorrectionForm(KioskForm):
+    day = DateField("Datum", validators=[InputRequired()])
+    hour = SelectField("Uhrzeit", coerce=int, validators=[InputRequired()])
+    metric = SelectField("Was", validators=[InputRequired()])
+    change = IntegerField("Änderung (+/−)", validators=[InputRequired(), NumberRange(-10000, 10000)])
+    reason = StringField("Grund", validators=[DataRequired(), Length(min=3, max=200)])
+    submit = SubmitField("Korrigieren")

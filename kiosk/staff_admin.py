@@ -3,14 +3,13 @@ and removes accounts. Every change is audited. Accounts are created on the comma
 """
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from flask_wtf import FlaskForm
 from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from .auth import audit, login_required
 from .db import database
-from .forms import EmptyForm
+from .forms import EmptyForm, KioskForm
 from .models import Staff, utcnow
 
 bp = Blueprint("staff_admin", __name__, url_prefix="/admin/staff")
@@ -18,7 +17,7 @@ bp = Blueprint("staff_admin", __name__, url_prefix="/admin/staff")
 MIN_PASSWORD = 10  # as for add-staff
 
 
-class PasswordChangeForm(FlaskForm):
+class PasswordChangeForm(KioskForm):
     old_password = PasswordField("Bisheriges Passwort", validators=[DataRequired(), Length(max=256)],
                                  render_kw={"autocomplete": "current-password"})
     new_password = PasswordField("Neues Passwort", validators=[

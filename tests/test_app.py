@@ -90,3 +90,19 @@ def test_visitor_strings_go_through_gettext(client):
         text = re.sub(r"{[{%#].*?[}%#]}", "", path.read_text(encoding="utf-8"), flags=re.S)
         words = re.findall(r">\s*([A-Za-zÄÖÜäöüß][^<]*?)\s*<", text)
         assert words == [], (path, words)
+
+
+def test_every_form_has_the_kiosk_guard(app):
+    """A form built on FlaskForm directly would let an uploaded file crash a text field."""
+    from flask_wtf import FlaskForm
+
+    from kiosk.forms import KioskForm
+
+    def subclasses(cls):
+        for sub in cls.__subclasses__():
+            yield sub
+            yield from subclasses(sub)
+
+    ours = [form for form in subclasses(FlaskForm) if form.__module__.startswith("kiosk.")]
+    assert len(ours) >= 10
+    assert [form.__name__ for form in ours if not issubclass(form, KioskForm)] == []
