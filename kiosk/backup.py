@@ -9,6 +9,7 @@ Thursday still gets one.
 
 import os
 import re
+import shutil
 import sqlite3
 import threading
 from datetime import date, datetime
@@ -134,8 +135,28 @@ def make_backup(app, day=None):
     os.makedirs(folder, mode=0o700, exist_ok=True)
     target = os.path.join(folder, f"kiosk-{(day or berlin_now().date()).isoformat()}.sqlite3")
     copy_database(source, target)
+    copy_uploads(app, from_folder=None, to_folder=os.path.join(folder, "uploads"))
     prune(folder)
     return target
+
+
+def copy_uploads(app, from_folder, to_folder):
+    """Copy the craft sheets' files that the other folder lacks (None: the instance's uploads).
+
+    Upload names are random and a file is never changed under its name, so copying what is
+    missing keeps a complete set: every file any kept backup of the database may name.
+    """
+    from .crafts import uploads_dir
+
+    with app.app_context():
+        live = uploads_dir()
+    source, target = from_folder or live, to_folder or live
+    missing = [name for name in (os.listdir(source) if os.path.isdir(source) else [])
+               if not os.path.exists(os.path.join(target, name))]
+    if missing:
+        os.makedirs(target, mode=0o700, exist_ok=True)
+    for name in missing:
+        shutil.copy2(os.path.join(source, name), os.path.join(target, name))
 
 
 class DailyBackup:
@@ -219,6 +240,8 @@ def restore_backup(app, path):
     finally:
         target.close()
         source.close()
+    copy_uploads(app, from_folder=os.path.join(os.path.dirname(os.path.abspath(path)), "uploads"),
+                 to_folder=None)
     with app.app_context():
         database.close()  # connections opened before the restore must not keep old pages
         database.connect(reuse_if_open=True)

@@ -264,3 +264,19 @@ def test_the_demo_keeps_its_backups_apart(tmp_path):
     real = create_app({"SECRET_KEY": "x"}, instance_path=str(tmp_path))
     assert backup_folder(demo) != backup_folder(real)
     assert backup_folder(real) == str(tmp_path / "backups")
+
+
+def test_craft_files_are_backed_up_and_come_back_with_a_restore(app, runner):
+    uploads = os.path.join(app.instance_path, "uploads")
+    os.makedirs(uploads, exist_ok=True)
+    with open(os.path.join(uploads, "sheet-a.png"), "wb") as f:
+        f.write(b"first picture")
+    saved = runner.invoke(args=["backup"]).output.split("Backup written: ")[1].strip()
+    assert os.listdir(os.path.join(os.path.dirname(saved), "uploads")) == ["sheet-a.png"]
+    os.remove(os.path.join(uploads, "sheet-a.png"))  # lost, e.g. with a broken disk
+    with open(os.path.join(uploads, "sheet-b.png"), "wb") as f:
+        f.write(b"added after the backup")
+    assert runner.invoke(args=["restore", saved, "--yes"]).exit_code == 0
+    assert sorted(os.listdir(uploads)) == ["sheet-a.png", "sheet-b.png"]
+    with open(os.path.join(uploads, "sheet-a.png"), "rb") as f:
+        assert f.read() == b"first picture"
