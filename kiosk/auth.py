@@ -1,6 +1,7 @@
 """Staff login: hashed passwords, a lock after repeated failures, sessions that expire."""
 
 import functools
+import hashlib
 from datetime import timedelta
 
 import click
@@ -32,6 +33,22 @@ def load_staff():
     g.staff = None
     if staff_id is not None:
         g.staff = Staff.get_or_none((Staff.id == staff_id) & (Staff.active == True))  # noqa: E712
+        if g.staff and session.get("password_stamp") != password_stamp(g.staff.password_hash):
+            session.clear()  # the password changed since this login: log in again
+            g.staff = None
+
+
+def password_stamp(password_hash):
+    """A short sign of the password a session logged in with; a new password ends other logins."""
+    return hashlib.sha256(password_hash.encode()).hexdigest()[:16]
+
+
+def start_session(staff):
+    """A fresh session for a login: nothing from before it carries over."""
+    session.clear()
+    session.permanent = True
+    session["staff_id"] = staff.id
+    session["password_stamp"] = password_stamp(staff.password_hash)
 
 
 def audit(action, detail=""):
@@ -45,9 +62,7 @@ def login():
     if form.validate_on_submit():
         staff, error = check_login(form.username.data.strip(), form.password.data)
         if staff:
-            session.clear()  # a fresh session: nothing from before the login carries over
-            session.permanent = True
-            session["staff_id"] = staff.id
+            start_session(staff)
             return redirect(url_for("admin.today"))
     return render_template("admin/login.html", form=form, error=error)
 

@@ -7,7 +7,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from wtforms import PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from .auth import audit, login_required
+from .auth import audit, login_required, start_session
 from .db import database
 from .forms import EmptyForm, KioskForm
 from .models import Staff, utcnow
@@ -95,6 +95,7 @@ def change_password():
                 Staff.update(password_hash=generate_password_hash(form.new_password.data)).where(
                     Staff.id == g.staff.id).execute()
                 audit("password_change", g.staff.username)
+            start_session(Staff.get_by_id(g.staff.id))  # this login stays; others on other devices end
             flash("Ihr Passwort ist geändert.")
             return redirect(url_for(".team"))
     status = 400 if request.method == "POST" else 200

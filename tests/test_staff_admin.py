@@ -8,7 +8,7 @@ import pytest
 
 from kiosk.auth import create_staff
 from kiosk.models import AuditEntry, Staff
-from tests.conftest import STAFF_PASSWORD, form_value
+from tests.conftest import STAFF_PASSWORD, AuthActions, form_value
 from tests.routes import rules, sample_url
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,6 +133,15 @@ def test_password_change(app, client, auth):
     auth.logout()
     assert auth.login().status_code == 200  # refused
     assert auth.login(password="a brand new password").status_code == 302
+
+
+def test_password_change_ends_the_other_logins_but_not_this_one(app, auth):
+    tablet, office = app.test_client(), app.test_client()
+    AuthActions(tablet).login()
+    AuthActions(office).login()
+    assert change_password(office, STAFF_PASSWORD, "a brand new password").status_code == 302
+    assert office.get("/admin/").status_code == 200
+    assert tablet.get("/admin/").status_code == 302  # logged out: the old password is gone
 
 
 def test_first_account_from_the_command_line_is_admin(app, runner):
