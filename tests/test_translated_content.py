@@ -2,7 +2,7 @@
 
 import json
 
-from kiosk import content_seed, directory, translated
+from kiosk import content_seed, translated
 from kiosk.models import CraftSheet, Service
 from tests.conftest import form_value
 from tests.test_content_admin import category_ids, entry_form, page
