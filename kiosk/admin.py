@@ -131,6 +131,7 @@ def history():
         reason_labels=REASON_LABELS,
         manual_labels=MANUAL_LABELS,
         pick=request.args.get("range", "week"),
+        today=counting.berlin_now().date(),
     )
 
 
