@@ -4,7 +4,7 @@ from datetime import date, timedelta, timezone
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 
-from . import counting, reports
+from . import content_admin, counting, reports
 from .auth import audit, login_required
 from .counting import MANUAL_KINDS, REASONS
 from .db import database
@@ -67,7 +67,19 @@ def today():
         reason_labels=REASON_LABELS,
         manual_labels=MANUAL_LABELS,
         test_form=EmptyForm(),
+        used={"Rätsel gewählt": puzzles_picked(day, day), **content_admin.most_asked(day, day)},
     )
+
+
+def puzzles_picked(first, last):
+    """[("Sudoku (Leicht)", 3), …]: the puzzle types and levels visitors picked most."""
+    from .activities import KIND_NAMES, LEVEL_NAMES  # activities imports admin, through crafts
+
+    picked = []
+    for key, total in reports.most_counted("activity", first, last):
+        kind, _, level = key.partition(":")
+        picked.append((f"{KIND_NAMES.get(kind, kind)} ({LEVEL_NAMES.get(level, level)})", total))
+    return picked
 
 
 @bp.post("/test-mode")

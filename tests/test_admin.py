@@ -218,3 +218,14 @@ def test_a_year_report_has_a_table_per_month(app, client, auth):
     assert "<th scope=\"row\">03/2026</th><td>6</td>" in page
     assert "<th scope=\"row\">02/2026</th><td>0</td>" in page
     assert "Do 08.01.2026" in page
+
+
+def test_today_shows_what_visitors_used(app, client, auth):
+    with app.app_context():
+        counting.count_event("activity:sudoku:easy")
+        counting.count_event("activity:sudoku:easy")
+        counting.count_event("activity:maze:hard")
+    auth.login()
+    page = client.get("/admin/").get_data(as_text=True)
+    assert "Heute am Tablet genutzt" in page
+    assert "<td>Sudoku (Leicht)</td><td>2</td>" in page and "<td>Labyrinth (Schwer)</td><td>1</td>" in page
