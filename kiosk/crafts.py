@@ -224,7 +224,22 @@ def ordered_steps(sheet):
 
 
 def material_lines(sheet):
-    return [line.strip() for line in sheet.materials.splitlines() if line.strip()]
+    """The materials, one a line, in the visitor's language where staff translated them."""
+    materials = translated.shown(sheet, "materials")
+    return [line.strip() for line in materials.text.splitlines() if line.strip()], materials.fallback
+
+
+def shown_steps(sheet):
+    """[(step, text)] in the visitor's language, and whether that is German shown instead.
+
+    Staff write a translation of the steps as paragraphs in the same order; one that does not
+    match the number of steps is not used, so a picture never stands beside the wrong words.
+    """
+    steps = ordered_steps(sheet)
+    paragraphs = [p.strip() for p in re.split(r"\n\s*\n", translated.translation(sheet, "steps")) if p.strip()]
+    if paragraphs and len(paragraphs) == len(steps):
+        return list(zip(steps, paragraphs)), False
+    return [(step, step.text) for step in steps], not translated.visitor_reads_german()
 
 
 def cover_picture(sheet) -> str | None:
@@ -236,7 +251,7 @@ def cover_picture(sheet) -> str | None:
 
 @bp.app_context_processor
 def craft_helpers():
-    return {"page_pictures": page_pictures, "ordered_steps": ordered_steps,
+    return {"page_pictures": page_pictures, "shown_steps": shown_steps,
             "material_lines": material_lines, "cover_picture": cover_picture}
 
 
@@ -249,16 +264,19 @@ class StepForm(SubForm):
     remove_picture = BooleanField("Bild entfernen")
 
 
-class TitleText(SubForm):
-    """The title in one more language; empty means: show the German title."""
+class CraftText(SubForm):
+    """The sheet in one more language; what is left empty is shown in German."""
 
     lang = HiddenField()
     title = StringField("Titel", validators=[Optional(), Length(max=120)])
+    materials = TextAreaField("Material (eine Sache pro Zeile)", validators=[Optional(), Length(max=2000)])
+    steps = TextAreaField("Schritte, in derselben Reihenfolge, durch eine Leerzeile getrennt",
+                          validators=[Optional(), Length(max=8000)])
 
 
 class CraftForm(KioskForm):
     title = StringField("Titel", validators=[DataRequired(), Length(max=120)])
-    translations = FieldList(FormField(TitleText), max_entries=8)
+    translations = FieldList(FormField(CraftText), max_entries=8)
     materials = TextAreaField("Material (eine Sache pro Zeile)", validators=[Optional(), Length(max=2000)])
     upload = FileField("PDF oder Bild (PNG, JPEG, WebP), höchstens 10 MB")
     steps = FieldList(FormField(StepForm), min_entries=STEP_ROWS, max_entries=STEP_ROWS)
@@ -298,7 +316,7 @@ def save_sheet(form, sheet=None) -> bool:
             else:
                 action = "craft_edit"
             sheet.title = form.title.data.strip()
-            sheet.translations = translated.from_rows(form.translations, ("title",))
+            sheet.translations = translated.from_rows(form.translations, ("title", "materials", "steps"))
             sheet.materials = form.materials.data or ""
             sheet.updated = utcnow()
             if has_file(form.upload) and (sheet.id is None or sheet.file_name):

@@ -28,14 +28,23 @@ def translations_of(row) -> dict:
     return stored if isinstance(stored, dict) else {}
 
 
+def visitor_reads_german() -> bool:
+    return get_locale().language == SOURCE_LANGUAGE
+
+
+def translation(row, field) -> str:
+    """What staff wrote for ``field`` in the visitor's language ("" where they wrote nothing)."""
+    if visitor_reads_german():
+        return ""
+    return (translations_of(row).get(get_locale().language) or {}).get(field, "").strip()
+
+
 def shown(row, field) -> Shown:
     """``row.field`` in the visitor's language where staff translated it, else in German."""
-    lang = get_locale().language
-    if lang != SOURCE_LANGUAGE:
-        text = (translations_of(row).get(lang) or {}).get(field, "").strip()
-        if text:
-            return Shown(text, lang, False)
-    return Shown(getattr(row, field), SOURCE_LANGUAGE, lang != SOURCE_LANGUAGE)
+    text = translation(row, field)
+    if text:
+        return Shown(text, get_locale().language, False)
+    return Shown(getattr(row, field), SOURCE_LANGUAGE, not visitor_reads_german())
 
 
 def encode(by_language: dict) -> str:

@@ -84,3 +84,26 @@ def test_broken_stored_translations_fall_back_to_german(app):
     with app.test_request_context():
         row = Service(name="Mieterberatung", translations="not json")
         assert translated.shown(row, "name") == translated.Shown("Mieterberatung", "de", False)
+
+
+def test_craft_materials_and_steps_in_the_visitors_language(app, client):
+    from kiosk.models import CraftStep
+
+    with app.app_context():
+        sheet = CraftSheet.create(title="Papierschiff falten", materials="1 Blatt Papier", translations=translated.encode({
+            "tr": {"title": "Kâğıttan gemi", "materials": "1 yaprak kâğıt",
+                   "steps": "Kâğıdı ikiye katlayın.\n\nKöşeleri ortaya katlayın."},
+            "ar": {"steps": "خطوة واحدة فقط"},  # one paragraph for two steps: not used
+        }))
+        CraftStep.create(sheet=sheet, number=1, text="Das Blatt in der Mitte falten.")
+        CraftStep.create(sheet=sheet, number=2, text="Die Ecken zur Mitte falten.")
+    choose_language(client, "tr")
+    page = client.get(f"/activities/crafts/{sheet.id}").get_data(as_text=True)
+    assert "1 yaprak kâğıt" in page and "Köşeleri ortaya katlayın." in page
+    assert "Die Ecken zur Mitte falten." not in page and 'class="in-german"' not in page
+    choose_language(client, "ar")
+    page = client.get(f"/activities/crafts/{sheet.id}").get_data(as_text=True)
+    assert "Die Ecken zur Mitte falten." in page and "خطوة واحدة فقط" not in page
+    assert page.count('class="in-german"') == 3  # title, materials, steps
+    printed = client.get(f"/activities/crafts/{sheet.id}/print").get_data(as_text=True)
+    assert '<ol class="sheet-steps" lang="de" dir="ltr">' in printed
