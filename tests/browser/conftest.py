@@ -8,6 +8,7 @@ import threading
 
 import pytest
 from playwright.sync_api import sync_playwright
+from waitress import wasyncore
 from waitress.server import create_server
 
 from kiosk import create_app
@@ -53,8 +54,11 @@ def server(live_app):
     thread = threading.Thread(target=wsgi.run, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{wsgi.effective_port}"
-    wsgi.close()
+    # Close the sockets in the server's own thread, between two selects: closing them from here
+    # could pull a socket from under a running select (EBADF in the server thread).
+    wsgi.trigger.pull_trigger(lambda: wasyncore.close_all(wsgi._map))
     thread.join(timeout=5)
+    wsgi.task_dispatcher.shutdown()
     database.close()
 
 
