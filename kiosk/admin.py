@@ -135,7 +135,7 @@ def history():
         weekday_names=reports.WEEKDAYS,
         label_every=max(1, span // 12),
         weekday_bars=[(w["weekday"][:2], w["people"]) for w in weekdays],
-        figures=reports.totals(first, last, flags),
+        figures=reports.added_up(fig for _, fig in days),
         earlier=reports.totals(first - timedelta(days=span), first - timedelta(days=1), flags),
         set_apart=reports.set_apart(first, last),
         weekdays=weekdays,

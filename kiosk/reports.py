@@ -128,17 +128,24 @@ def by_weekday(days):
     ]
 
 
-def by_month(days):
-    """[(first day of month, figures)] from every_day(), for reports over long ranges."""
-    months = {}
-    for day, fig in days:
-        total = months.setdefault(day.replace(day=1), figures({}))
+def added_up(many):
+    """One figures() dict that is the sum of several (days into a month or a whole range)."""
+    total = figures({})
+    for fig in many:
         for key in ("people", "checkins", "groups", "first_visits", "returning"):
             total[key] += fig[key]
         for group in ("reasons", "manual"):
             for key, value in fig[group].items():
                 total[group][key] += value
-    return list(months.items())
+    return total
+
+
+def by_month(days):
+    """[(first day of month, figures)] from every_day(), for reports over long ranges."""
+    months = {}
+    for day, fig in days:
+        months.setdefault(day.replace(day=1), []).append(fig)
+    return [(month, added_up(figs)) for month, figs in months.items()]
 
 
 def _as_date(value):

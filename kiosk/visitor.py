@@ -17,6 +17,7 @@ from flask_babel import lazy_gettext as _l
 from peewee import DatabaseError
 
 from . import counting, translated
+from .db import database
 from .counting import GROUP_SIZES, REASONS
 from .forms import EmptyForm, TicketForm
 
@@ -88,8 +89,10 @@ def home():
         session.pop("lang", None)
         session.pop("large_text", None)
         return redirect(url_for(".home"))
-    counting.forget_old_tickets()
-    form = TicketForm(ticket=counting.issue_ticket())
+    with database.atomic():  # one commit for both, not one each: every home view writes
+        counting.forget_old_tickets()
+        ticket = counting.issue_ticket()
+    form = TicketForm(ticket=ticket)
     return render_template(
         "visitor/home.html", form=form, dropin=dropin_status(counting.berlin_now())
     )

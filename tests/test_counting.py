@@ -92,3 +92,15 @@ def test_count_event_respects_test_mode(app):
         counting.count_event("offer:7")
         day = counting.berlin_now().date()
         assert reports.most_counted("offer", day, day) == [("12", 2), ("7", 1)]
+
+
+def test_a_range_added_up_from_its_days_equals_the_range_queried_at_once(app):
+    with app.app_context():
+        counting.increment("people", 4, day=date(2026, 1, 8), hour=11)
+        counting.increment("reason:crafts", 2, day=date(2026, 1, 9), hour=11)
+        counting.increment("manual:flyers", 30, day=date(2026, 1, 13), hour=-1, source="staff")
+        counting.increment("group_size:3", 1, day=date(2026, 1, 8), hour=11)
+        first, last = date(2026, 1, 1), date(2026, 1, 31)
+        days = reports.every_day(first, last)
+        assert reports.added_up(fig for _, fig in days) == reports.totals(first, last)
+        assert reports.by_month(days) == [(first, reports.totals(first, last))]
