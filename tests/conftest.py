@@ -2,20 +2,36 @@
 
 With KIOSK_TEST_DATABASE_URL=postgresql://… the tests run on that PostgreSQL database instead,
 emptied before each test; SQLite in the test's own folder is the default.
+
+No test depends on the real date, the clock or the machine's time zone: every test starts at the
+same Berlin moment (``FIXED_NOW``, the clock ticking on from there), tests about time move it with
+``time_machine``, and the process runs in a zone that is neither UTC nor Berlin, so code that
+leans on the machine's local time fails here rather than on a tablet somewhere else.
 """
 
 import os
 import re
+import time
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
-import pytest
-from playhouse.db_url import connect
+# Before anything reads the zone: Auckland is 12–13 hours from Berlin, so its local date is another
+# day than Berlin's for half of every day.
+os.environ["TZ"] = "Pacific/Auckland"
+time.tzset()
 
-from kiosk import create_app
-from kiosk.auth import create_staff
-from kiosk.counting import bursts
-from kiosk.db import create_tables, database
+import pytest  # noqa: E402
+import time_machine  # noqa: E402
+from playhouse.db_url import connect  # noqa: E402
+
+from kiosk import create_app  # noqa: E402
+from kiosk.auth import create_staff  # noqa: E402
+from kiosk.counting import bursts  # noqa: E402
+from kiosk.db import create_tables, database  # noqa: E402
 
 STAFF_PASSWORD = "a long test password"
+# A Thursday in the drop-in hour (11:00–12:30), far from midnight and from a clock change.
+FIXED_NOW = datetime(2026, 11, 19, 11, 30, tzinfo=ZoneInfo("Europe/Berlin"))
 TEST_DATABASE_URL = os.environ.get("KIOSK_TEST_DATABASE_URL")
 
 
@@ -34,6 +50,13 @@ def close_database():
     database.close()
     if hasattr(database.obj, "close_all"):  # a connection pool keeps connections open
         database.obj.close_all()
+
+
+@pytest.fixture(autouse=True)
+def fixed_clock():
+    """Every test starts at FIXED_NOW; ``fixed_clock.move_to(...)`` moves it for a test about time."""
+    with time_machine.travel(FIXED_NOW, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture

@@ -5,6 +5,7 @@ These tests never skip: without /usr/bin/chromium they fail, so CI cannot pass t
 
 import logging
 import threading
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -39,6 +40,10 @@ def live_app(tmp_path):
         "SECRET_KEY": "browser-tests",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'browser.sqlite3'}",
         "DROPIN_HOURS": [[d, "00:00", "23:59"] for d in range(7)],
+        # The server's clock starts at the suite's fixed moment (tests/conftest.py) while Chromium's
+        # runs on the real date: a login cookie must outlive that gap, or Chromium drops it at once.
+        # Idle expiry is tested through the test client, where both clocks are the same.
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=365 * 50),
     }, instance_path=str(tmp_path))
     with app.app_context():
         create_tables()
