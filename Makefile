@@ -5,7 +5,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install translations messages bench
+.PHONY: run test install translations messages bench debian-packages
 
 install: $(VENV)/installed
 
@@ -15,6 +15,10 @@ $(VENV)/installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
+# Chromium, zbar, poppler, fonts, faketime: installed when root or sudo allows, else the command to run.
+debian-packages:
+	bash scripts/debian-packages.sh
+
 translations: install
 	$(BIN)/pybabel compile --statistics -d kiosk/translations
 
@@ -23,10 +27,12 @@ messages: install
 	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -o kiosk/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i kiosk/translations/messages.pot -d kiosk/translations
 
+# pdftoppm turns uploaded PDF craft sheets into pages; the demo runs without it.
 run: install translations
+	bash scripts/debian-packages.sh --warn poppler-utils
 	KIOSK_DEMO=true $(BIN)/kiosk demo
 
-test: install translations
+test: debian-packages install translations
 	$(BIN)/pytest
 
 bench: install
