@@ -20,14 +20,14 @@ from zoneinfo import ZoneInfo
 os.environ["TZ"] = "Pacific/Auckland"
 time.tzset()
 
-import pytest  # noqa: E402
-import time_machine  # noqa: E402
-from playhouse.db_url import connect  # noqa: E402
+import pytest
+import time_machine
+from playhouse.db_url import connect
 
-from kiosk import create_app  # noqa: E402
-from kiosk.auth import create_staff  # noqa: E402
-from kiosk.counting import bursts  # noqa: E402
-from kiosk.db import create_tables, database  # noqa: E402
+from kiosk import create_app
+from kiosk.auth import create_staff
+from kiosk.counting import bursts
+from kiosk.db import create_tables, database
 
 STAFF_PASSWORD = "a long test password"
 # A Thursday in the drop-in hour (11:00–12:30), far from midnight and from a clock change.

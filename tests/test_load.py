@@ -4,10 +4,10 @@ production server). Every accepted check-in is stored, exactly once."""
 import threading
 
 import pytest
-from waitress.server import create_server
 
 from kiosk import counting, reports
 from tests.conftest import STAFF_PASSWORD
+from tests.serving import served_in_a_thread
 from tests.tablet import Tablet
 
 TABLETS = 4
@@ -18,12 +18,8 @@ CHECKINS_PER_TABLET = 40
 def served(app):
     """The test app behind waitress on a free loopback port, with as many threads as in production."""
     app.config["BURST_LIMIT"] = 10_000  # a load test is a burst; keep every check-in in the normal figures
-    wsgi = create_server(app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=wsgi.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{wsgi.effective_port}"
-    wsgi.close()
-    thread.join(timeout=5)
+    with served_in_a_thread(app) as url:
+        yield url
 
 
 def test_concurrent_tablets_and_an_admin_store_exactly_the_accepted_check_ins(app, served):

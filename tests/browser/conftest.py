@@ -4,18 +4,16 @@ These tests never skip: without /usr/bin/chromium they fail, so CI cannot pass t
 """
 
 import logging
-import threading
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import sync_playwright
-from waitress import wasyncore
-from waitress.server import create_server
 
 from kiosk import create_app
 from kiosk.auth import create_staff
 from kiosk.counting import bursts
 from kiosk.db import create_tables, database
+from tests.serving import served_in_a_thread
 
 CHROMIUM = "/usr/bin/chromium"
 logging.getLogger("waitress.queue").setLevel(logging.ERROR)  # "task queue depth" is not news
@@ -55,15 +53,8 @@ def live_app(tmp_path):
 @pytest.fixture
 def server(live_app):
     """The app served by waitress on a free loopback port, as in production."""
-    wsgi = create_server(live_app, host="127.0.0.1", port=0, threads=4)
-    thread = threading.Thread(target=wsgi.run, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{wsgi.effective_port}"
-    # Close the sockets in the server's own thread, between two selects: closing them from here
-    # could pull a socket from under a running select (EBADF in the server thread).
-    wsgi.trigger.pull_trigger(lambda: wasyncore.close_all(wsgi._map))
-    thread.join(timeout=5)
-    wsgi.task_dispatcher.shutdown()
+    with served_in_a_thread(live_app) as url:
+        yield url
     database.close()
 
 

@@ -9,7 +9,11 @@ from datetime import datetime
 
 import puzzles
 from kiosk.counting import BERLIN
-from tests.browser.test_accessibility_browser import SIZES, TOO_SMALL_TARGETS, sideways_scrolling
+from tests.browser.test_accessibility_browser import (
+    SIZES,
+    TOO_SMALL_TARGETS,
+    sideways_scrolling,
+)
 from tests.dates import DAY_PUZZLE_DATES
 
 
