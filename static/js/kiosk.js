@@ -2,6 +2,65 @@
 (function () {
   "use strict";
   var body = document.body;
+  var home = body.dataset.home;
+  var visitor = body.classList.contains("visitor") && Boolean(home);
+
+  /* Never stuck: on a visitor page every navigation first asks /health (a short request with a
+     timeout). When the server does not answer, a calm overlay stays on this page, asks again
+     every few seconds and goes home once the server is back. No service worker is needed for
+     this, so it also works over plain HTTP on the room's network. */
+  var HEALTH_TIMEOUT_MS = 3000;
+  var RETRY_MS = 4000;
+  var away = document.getElementById("away-notice");
+  var leaving = false;
+  var retrying = null;
+
+  function serverAnswers() {
+    var controller = window.AbortController ? new AbortController() : null;
+    var timer = setTimeout(function () { if (controller) { controller.abort(); } }, HEALTH_TIMEOUT_MS);
+    return fetch("/health", { cache: "no-store", credentials: "same-origin", signal: controller && controller.signal })
+      .then(function (response) { return response.ok; }, function () { return false; })
+      .then(function (ok) { clearTimeout(timer); return ok; });
+  }
+
+  function waitForServer() {
+    if (away) { away.hidden = false; }
+    if (retrying) { return; }
+    retrying = setInterval(function () {
+      serverAnswers().then(function (ok) {
+        if (ok && retrying) { clearInterval(retrying); retrying = null; window.location.assign(home); }
+      });
+    }, RETRY_MS);
+  }
+
+  /* Leave this page with ``go`` once the server answers; only one way out at a time. */
+  function whenServerAnswers(go) {
+    if (leaving) { return; }
+    leaving = true;
+    serverAnswers().then(function (ok) { if (ok) { go(); } else { waitForServer(); } });
+  }
+
+  function goTo(url) {
+    if (!visitor) { window.location.assign(url); return; }
+    whenServerAnswers(function () { window.location.assign(url); });
+  }
+
+  /* Back from the browser's page cache: this page may be left again. */
+  window.addEventListener("pageshow", function (event) { if (event.persisted) { leaving = false; } });
+
+  /* A tapped link on a visitor page: the same check first. */
+  if (visitor) {
+    document.addEventListener("click", function (event) {
+      var link = event.target.closest ? event.target.closest("a[href]") : null;
+      if (!link || event.defaultPrevented || event.button !== 0 ||
+          event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) { return; }
+      if ((link.target && link.target !== "_self") || link.hasAttribute("download") ||
+          link.origin !== window.location.origin) { return; }
+      if (link.hash && link.pathname === window.location.pathname && link.search === window.location.search) { return; }
+      event.preventDefault();
+      goTo(link.href);
+    });
+  }
 
   /* One tap is one answer: a form sends once, however often a finger lands on it. */
   document.addEventListener("submit", function (event) {
@@ -16,12 +75,15 @@
       form.appendChild(carry);
     }
     Array.prototype.forEach.call(form.querySelectorAll("button"), function (b) { b.disabled = true; });
+    if (visitor) {
+      event.preventDefault();
+      whenServerAnswers(function () { HTMLFormElement.prototype.submit.call(form); });
+    }
   });
 
   /* Idle reset: back home in the default language after a while without a touch. */
   var idleSeconds = parseInt(body.dataset.idleSeconds || "0", 10);
   var warningSeconds = parseInt(body.dataset.idleWarning || "10", 10);
-  var home = body.dataset.home;
   if (idleSeconds > 0 && home) {
     var notice = document.getElementById("idle-notice");
     var count = document.getElementById("idle-count");
@@ -38,8 +100,9 @@
       });
     }
     setInterval(function () {
+      if (leaving) { return; }
       var left = idleSeconds - Math.floor((Date.now() - lastTouch) / 1000);
-      if (left <= 0) { window.location.assign(home); return; }
+      if (left <= 0) { if (notice) { notice.hidden = true; } goTo(home); return; }
       if (notice && left <= warningSeconds) {
         notice.hidden = false;
         if (count) { count.textContent = left; }
@@ -53,16 +116,19 @@
   });
 
   /* The check-in confirmation and calm error pages move on by themselves. */
-  var after = body.dataset.returnAfter;
-  if (after) { setTimeout(function () { window.location.assign(home); }, parseInt(after, 10) * 1000); }
-  var reload = body.dataset.reloadAfter;
-  if (reload) { setTimeout(function () { window.location.assign(home); }, parseInt(reload, 10) * 1000); }
+  var after = body.dataset.returnAfter || body.dataset.reloadAfter;
+  if (after && home) { setTimeout(function () { goTo(home); }, parseInt(after, 10) * 1000); }
 
-  /* Offline: try the start screen again every few seconds until the server answers. */
+  /* Offline (the service worker's page): try the start screen again every few seconds. */
   var retry = body.dataset.retryAfter;
-  if (retry) { setInterval(function () { window.location.assign("/?reset=1"); }, parseInt(retry, 10) * 1000); }
+  if (retry) {
+    setInterval(function () {
+      serverAnswers().then(function (ok) { if (ok) { window.location.assign("/?reset=1"); } });
+    }, parseInt(retry, 10) * 1000);
+  }
 
-  /* The service worker shows the calm offline page when the server cannot be reached. */
+  /* Where the browser allows one (HTTPS or localhost), the service worker shows the calm offline
+     page when a navigation fails anyway. */
   if ("serviceWorker" in navigator && body.classList.contains("visitor")) {
     navigator.serviceWorker.register("/sw.js").catch(function () { /* not fatal: plain pages still work */ });
   }
