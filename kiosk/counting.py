@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from itsdangerous import BadSignature, TimestampSigner
 from peewee import EXCLUDED
 
 from .db import database
@@ -121,12 +122,34 @@ def checkin_flag(moment: datetime) -> str:
 
 
 # --- the check-in, step by step -------------------------------------------------------------
+#
+# The start screen's ticket is signed and carries its time, and is stored nowhere: viewing the
+# start screen writes nothing, so a flood of GETs cannot fill the disk. Only a spent ticket is
+# stored, until its signature has expired, so a double tap, a reload or the back button never
+# count twice. The later steps' tickets are stored when the step before them is taken.
+
+TICKET_MAX_AGE = timedelta(days=1)
 
 
-def issue_ticket(step=CHECKIN_STEPS[0], flag=NORMAL, token=None) -> str:
-    token = token or secrets.token_urlsafe(16)
+def _ticket_signer() -> TimestampSigner:
+    return TimestampSigner(current_app.config["SECRET_KEY"], salt="kiosk.checkin-ticket")
+
+
+def home_ticket() -> str:
+    """A fresh ticket for the start screen's *Ich bin da*: random, signed, with its time."""
+    return _ticket_signer().sign(secrets.token_urlsafe(16)).decode()
+
+
+def is_fresh_home_ticket(token: str) -> bool:
+    try:
+        _ticket_signer().unsign(token, max_age=TICKET_MAX_AGE.total_seconds())
+    except BadSignature:  # forged, changed, or older than TICKET_MAX_AGE (SignatureExpired)
+        return False
+    return True
+
+
+def issue_ticket(step, flag, token):
     Ticket.insert(token=token, step=step, flag=flag).on_conflict_ignore().execute()
-    return token
 
 
 def next_token(token: str) -> str:
@@ -142,24 +165,26 @@ def take_step(token: str, step: str, increments: dict) -> str | None:
     Returns the next step's token (the same one on a double tap, a reload or a resubmit, which
     count nothing), or None for a ticket that was never issued.
     """
+    first = step == CHECKIN_STEPS[0]
+    if first and not is_fresh_home_ticket(token):
+        return None
     following = CHECKIN_STEPS[CHECKIN_STEPS.index(step) + 1]
     upcoming = next_token(token)
     mine = (Ticket.token == token) & (Ticket.step == step)
     with database.atomic():
         # Write first, so the transaction holds the write lock before it reads anything.
-        claimed = list(
-            Ticket.update(used=True)
-            .where(mine & (Ticket.used == False))  # noqa: E712
-            .returning(Ticket.flag)
-            .tuples()
-            .execute()
-        )
+        if first:
+            forget_old_tickets()
+            spend = Ticket.insert(token=token, step=step, used=True).on_conflict_ignore()
+        else:
+            spend = Ticket.update(used=True).where(mine & (Ticket.used == False))  # noqa: E712
+        claimed = list(spend.returning(Ticket.flag).tuples().execute())
         if not claimed:
             # Used before (a double tap, a resubmit: lead on, count nothing) or never issued.
-            return upcoming if Ticket.select().where(mine).exists() else None
+            return upcoming if first or Ticket.select().where(mine).exists() else None
         counts = not test_mode()
         flag = claimed[0][0]
-        if step == CHECKIN_STEPS[0] and counts:
+        if first and counts:
             flag = checkin_flag(berlin_now())
         if counts and increments:
             count_now(increments, flag)
@@ -168,5 +193,6 @@ def take_step(token: str, step: str, increments: dict) -> str | None:
     return upcoming
 
 
-def forget_old_tickets(max_age=timedelta(days=1)):
+def forget_old_tickets(max_age=TICKET_MAX_AGE):
+    """A spent start-screen ticket older than this has an expired signature: no need to keep it."""
     Ticket.delete().where(Ticket.issued < utcnow() - max_age).execute()
