@@ -10,7 +10,7 @@ import hmac
 import secrets
 import threading
 import time
-from collections import deque
+from collections import defaultdict, deque
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
@@ -30,6 +30,7 @@ MANUAL_KINDS = ("people", "outreach", "kaffeeklatsch", "flyers", "referrals", "d
 CHECKIN_STEPS = ("checkin", "group", "first", "reasons", "done")
 
 NORMAL, DOUBTFUL, OFF_HOURS = "", "doubtful", "off_hours"
+UNENROLLED = "unenrolled"  # "nicht vom Tablet": a check-in from a browser that is not an enrolled tablet
 
 
 def berlin_now() -> datetime:
@@ -78,20 +79,22 @@ def count_event(metric, amount=1):
 class BurstDetector:
     """Notices check-ins arriving far faster than people walk in (children playing, say).
 
-    Kept in memory only: storing the seconds of check-ins would be finer than the hour.
+    One window per tablet, so one tablet's burst never marks another's visitors. Kept in memory
+    only: storing the seconds of check-ins would be finer than the hour.
     """
 
     def __init__(self):
-        self._times = deque()
+        self._times = defaultdict(deque)
         self._lock = threading.Lock()
 
-    def is_burst(self, limit, window_seconds, now=None) -> bool:
+    def is_burst(self, limit, window_seconds, now=None, key=None) -> bool:
         now = time.monotonic() if now is None else now
         with self._lock:
-            while self._times and now - self._times[0] > window_seconds:
-                self._times.popleft()
-            self._times.append(now)
-            return len(self._times) > limit
+            times = self._times[key]
+            while times and now - times[0] > window_seconds:
+                times.popleft()
+            times.append(now)
+            return len(times) > limit
 
     def reset(self):
         with self._lock:
@@ -112,9 +115,12 @@ def dropin_schedule() -> Schedule:
     )
 
 
-def checkin_flag(moment: datetime) -> str:
+def checkin_flag(moment: datetime, tablet_id: int | None) -> str:
+    """Normal only from an enrolled tablet (``tablet_id``), in the drop-in hour, and not in a burst."""
+    if tablet_id is None:
+        return UNENROLLED
     config = current_app.config
-    if bursts.is_burst(config["BURST_LIMIT"], config["BURST_WINDOW_SECONDS"]):
+    if bursts.is_burst(config["BURST_LIMIT"], config["BURST_WINDOW_SECONDS"], key=tablet_id):
         return DOUBTFUL
     if not dropin_schedule().is_open(moment):
         return OFF_HOURS
@@ -159,8 +165,11 @@ def next_token(token: str) -> str:
     return hmac.new(key, token.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def take_step(token: str, step: str, increments: dict) -> str | None:
+def take_step(token: str, step: str, increments: dict, tablet_id: int | None = None) -> str | None:
     """Use the ticket of one check-in step, count its answer once, and open the next step.
+
+    ``tablet_id`` is the enrolled tablet the check-in came from (None: any other browser); the
+    check-in's flag follows it through the answers after it.
 
     Returns the next step's token (the same one on a double tap, a reload or a resubmit, which
     count nothing), or None for a ticket that was never issued.
@@ -185,7 +194,7 @@ def take_step(token: str, step: str, increments: dict) -> str | None:
         counts = not test_mode()
         flag = claimed[0][0]
         if first and counts:
-            flag = checkin_flag(berlin_now())
+            flag = checkin_flag(berlin_now(), tablet_id)
         if counts and increments:
             count_now(increments, flag)
         if following != "done":

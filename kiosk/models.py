@@ -227,3 +227,26 @@ class Phone(BaseModel):
 
 
 MODELS += [Organization, Location, Category, Service, ServiceCategory, Phone]
+
+
+# --- The project's own tablets (issue 12): enrolled by staff with a one-time code --------------
+
+
+class Tablet(BaseModel):
+    """One of the project's tablets, trusted to count check-ins as normal (kiosk/tablets.py).
+
+    It proves itself with a long-lived device cookie; only the SHA-256 of that random secret is
+    stored, and of the one-time code while it waits. The device is the project's, never a visitor's.
+    """
+
+    name = CharField(max_length=64)
+    secret_hash = CharField(max_length=64, null=True, unique=True)
+    code_hash = CharField(max_length=64, null=True, unique=True)
+    code_expires = DateTimeField(null=True)
+    created = DateTimeField(default=utcnow)
+    enrolled = DateTimeField(null=True)
+    last_seen = DateTimeField(null=True)  # the last heartbeat: the tablet's script is alive
+    revoked = DateTimeField(null=True)
+
+
+MODELS += [Tablet]

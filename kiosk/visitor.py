@@ -16,7 +16,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from peewee import DatabaseError
 
-from . import counting, translated
+from . import counting, tablets, translated
 from .counting import GROUP_SIZES, REASONS
 from .forms import EmptyForm, TicketForm
 
@@ -109,7 +109,9 @@ def checkin():
     form = TicketForm()
     if not form.validate():
         abort(400)
-    upcoming = counting.take_step(form.ticket.data, "checkin", {"checkin": 1, "people": 1})
+    tablet = tablets.current_tablet()
+    upcoming = counting.take_step(form.ticket.data, "checkin", {"checkin": 1, "people": 1},
+                                  tablet.id if tablet else None)
     if upcoming is None:
         abort(400)
     return redirect(url_for(".question", step="group", ticket=upcoming))

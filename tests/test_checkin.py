@@ -9,6 +9,8 @@ from kiosk import counting, reports
 from kiosk.models import MODELS, Count, Setting, Ticket
 from tests.conftest import form_value
 
+pytestmark = pytest.mark.usefixtures("enrolled")  # the room's tablet: its check-ins count as normal
+
 
 def figures(app, **flags):
     with app.app_context():

@@ -7,7 +7,8 @@ import pytest
 from waitress.server import create_server
 
 from kiosk import counting, reports
-from tests.conftest import STAFF_PASSWORD
+from kiosk.tablets import COOKIE
+from tests.conftest import STAFF_PASSWORD, enrolled_tablet
 from tests.tablet import Tablet
 
 TABLETS = 4
@@ -31,8 +32,9 @@ def test_concurrent_tablets_and_an_admin_store_exactly_the_accepted_check_ins(ap
     errors = []
     done = threading.Event()
 
-    def tablet():
+    def tablet(secret):
         client = Tablet(served)
+        client.cookies[COOKIE] = secret  # one of the room's enrolled tablets
         try:
             for _ in range(CHECKINS_PER_TABLET):
                 (accepted if client.checkin() else refused).append(1)
@@ -53,7 +55,8 @@ def test_concurrent_tablets_and_an_admin_store_exactly_the_accepted_check_ins(ap
         finally:
             client.close()
 
-    tablets = [threading.Thread(target=tablet) for _ in range(TABLETS)]
+    secrets = [enrolled_tablet(app, f"Tablet {n}")[1] for n in range(TABLETS)]
+    tablets = [threading.Thread(target=tablet, args=(secret,)) for secret in secrets]
     reader = threading.Thread(target=admin)
     reader.start()
     for t in tablets:

@@ -127,6 +127,22 @@
     }, parseInt(retry, 10) * 1000);
   }
 
+  /* An enrolled tablet says it is alive about once a minute, whichever page it shows: no visitor
+     data, only its device cookie (HttpOnly, so the page marks itself with data-tablet). */
+  var BEAT_MS = 60000;
+  if (body.dataset.tablet) {
+    var csrf = document.querySelector("input[name=csrf_token]");
+    var beat = function () {
+      var last = parseInt(window.localStorage.getItem("kiosk-alive") || "0", 10);
+      if (Date.now() - last < BEAT_MS - 5000) { return; }
+      window.localStorage.setItem("kiosk-alive", String(Date.now()));
+      fetch("/tablet/alive", { method: "POST", credentials: "same-origin",
+                               headers: { "X-CSRFToken": csrf ? csrf.value : "" } }).catch(function () {});
+    };
+    beat();
+    setInterval(beat, 10000);
+  }
+
   /* Where the browser allows one (HTTPS or localhost), the service worker shows the calm offline
      page when a navigation fails anyway. */
   if ("serviceWorker" in navigator && body.classList.contains("visitor")) {

@@ -11,7 +11,7 @@ from playwright.sync_api import sync_playwright
 from waitress import wasyncore
 from waitress.server import create_server
 
-from kiosk import create_app
+from kiosk import create_app, tablets
 from kiosk.auth import create_staff
 from kiosk.counting import bursts
 from kiosk.db import create_tables, database
@@ -69,3 +69,13 @@ def page(browser, server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def enrolled(page, server, live_app):
+    """The page's browser is the room's enrolled tablet, so its check-ins count as normal."""
+    with live_app.app_context():
+        _, code = tablets.add_tablet("Tablet Eingang")
+        tablet, secret = tablets.redeem(code)
+    page.context.add_cookies([{"name": tablets.COOKIE, "value": secret, "url": server, "httpOnly": True}])
+    return tablet

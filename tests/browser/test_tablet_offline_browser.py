@@ -2,10 +2,13 @@
 against a real ``kiosk serve`` process that is stopped and started again on the same port."""
 
 import re
+from datetime import datetime
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
+from kiosk import counting, reports
+from kiosk.models import Tablet
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, TABLET
 from tests.tablet import free_port, start_kiosk
 
@@ -121,3 +124,42 @@ def test_the_thank_you_page_goes_home_only_when_the_server_answers(tablet, kiosk
     stays_with_overlay(tablet, kiosk, AWAY["de"])
     kiosk.start()
     came_back_home(tablet, kiosk)
+
+
+def test_staff_enrol_the_tablet_by_touch_and_it_reports_alive(page, server, live_app, browser):
+    page.set_viewport_size({"width": 390, "height": 844})  # staff on a phone
+    page.goto(f"{server}/admin/login")
+    page.get_by_label("Name").fill("anna")
+    page.get_by_label("Passwort").fill("a long test password")
+    page.get_by_role("button", name="Anmelden").tap()
+    page.get_by_role("link", name="Tablets verwalten").tap()
+    page.get_by_label("Name des Tablets").fill("Tablet Eingang")
+    page.get_by_role("button", name="Tablet hinzufügen und Code erzeugen").tap()
+    code = page.locator("[data-code]").inner_text()
+    expect(page.get_by_role("img", name="Anmeldeadresse mit Code für das Tablet")).to_be_visible()
+    page.screenshot(path="/tmp/i12/tablets-390.png", full_page=True)
+
+    context = browser.new_context(viewport=TABLET, has_touch=True, locale="de-DE")
+    tablet = context.new_page()
+    tablet.goto(f"{server}/tablet/enrol")
+    tablet.get_by_label("Code vom Team").fill(code.lower())
+    tablet.get_by_role("button", name="Dieses Tablet anmelden").tap()
+    expect(tablet.get_by_role("status")).to_contain_text("Tablet „Tablet Eingang“")
+    tablet.get_by_role("link", name="Zum Startbildschirm").tap()
+    expect(tablet.get_by_role("button", name=re.compile("Ich bin da"))).to_be_visible()
+    with live_app.app_context():
+        Tablet.update(last_seen=datetime(2026, 1, 1)).execute()  # long silent, as far as the server knows
+    tablet.evaluate("() => window.localStorage.clear()")
+    tablet.get_by_role("button", name=re.compile("Ich bin da")).tap()
+    expect(tablet.get_by_role("heading", name="Wie viele seid ihr?")).to_be_visible()
+    tablet.wait_for_timeout(1500)  # the heartbeat of the question page
+    with live_app.app_context():
+        assert Tablet.get().last_seen > datetime(2026, 1, 2)
+        day = counting.berlin_now().date()
+        assert reports.totals(day, day)["checkins"] == 1  # counted as normal: it is the tablet
+    context.close()
+
+    page.set_viewport_size({"width": 1280, "height": 800})
+    page.get_by_role("link", name="Heute").tap()
+    expect(page.locator(".tablets-today")).to_contain_text("Tablet Eingang")
+    page.screenshot(path="/tmp/i12/today-1280.png", full_page=True)
