@@ -19,7 +19,7 @@ from itsdangerous import BadSignature, TimestampSigner
 from peewee import EXCLUDED
 
 from .db import database
-from .models import Count, Setting, Ticket, utcnow
+from .models import Count, LateCheckin, Setting, Ticket, utcnow
 from .schedules import Schedule
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -200,6 +200,34 @@ def take_step(token: str, step: str, increments: dict, tablet_id: int | None = N
         if following != "done":
             issue_ticket(following, flag, upcoming)
     return upcoming
+
+
+# --- check-ins a tablet kept while the server was away ----------------------------------------
+
+LATE_MAX_AGE = timedelta(hours=48)  # the oldest tap a tablet may still deliver
+LATE_IDS_KEPT = timedelta(days=4)  # longer than LATE_MAX_AGE: a replay is always recognised
+
+
+def count_late_checkin(checkin_id: str, tapped_hour: datetime, tablet_id: int) -> bool:
+    """Count a check-in tapped in ``tapped_hour`` (its start, UTC) in that hour's bucket, once per
+    id. False when this id was counted before (a repeated delivery)."""
+    day, hour = bucket_for(tapped_hour)
+    received = berlin_now().date()
+    with database.atomic():
+        LateCheckin.delete().where(LateCheckin.received < received - LATE_IDS_KEPT).execute()
+        fresh = list(LateCheckin.insert(id=checkin_id, tablet=tablet_id, received=received)
+                     .on_conflict_ignore().returning(LateCheckin.id).tuples().execute())
+        if not fresh:
+            return False
+        if not test_mode():
+            add_to_buckets({"checkin": 1, "people": 1}, day=day, hour=hour,
+                           flag=NORMAL if _open_in_hour(tapped_hour) else OFF_HOURS)
+    return True
+
+
+def _open_in_hour(start: datetime) -> bool:
+    window = dropin_schedule().next_opening(start, horizon_days=0)
+    return window is not None and window.start < start + timedelta(hours=1)
 
 
 def forget_old_tickets(max_age=TICKET_MAX_AGE):

@@ -250,3 +250,15 @@ class Tablet(BaseModel):
 
 
 MODELS += [Tablet]
+
+
+class LateCheckin(BaseModel):
+    """The random id of a check-in a tablet kept while the server was away and delivered later,
+    remembered so a repeated delivery never counts twice. Nothing else: no hour, no answers."""
+
+    id = CharField(max_length=36, primary_key=True)
+    tablet = ForeignKeyField(Tablet, backref="late_checkins", on_delete="CASCADE")
+    received = DateField(index=True)  # the Berlin day it arrived: for Today, and to forget it
+
+
+MODELS += [LateCheckin]

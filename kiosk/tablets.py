@@ -11,18 +11,18 @@ nothing about visitors, and Today shows when each tablet was last heard.
 import hashlib
 import re
 import secrets
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
-from flask import Blueprint, abort, flash, g, make_response, redirect, render_template, request, url_for
-from peewee import DatabaseError
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length
+from flask import Blueprint, abort, flash, g, jsonify, make_response, redirect, render_template, request, url_for
+from peewee import DatabaseError, fn
+from wtforms import IntegerField, StringField
+from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 from . import counting
 from .auth import audit, login_required
 from .db import database
 from .forms import EmptyForm, KioskForm
-from .models import Tablet, utcnow
+from .models import LateCheckin, Tablet, utcnow
 from .qr import qr_svg
 
 bp = Blueprint("tablets", __name__)
@@ -42,6 +42,14 @@ class TabletNameForm(KioskForm):
 
 class EnrolForm(KioskForm):
     code = StringField("Code vom Team", validators=[DataRequired(), Length(max=32)])
+
+
+class LateCheckinForm(KioskForm):
+    """A check-in the tablet kept while the server was away: its random id and the hour it was
+    tapped (seconds since 1970, UTC, a whole hour), nothing else."""
+
+    id = StringField(validators=[DataRequired(), Regexp(r"^[A-Za-z0-9-]{16,36}$")])
+    hour = IntegerField(validators=[InputRequired()])
 
 
 def digest(secret: str) -> str:
@@ -158,6 +166,40 @@ def alive():
     return response
 
 
+@bp.post("/checkin/late")
+def late_checkin():
+    """Deliver a kept check-in: counted once in the hour it was tapped, only from an enrolled
+    tablet and only within counting.LATE_MAX_AGE. 201 counted, 200 counted before, 400 never."""
+    tablet = current_tablet()
+    if tablet is None:
+        return REFUSED, 403
+    tapped = _tapped_hour(LateCheckinForm())
+    if tapped is None:
+        return REFUSED, 400
+    if counting.count_late_checkin(request.form["id"], tapped, tablet.id):
+        return jsonify(status="counted"), 201
+    return jsonify(status="counted before")
+
+
+# The tablet's script drops a kept check-in only on an answer like this one (or a counted one);
+# any other failure (a CSRF page after a restart, a 503) means: keep it and try again later.
+REFUSED = {"status": "refused"}
+
+
+def _tapped_hour(form):
+    """The start of the hour the check-in was tapped (UTC), or None when malformed or too old."""
+    if not form.validate() or form.hour.data % 3600:
+        return None
+    try:
+        tapped = datetime.fromtimestamp(form.hour.data, timezone.utc)
+    except (OverflowError, OSError, ValueError):
+        return None
+    now = datetime.now(timezone.utc)
+    if tapped > now or tapped + timedelta(hours=1) < now - counting.LATE_MAX_AGE:
+        return None
+    return tapped
+
+
 # --- for staff ----------------------------------------------------------------------------------
 
 
@@ -244,15 +286,19 @@ def revoke(tablet_id):
 
 
 def today_status(now):
-    """Each enrolled tablet: minutes since its last heartbeat, and whether that is a warning
-    (silent for more than SILENT_AFTER while the drop-in hour is open)."""
+    """Each enrolled tablet: minutes since its last heartbeat, whether that is a warning (silent for
+    more than SILENT_AFTER while the drop-in hour is open), and how many check-ins it delivered
+    late today."""
     open_now = counting.dropin_schedule().is_open(now)
+    late = dict(LateCheckin.select(LateCheckin.tablet, fn.COUNT(LateCheckin.id))
+                .where(LateCheckin.received == now.date()).group_by(LateCheckin.tablet).tuples())
     rows = []
     for tablet in Tablet.select().where(Tablet.revoked.is_null() & Tablet.enrolled.is_null(False)).order_by(Tablet.name):
         silent = utcnow() - tablet.last_seen if tablet.last_seen else None
         rows.append({
             "name": tablet.name,
             "last_seen": tablet.last_seen,
+            "late": late.get(tablet.id, 0),
             "minutes": int(silent.total_seconds() // 60) if silent is not None else None,
             "warning": open_now and (silent is None or silent > SILENT_AFTER),
         })

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from kiosk import counting, reports, tablets
-from kiosk.models import AuditEntry, Count, Tablet
+from kiosk.models import AuditEntry, Count, LateCheckin, Tablet
 from tests.conftest import enrol, form_value
 
 THURSDAY_11_30 = datetime(2026, 11, 26, 10, 30, tzinfo=timezone.utc)  # 11:30 in Berlin
@@ -309,3 +309,116 @@ def test_no_warning_outside_the_drop_in_hour(app, client, auth):
         auth.login()
         page = client.get("/admin/").get_data(as_text=True)
     assert "zuletzt am 26.11.2026 08:30" in page and "tablet-silent" not in page
+
+
+# --- check-ins the tablet kept while the server was away ---------------------------------------
+
+DELIVERED = datetime(2026, 11, 26, 11, 20, tzinfo=timezone.utc)  # Thursday 12:20 in Berlin
+
+
+def hour_start(moment):
+    return int(moment.replace(minute=0, second=0, microsecond=0).timestamp())
+
+
+def deliver(client, checkin_id="0f3c9a7e5b2d4c1a8e6f9b0a1c2d3e4f", hour=None, csrf=True):
+    token = form_value(client.get("/").get_data(as_text=True), "csrf_token")
+    data = {"id": checkin_id, "hour": hour_start(DELIVERED) if hour is None else hour}
+    return client.post("/checkin/late", data=data, headers={"X-CSRFToken": token} if csrf else {})
+
+
+def buckets(app):
+    with app.app_context():
+        return sorted((str(c.day), c.hour, c.metric, c.flag, c.value) for c in Count.select())
+
+
+@pytest.fixture
+def thursday(app):
+    app.config["DROPIN_HOURS"] = [[3, "11:00", "12:30"]]
+    with time_machine.travel(DELIVERED, tick=False):
+        yield
+
+
+def test_a_kept_checkin_counts_once_in_the_hour_it_was_tapped(app, client, thursday):
+    enrol(app, client)
+    tapped = DELIVERED - timedelta(minutes=30)  # 11:50 in Berlin: the server came back 30 min later
+    response = deliver(client, hour=hour_start(tapped))
+    assert response.status_code == 201 and response.get_json() == {"status": "counted"}
+    again = deliver(client, hour=hour_start(tapped))  # a repeated delivery, a reload
+    assert again.status_code == 200 and again.get_json() == {"status": "counted before"}
+    assert buckets(app) == [("2026-11-26", 11, "checkin", "", 1), ("2026-11-26", 11, "people", "", 1)]
+
+
+def test_a_kept_checkin_outside_the_drop_in_hour_is_counted_apart(app, client, thursday):
+    enrol(app, client)
+    assert deliver(client, hour=hour_start(DELIVERED - timedelta(hours=3))).status_code == 201  # 09:00
+    assert {flag for _, _, _, flag, _ in buckets(app)} == {counting.OFF_HOURS}
+
+
+@pytest.mark.parametrize("age, status", [
+    (timedelta(hours=47), 201), (timedelta(hours=48), 201),
+    (timedelta(hours=49, minutes=30), 400), (timedelta(days=30), 400), (-timedelta(hours=1), 400),
+])
+def test_only_the_last_48_hours_are_accepted(app, client, thursday, age, status):
+    enrol(app, client)
+    response = deliver(client, hour=hour_start(DELIVERED - age))
+    assert response.status_code == status
+    assert (buckets(app) != []) is (status == 201)
+    if status == 400:
+        assert response.get_json() == {"status": "refused"}  # the tablet stops sending it
+
+
+@pytest.mark.parametrize("checkin_id, hour", [
+    ("short", None), ("x" * 37, None), ("<script>alert(1)</script>", None), ("", None),
+    ("0f3c9a7e5b2d4c1a8e6f9b0a1c2d3e4f", hour_start(DELIVERED) + 60),  # not a whole hour
+    ("0f3c9a7e5b2d4c1a8e6f9b0a1c2d3e4f", "eleven"),
+    ("0f3c9a7e5b2d4c1a8e6f9b0a1c2d3e4f", 10**30),
+    ("0f3c9a7e5b2d4c1a8e6f9b0a1c2d3e4f", -3600),
+])
+def test_malformed_late_checkins_are_refused(app, client, thursday, checkin_id, hour):
+    enrol(app, client)
+    response = deliver(client, checkin_id, hour)
+    assert response.status_code == 400 and response.get_json() == {"status": "refused"}
+    assert buckets(app) == []
+
+
+def test_late_checkins_only_from_an_enrolled_tablet(app, client, thursday):
+    response = deliver(client)
+    assert response.status_code == 403 and response.get_json() == {"status": "refused"}
+    assert buckets(app) == []
+
+
+def test_without_csrf_the_tablet_keeps_it_and_tries_again(app, client, thursday):
+    enrol(app, client)
+    response = deliver(client, csrf=False)
+    assert response.status_code == 400 and response.mimetype == "text/html"  # not "refused": kept
+    assert buckets(app) == []
+    assert deliver(client).status_code == 201
+
+
+def test_today_says_how_many_arrived_late_and_from_which_tablet(app, client, auth, thursday):
+    entrance, hallway = app.test_client(), app.test_client()
+    enrol(app, entrance, "Tablet Eingang")
+    enrol(app, hallway, "Tablet Flur")
+    for n in range(2):
+        deliver(entrance, f"{n:032x}")
+    deliver(hallway, "f" * 32)
+    deliver(hallway, "f" * 32)  # the same one again: counted once
+    auth.login()
+    page = client.get("/admin/").get_data(as_text=True)
+    line = {name: re.search(rf"<strong>{name}</strong>(.*?)</p>", page, re.S).group(1) for name in ("Tablet Eingang", "Tablet Flur")}
+    assert "<span data-late>2</span> Check-ins heute nachgeliefert" in line["Tablet Eingang"]
+    assert "<span data-late>1</span> Check-in heute nachgeliefert" in line["Tablet Flur"]
+    assert 'data-figure="checkins">3<' in page
+
+
+def test_delivered_ids_are_remembered_longer_than_they_are_accepted(app, client):
+    with time_machine.travel(DELIVERED, tick=False) as clock:
+        enrol(app, client)
+        assert deliver(client, "a" * 32).status_code == 201
+        clock.shift(counting.LATE_MAX_AGE + timedelta(hours=2))
+        # Too old to be accepted by now, and still known: either way it never counts twice.
+        assert deliver(client, "a" * 32, hour=hour_start(DELIVERED)).status_code == 400
+        clock.shift(counting.LATE_IDS_KEPT)
+        assert deliver(client, "b" * 32, hour=hour_start(datetime.now(timezone.utc))).status_code == 201
+        with app.app_context():
+            assert [c.id for c in LateCheckin.select()] == ["b" * 32]  # the old id is forgotten

@@ -34,10 +34,68 @@
   }
 
   /* Leave this page with ``go`` once the server answers; only one way out at a time. */
-  function whenServerAnswers(go) {
+  function whenServerAnswers(go, otherwise) {
     if (leaving) { return; }
     leaving = true;
-    serverAnswers().then(function (ok) { if (ok) { go(); } else { waitForServer(); } });
+    serverAnswers().then(function (ok) { if (ok) { go(); } else { (otherwise || waitForServer)(); } });
+  }
+
+  /* No tap lost: on the enrolled tablet, "Ich bin da" tapped while the server is away is kept
+     here (a random id and the hour it was tapped, nothing else), the visitor is thanked as usual,
+     and the tablet delivers it once the server is back; the server counts each id only once. */
+  var tablet = Boolean(body.dataset.tablet);
+  var PENDING = "kiosk-kept-checkins";
+  var keptThanks = document.getElementById("kept-thanks");
+
+  function keptCheckins() {
+    try { return JSON.parse(window.localStorage.getItem(PENDING) || "[]"); } catch (e) { return []; }
+  }
+
+  function randomId() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);  /* randomUUID needs a secure context; this does not */
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
+  function keepCheckin() {
+    var kept = keptCheckins();
+    kept.push({ id: randomId(), hour: Math.floor(Date.now() / 3600000) * 3600 });
+    window.localStorage.setItem(PENDING, JSON.stringify(kept));
+    if (keptThanks) { keptThanks.hidden = false; }
+    setTimeout(function () {
+      if (keptThanks) { keptThanks.hidden = true; }
+      waitForServer();
+    }, parseInt((keptThanks && keptThanks.dataset.seconds) || "8", 10) * 1000);
+  }
+
+  function csrfToken() {
+    var field = document.querySelector("input[name=csrf_token]");
+    return field ? field.value : "";
+  }
+
+  function forget(id) {
+    window.localStorage.setItem(PENDING, JSON.stringify(keptCheckins().filter(function (c) { return c.id !== id; })));
+  }
+
+  var delivering = false;
+  function deliverKept() {
+    var next = keptCheckins()[0];
+    if (!next || delivering) { return; }
+    delivering = true;
+    fetch("/checkin/late", {
+      method: "POST", credentials: "same-origin",
+      headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/x-www-form-urlencoded" },
+      body: "id=" + encodeURIComponent(next.id) + "&hour=" + encodeURIComponent(next.hour)
+    }).then(function (response) {
+      return response.json().then(function (answer) {
+        /* Counted now, counted before, or refused for good: never send it again. */
+        if (answer.status) { forget(next.id); return true; }
+        return false;
+      }, function () { return false; });
+    }, function () { return false; }).then(function (sent) {
+      delivering = false;
+      if (sent) { deliverKept(); }
+    });
   }
 
   function goTo(url) {
@@ -77,7 +135,8 @@
     Array.prototype.forEach.call(form.querySelectorAll("button"), function (b) { b.disabled = true; });
     if (visitor) {
       event.preventDefault();
-      whenServerAnswers(function () { HTMLFormElement.prototype.submit.call(form); });
+      var keep = tablet && form.hasAttribute("data-checkin") ? keepCheckin : null;
+      whenServerAnswers(function () { HTMLFormElement.prototype.submit.call(form); }, keep);
     }
   });
 
@@ -140,7 +199,8 @@
                                headers: { "X-CSRFToken": csrf ? csrf.value : "" } }).catch(function () {});
     };
     beat();
-    setInterval(beat, 10000);
+    deliverKept();
+    setInterval(function () { beat(); deliverKept(); }, 10000);
   }
 
   /* Where the browser allows one (HTTPS or localhost), the service worker shows the calm offline

@@ -2,13 +2,14 @@
 against a real ``kiosk serve`` process that is stopped and started again on the same port."""
 
 import re
-from datetime import datetime
+from datetime import datetime, timezone
 
 import pytest
 from playwright.sync_api import expect, sync_playwright
 
-from kiosk import counting, reports
-from kiosk.models import Tablet
+from kiosk import counting, create_app, reports, tablets
+from kiosk.db import database
+from kiosk.models import Count, Tablet
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, TABLET
 from tests.tablet import free_port, start_kiosk
 
@@ -163,3 +164,56 @@ def test_staff_enrol_the_tablet_by_touch_and_it_reports_alive(page, server, live
     page.get_by_role("link", name="Heute").tap()
     expect(page.locator(".tablets-today")).to_contain_text("Tablet Eingang")
     page.screenshot(path="/tmp/i12/today-1280.png", full_page=True)
+
+
+# --- no tap lost ----------------------------------------------------------------------------
+
+
+def enrol_tablet_page(tablet, kiosk):
+    """Enrol the tablet's browser on the served database, as staff and its code would."""
+    app = create_app({"DATABASE_URL": kiosk.url, "SECRET_KEY": "enrol", "AUTO_BACKUP": False},
+                     instance_path=str(kiosk.folder))
+    with app.app_context():
+        _, code = tablets.add_tablet("Tablet Eingang")
+        _, secret = tablets.redeem(code)
+    database.close()
+    tablet.context.add_cookies([{"name": tablets.COOKIE, "value": secret, "url": kiosk.base, "httpOnly": True}])
+    return app
+
+
+def stored_checkins(app):
+    with app.app_context():
+        rows = [(c.day, c.hour, c.flag, c.value) for c in Count.select().where(Count.metric == "checkin")]
+    database.close()
+    return rows
+
+
+def kept(tablet):
+    return tablet.evaluate("() => JSON.parse(localStorage.getItem('kiosk-kept-checkins') || '[]')")
+
+
+@pytest.mark.parametrize("kiosk", [{"THANKS_SECONDS": 2}], indirect=True)
+@pytest.mark.parametrize("reload_while_waiting", [False, True])
+def test_a_checkin_tapped_while_the_server_is_away_is_counted_once_later(tablet, kiosk, reload_while_waiting):
+    app = enrol_tablet_page(tablet, kiosk)
+    tablet.goto(kiosk.base + "/")
+    expect(tablet.locator("body")).to_have_attribute("data-tablet", "1")
+    hours = {counting.bucket_for(datetime.now(timezone.utc))}
+    kiosk.stop()
+    tablet.get_by_role("button", name=re.compile("Ich bin da")).tap()
+    expect(tablet.get_by_role("status")).to_contain_text("Schön, dass Sie da sind!")  # thanked as usual
+    tablet.screenshot(path="/tmp/i12/kept-thanks-1280.png")
+    [waiting] = kept(tablet)
+    assert set(waiting) == {"id", "hour"} and waiting["hour"] % 3600 == 0  # nothing else is kept
+    expect(tablet.get_by_role("alert")).to_contain_text(AWAY["de"], timeout=5000)  # then: one moment
+    tablet.evaluate("window.stillTheOldPage = true")
+    kiosk.start()
+    if reload_while_waiting:
+        tablet.reload()  # a second page delivers too, while the overlay's retry brings it home
+    came_back_home(tablet, kiosk)
+    tablet.wait_for_function("() => (localStorage.getItem('kiosk-kept-checkins') || '[]') === '[]'", timeout=15_000)
+    tablet.reload()
+    tablet.wait_for_timeout(1000)
+    hours.add(counting.bucket_for(datetime.now(timezone.utc)))
+    [(day, hour, flag, value)] = stored_checkins(app)
+    assert value == 1 and flag == "" and (day, hour) in hours  # once, as normal, in the hour it was tapped
