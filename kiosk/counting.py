@@ -2,7 +2,7 @@
 
 Nothing here knows who a visitor is. A check-in and each answer after it are separate increments
 of separate buckets; the only thing that travels from one step to the next is the check-in's
-flag (normal, doubtful, off hours) inside a one-time ticket.
+flag (normal, doubtful, off hours, not from an enrolled tablet) inside a one-time ticket.
 """
 
 import hashlib

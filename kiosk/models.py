@@ -34,7 +34,8 @@ class Count(BaseModel):
     """How often something happened in one hour (Berlin local time) of one day.
 
     ``flag`` keeps figures honest without any identity: "" is a normal count, "doubtful" a burst
-    far faster than people arrive, "off_hours" outside the drop-in hour.
+    far faster than people arrive, "off_hours" outside the drop-in hour, "unenrolled" from a
+    browser that is not one of the project's enrolled tablets.
     """
 
     day = DateField()

@@ -5,7 +5,7 @@ import re
 from datetime import datetime, timezone
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from kiosk import counting, create_app, reports, tablets
 from kiosk.db import database
@@ -18,13 +18,12 @@ AWAY = {"de": "Einen Moment bitte", "tr": "Bir dakika lütfen", "ar": "لحظة 
 
 
 @pytest.fixture(scope="module")
-def lan_browser():
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True,
-            args=CHROMIUM_ARGS + [f"--host-resolver-rules=MAP {HOST} 127.0.0.1"])
-        yield browser
-        browser.close()
+def lan_browser(playwright):
+    browser = playwright.chromium.launch(
+        executable_path=CHROMIUM, headless=True,
+        args=CHROMIUM_ARGS + [f"--host-resolver-rules=MAP {HOST} 127.0.0.1"])
+    yield browser
+    browser.close()
 
 
 class Kiosk:
