@@ -41,7 +41,8 @@ class TabletNameForm(KioskForm):
 
 
 class EnrolForm(KioskForm):
-    code = StringField("Code vom Team", validators=[DataRequired(), Length(max=32)])
+    code = StringField("Code vom Team", validators=[DataRequired(), Length(max=32)],
+                       render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"})
 
 
 class LateCheckinForm(KioskForm):

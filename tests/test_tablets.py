@@ -405,7 +405,7 @@ def test_today_says_how_many_arrived_late_and_from_which_tablet(app, client, aut
     deliver(hallway, "f" * 32)  # the same one again: counted once
     auth.login()
     page = client.get("/admin/").get_data(as_text=True)
-    line = {name: re.search(rf"<strong>{name}</strong>(.*?)</p>", page, re.S).group(1) for name in ("Tablet Eingang", "Tablet Flur")}
+    line = {name: re.search(rf"<strong>{name}</strong>(.*?)</p>", page, re.DOTALL).group(1) for name in ("Tablet Eingang", "Tablet Flur")}
     assert "<span data-late>2</span> Check-ins heute nachgeliefert" in line["Tablet Eingang"]
     assert "<span data-late>1</span> Check-in heute nachgeliefert" in line["Tablet Flur"]
     assert 'data-figure="checkins">3<' in page

@@ -216,3 +216,24 @@ def test_a_checkin_tapped_while_the_server_is_away_is_counted_once_later(tablet,
     hours.add(counting.bucket_for(datetime.now(timezone.utc)))
     [(day, hour, flag, value)] = stored_checkins(app)
     assert value == 1 and flag == "" and (day, hour) in hours  # once, as normal, in the hour it was tapped
+
+
+@pytest.mark.parametrize("kiosk", [{"THANKS_SECONDS": 2}], indirect=True)
+def test_a_kept_checkin_waits_half_an_hour_for_the_server(tablet, kiosk):
+    app = enrol_tablet_page(tablet, kiosk)
+    tablet.clock.install()  # the tablet's own clock, run forward by the test
+    tablet.goto(kiosk.base + "/")
+    kiosk.stop()
+    tablet.get_by_role("button", name=re.compile("Ich bin da")).tap()
+    [waiting] = kept(tablet)
+    tablet.clock.run_for("30:00")  # half an hour of retries against a server that is not there
+    expect(tablet.get_by_role("alert")).to_contain_text(AWAY["de"])
+    assert tablet.url.startswith(kiosk.base) and kept(tablet) == [waiting]
+    kiosk.start()
+    tablet.evaluate("window.stillTheOldPage = true")
+    tablet.clock.run_for(10_000)
+    came_back_home(tablet, kiosk)
+    tablet.wait_for_function("() => (localStorage.getItem('kiosk-kept-checkins') || '[]') === '[]'", timeout=15_000)
+    [(day, hour, flag, value)] = stored_checkins(app)
+    tapped = datetime.fromtimestamp(waiting["hour"], timezone.utc)
+    assert value == 1 and flag == "" and (day, hour) == counting.bucket_for(tapped)  # the hour it was tapped
