@@ -123,6 +123,7 @@
   /* One tap is one answer: a form sends once, however often a finger lands on it. */
   document.addEventListener("submit", function (event) {
     var form = event.target;
+    if (event.defaultPrevented) { return; }  /* another script handles this form itself */
     if (form.dataset.sent) { event.preventDefault(); return; }
     form.dataset.sent = "1";
     var submitter = event.submitter;
