@@ -59,6 +59,9 @@ def create_app(test_config=None, instance_path=None):
 
     app.register_blueprint(offers.bp)  # Angebote im Kiez, Hilfe & Beratung
     app.register_blueprint(content_admin.bp)  # staff: offers and help contacts, HSDS import/export
+    from . import tablets
+
+    app.register_blueprint(tablets.bp)  # enrolled tablets: enrolment, heartbeat, staff page
     errors.init_app(app)
     cli.init_app(app)
     app.after_request(_security_headers)

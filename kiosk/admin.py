@@ -4,7 +4,7 @@ from datetime import date, timedelta, timezone
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 
-from . import content_admin, counting, reports
+from . import content_admin, counting, reports, tablets
 from .auth import audit, login_required
 from .counting import MANUAL_KINDS, REASONS
 from .db import database
@@ -42,7 +42,8 @@ def admin_context():
 
 def _flags():
     return reports.flags_shown(
-        doubtful=request.args.get("doubtful") == "1", off_hours=request.args.get("off_hours") == "1"
+        doubtful=request.args.get("doubtful") == "1", off_hours=request.args.get("off_hours") == "1",
+        unenrolled=request.args.get("unenrolled") == "1",
     )
 
 
@@ -68,6 +69,7 @@ def today():
         manual_labels=MANUAL_LABELS,
         test_form=EmptyForm(),
         used={"Rätsel gewählt": puzzles_picked(day, day), **content_admin.most_asked(day, day)},
+        tablets=tablets.today_status(counting.berlin_now()),
     )
 
 

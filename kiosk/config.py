@@ -35,3 +35,5 @@ class Defaults:
     # Backups (kiosk/backup.py): the first request of each day backs the SQLite database up.
     AUTO_BACKUP = True
     BACKUP_DIR = None  # None means instance/backups
+    # /health answers 503 when less than this is free on the instance folder's disk.
+    HEALTH_MIN_FREE_MB = 100

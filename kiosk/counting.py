@@ -2,7 +2,7 @@
 
 Nothing here knows who a visitor is. A check-in and each answer after it are separate increments
 of separate buckets; the only thing that travels from one step to the next is the check-in's
-flag (normal, doubtful, off hours) inside a one-time ticket.
+flag (normal, doubtful, off hours, not from an enrolled tablet) inside a one-time ticket.
 """
 
 import hashlib
@@ -10,15 +10,16 @@ import hmac
 import secrets
 import threading
 import time
-from collections import deque
+from collections import defaultdict, deque
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from flask import current_app
+from itsdangerous import BadSignature, TimestampSigner
 from peewee import EXCLUDED
 
 from .db import database
-from .models import Count, Setting, Ticket, utcnow
+from .models import Count, LateCheckin, Setting, Ticket, utcnow
 from .schedules import Schedule
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -29,6 +30,7 @@ MANUAL_KINDS = ("people", "outreach", "kaffeeklatsch", "flyers", "referrals", "d
 CHECKIN_STEPS = ("checkin", "group", "first", "reasons", "done")
 
 NORMAL, DOUBTFUL, OFF_HOURS = "", "doubtful", "off_hours"
+UNENROLLED = "unenrolled"  # "nicht vom Tablet": a check-in from a browser that is not an enrolled tablet
 
 
 def berlin_now() -> datetime:
@@ -77,20 +79,22 @@ def count_event(metric, amount=1):
 class BurstDetector:
     """Notices check-ins arriving far faster than people walk in (children playing, say).
 
-    Kept in memory only: storing the seconds of check-ins would be finer than the hour.
+    One window per tablet, so one tablet's burst never marks another's visitors. Kept in memory
+    only: storing the seconds of check-ins would be finer than the hour.
     """
 
     def __init__(self):
-        self._times = deque()
+        self._times = defaultdict(deque)
         self._lock = threading.Lock()
 
-    def is_burst(self, limit, window_seconds, now=None) -> bool:
+    def is_burst(self, limit, window_seconds, now=None, key=None) -> bool:
         now = time.monotonic() if now is None else now
         with self._lock:
-            while self._times and now - self._times[0] > window_seconds:
-                self._times.popleft()
-            self._times.append(now)
-            return len(self._times) > limit
+            times = self._times[key]
+            while times and now - times[0] > window_seconds:
+                times.popleft()
+            times.append(now)
+            return len(times) > limit
 
     def reset(self):
         with self._lock:
@@ -111,9 +115,12 @@ def dropin_schedule() -> Schedule:
     )
 
 
-def checkin_flag(moment: datetime) -> str:
+def checkin_flag(moment: datetime, tablet_id: int | None) -> str:
+    """Normal only from an enrolled tablet (``tablet_id``), in the drop-in hour, and not in a burst."""
+    if tablet_id is None:
+        return UNENROLLED
     config = current_app.config
-    if bursts.is_burst(config["BURST_LIMIT"], config["BURST_WINDOW_SECONDS"]):
+    if bursts.is_burst(config["BURST_LIMIT"], config["BURST_WINDOW_SECONDS"], key=tablet_id):
         return DOUBTFUL
     if not dropin_schedule().is_open(moment):
         return OFF_HOURS
@@ -121,12 +128,34 @@ def checkin_flag(moment: datetime) -> str:
 
 
 # --- the check-in, step by step -------------------------------------------------------------
+#
+# The start screen's ticket is signed and carries its time, and is stored nowhere: viewing the
+# start screen writes nothing, so a flood of GETs cannot fill the disk. Only a spent ticket is
+# stored, until its signature has expired, so a double tap, a reload or the back button never
+# count twice. The later steps' tickets are stored when the step before them is taken.
+
+TICKET_MAX_AGE = timedelta(days=1)
 
 
-def issue_ticket(step=CHECKIN_STEPS[0], flag=NORMAL, token=None) -> str:
-    token = token or secrets.token_urlsafe(16)
+def _ticket_signer() -> TimestampSigner:
+    return TimestampSigner(current_app.config["SECRET_KEY"], salt="kiosk.checkin-ticket")
+
+
+def home_ticket() -> str:
+    """A fresh ticket for the start screen's *Ich bin da*: random, signed, with its time."""
+    return _ticket_signer().sign(secrets.token_urlsafe(16)).decode()
+
+
+def is_fresh_home_ticket(token: str) -> bool:
+    try:
+        _ticket_signer().unsign(token, max_age=TICKET_MAX_AGE.total_seconds())
+    except BadSignature:  # forged, changed, or older than TICKET_MAX_AGE (SignatureExpired)
+        return False
+    return True
+
+
+def issue_ticket(step, flag, token):
     Ticket.insert(token=token, step=step, flag=flag).on_conflict_ignore().execute()
-    return token
 
 
 def next_token(token: str) -> str:
@@ -136,31 +165,36 @@ def next_token(token: str) -> str:
     return hmac.new(key, token.encode(), hashlib.sha256).hexdigest()[:32]
 
 
-def take_step(token: str, step: str, increments: dict) -> str | None:
+def take_step(token: str, step: str, increments: dict, tablet_id: int | None = None) -> str | None:
     """Use the ticket of one check-in step, count its answer once, and open the next step.
+
+    ``tablet_id`` is the enrolled tablet the check-in came from (None: any other browser); the
+    check-in's flag follows it through the answers after it.
 
     Returns the next step's token (the same one on a double tap, a reload or a resubmit, which
     count nothing), or None for a ticket that was never issued.
     """
+    first = step == CHECKIN_STEPS[0]
+    if first and not is_fresh_home_ticket(token):
+        return None
     following = CHECKIN_STEPS[CHECKIN_STEPS.index(step) + 1]
     upcoming = next_token(token)
     mine = (Ticket.token == token) & (Ticket.step == step)
     with database.atomic():
         # Write first, so the transaction holds the write lock before it reads anything.
-        claimed = list(
-            Ticket.update(used=True)
-            .where(mine & (Ticket.used == False))  # noqa: E712
-            .returning(Ticket.flag)
-            .tuples()
-            .execute()
-        )
+        if first:
+            forget_old_tickets()
+            spend = Ticket.insert(token=token, step=step, used=True).on_conflict_ignore()
+        else:
+            spend = Ticket.update(used=True).where(mine & (Ticket.used == False))  # noqa: E712
+        claimed = list(spend.returning(Ticket.flag).tuples().execute())
         if not claimed:
             # Used before (a double tap, a resubmit: lead on, count nothing) or never issued.
-            return upcoming if Ticket.select().where(mine).exists() else None
+            return upcoming if first or Ticket.select().where(mine).exists() else None
         counts = not test_mode()
         flag = claimed[0][0]
-        if step == CHECKIN_STEPS[0] and counts:
-            flag = checkin_flag(berlin_now())
+        if first and counts:
+            flag = checkin_flag(berlin_now(), tablet_id)
         if counts and increments:
             count_now(increments, flag)
         if following != "done":
@@ -168,5 +202,34 @@ def take_step(token: str, step: str, increments: dict) -> str | None:
     return upcoming
 
 
-def forget_old_tickets(max_age=timedelta(days=1)):
+# --- check-ins a tablet kept while the server was away ----------------------------------------
+
+LATE_MAX_AGE = timedelta(hours=48)  # the oldest tap a tablet may still deliver
+LATE_IDS_KEPT = timedelta(days=4)  # longer than LATE_MAX_AGE: a replay is always recognised
+
+
+def count_late_checkin(checkin_id: str, tapped_hour: datetime, tablet_id: int) -> bool:
+    """Count a check-in tapped in ``tapped_hour`` (its start, UTC) in that hour's bucket, once per
+    id. False when this id was counted before (a repeated delivery)."""
+    day, hour = bucket_for(tapped_hour)
+    received = berlin_now().date()
+    with database.atomic():
+        LateCheckin.delete().where(LateCheckin.received < received - LATE_IDS_KEPT).execute()
+        fresh = list(LateCheckin.insert(id=checkin_id, tablet=tablet_id, received=received)
+                     .on_conflict_ignore().returning(LateCheckin.id).tuples().execute())
+        if not fresh:
+            return False
+        if not test_mode():
+            add_to_buckets({"checkin": 1, "people": 1}, day=day, hour=hour,
+                           flag=NORMAL if _open_in_hour(tapped_hour) else OFF_HOURS)
+    return True
+
+
+def _open_in_hour(start: datetime) -> bool:
+    window = dropin_schedule().next_opening(start, horizon_days=0)
+    return window is not None and window.start < start + timedelta(hours=1)
+
+
+def forget_old_tickets(max_age=TICKET_MAX_AGE):
+    """A spent start-screen ticket older than this has an expired signature: no need to keep it."""
     Ticket.delete().where(Ticket.issued < utcnow() - max_age).execute()

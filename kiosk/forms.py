@@ -22,7 +22,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from .counting import MANUAL_KINDS
 
-TOKEN = [DataRequired(), Regexp(r"^[A-Za-z0-9_-]{16,64}$")]
+TOKEN = [DataRequired(), Regexp(r"^[A-Za-z0-9_.-]{16,64}$")]  # "." joins a signed ticket's parts
 
 
 def file_field_names(form_class_or_form) -> set[str]:

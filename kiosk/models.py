@@ -34,7 +34,8 @@ class Count(BaseModel):
     """How often something happened in one hour (Berlin local time) of one day.
 
     ``flag`` keeps figures honest without any identity: "" is a normal count, "doubtful" a burst
-    far faster than people arrive, "off_hours" outside the drop-in hour.
+    far faster than people arrive, "off_hours" outside the drop-in hour, "unenrolled" from a
+    browser that is not one of the project's enrolled tablets.
     """
 
     day = DateField()
@@ -227,3 +228,38 @@ class Phone(BaseModel):
 
 
 MODELS += [Organization, Location, Category, Service, ServiceCategory, Phone]
+
+
+# --- The project's own tablets (issue 12): enrolled by staff with a one-time code --------------
+
+
+class Tablet(BaseModel):
+    """One of the project's tablets, trusted to count check-ins as normal (kiosk/tablets.py).
+
+    It proves itself with a long-lived device cookie; only the SHA-256 of that random secret is
+    stored, and of the one-time code while it waits. The device is the project's, never a visitor's.
+    """
+
+    name = CharField(max_length=64)
+    secret_hash = CharField(max_length=64, null=True, unique=True)
+    code_hash = CharField(max_length=64, null=True, unique=True)
+    code_expires = DateTimeField(null=True)
+    created = DateTimeField(default=utcnow)
+    enrolled = DateTimeField(null=True)
+    last_seen = DateTimeField(null=True)  # the last heartbeat: the tablet's script is alive
+    revoked = DateTimeField(null=True)
+
+
+MODELS += [Tablet]
+
+
+class LateCheckin(BaseModel):
+    """The random id of a check-in a tablet kept while the server was away and delivered later,
+    remembered so a repeated delivery never counts twice. Nothing else: no hour, no answers."""
+
+    id = CharField(max_length=36, primary_key=True)
+    tablet = ForeignKeyField(Tablet, backref="late_checkins", on_delete="CASCADE")
+    received = DateField(index=True)  # the Berlin day it arrived: for Today, and to forget it
+
+
+MODELS += [LateCheckin]

@@ -7,15 +7,17 @@ from datetime import date, timedelta
 
 from peewee import fn
 
-from .counting import DOUBTFUL, GROUP_SIZES, MANUAL_KINDS, NORMAL, OFF_HOURS, REASONS
+from .counting import DOUBTFUL, GROUP_SIZES, MANUAL_KINDS, NORMAL, OFF_HOURS, REASONS, UNENROLLED
 from .models import WHOLE_DAY, Count
 
 WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 
 
-def flags_shown(doubtful=False, off_hours=False):
-    """Reports count the drop-in hour by default; staff may add the doubtful and off-hours counts."""
-    return [NORMAL] + ([DOUBTFUL] if doubtful else []) + ([OFF_HOURS] if off_hours else [])
+def flags_shown(doubtful=False, off_hours=False, unenrolled=False):
+    """Reports count the drop-in hour by default; staff may add the doubtful, off-hours and
+    not-from-the-tablet counts."""
+    return ([NORMAL] + ([DOUBTFUL] if doubtful else []) + ([OFF_HOURS] if off_hours else [])
+            + ([UNENROLLED] if unenrolled else []))
 
 
 def _sums(first, last, flags, *keys):
@@ -47,16 +49,17 @@ def totals(first, last, flags=(NORMAL,)):
 
 
 def set_apart(first, last):
-    """How many check-ins were kept apart as doubtful or outside the drop-in hour."""
+    """How many check-ins were kept apart: doubtful, outside the drop-in hour, not from a tablet."""
     rows = (
         Count.select(Count.flag, fn.SUM(Count.value))
         .where(Count.day.between(first, last) & (Count.metric == "checkin")
-               & Count.flag.in_([DOUBTFUL, OFF_HOURS]))
+               & Count.flag.in_([DOUBTFUL, OFF_HOURS, UNENROLLED]))
         .group_by(Count.flag)
         .tuples()
     )
     found = dict(rows)
-    return {"doubtful": found.get(DOUBTFUL, 0), "off_hours": found.get(OFF_HOURS, 0)}
+    return {"doubtful": found.get(DOUBTFUL, 0), "off_hours": found.get(OFF_HOURS, 0),
+            "unenrolled": found.get(UNENROLLED, 0)}
 
 
 def most_counted(prefix, first, last, limit=10):

@@ -24,7 +24,7 @@ import pytest
 import time_machine
 from playhouse.db_url import connect
 
-from kiosk import create_app
+from kiosk import create_app, tablets
 from kiosk.auth import create_staff
 from kiosk.counting import bursts
 from kiosk.db import create_tables, database
@@ -80,6 +80,26 @@ def app(tmp_path):
 @pytest.fixture
 def client(app):
     return app.test_client()
+
+
+def enrolled_tablet(app, name="Tablet Eingang"):
+    """A tablet enrolled through the code staff would give it: (tablet, device cookie value)."""
+    with app.app_context():
+        _, code = tablets.add_tablet(name)
+        return tablets.redeem(code)
+
+
+def enrol(app, client, name="Tablet Eingang"):
+    """Make a test client an enrolled tablet: its check-ins then count as normal."""
+    tablet, secret = enrolled_tablet(app, name)
+    client.set_cookie(tablets.COOKIE, secret)
+    return tablet
+
+
+@pytest.fixture
+def enrolled(app, client):
+    """The ``client`` is the project's enrolled tablet."""
+    return enrol(app, client)
 
 
 @pytest.fixture

@@ -77,16 +77,26 @@ def free_port():
         return s.getsockname()[1]
 
 
-def start_kiosk(folder, database_url, threads=4, **settings):
-    """``kiosk serve`` in its own process, as in production, on a free loopback port; counting open
-    all week. Returns (process, base URL) once /health answers."""
-    port = free_port()
+def kiosk_command():
+    """The ``kiosk`` console script; where the project is not installed, the same from this checkout."""
+    script = os.path.join(os.path.dirname(sys.executable), "kiosk")
+    if os.path.exists(script):
+        return [script], {}
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    return [sys.executable, "-c", "from kiosk.cli import main; main()"], {"PYTHONPATH": root}
+
+
+def start_kiosk(folder, database_url, threads=4, port=None, **settings):
+    """``kiosk serve`` in its own process, as in production, on a loopback port (a free one unless
+    given); counting open all week. Returns (process, base URL) once /health answers."""
+    port = port or free_port()
     env = {**os.environ, "KIOSK_DATABASE_URL": database_url, "KIOSK_SECRET_KEY": "served-for-a-test",
            "KIOSK_BACKUP_DIR": os.path.join(folder, "backups"),
            "KIOSK_DROPIN_HOURS": json.dumps([[day, "00:00", "23:59"] for day in range(7)])}
     env.update({f"KIOSK_{name}": json.dumps(value) for name, value in settings.items()})
-    kiosk = os.path.join(os.path.dirname(sys.executable), "kiosk")
-    server = subprocess.Popen([kiosk, "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", str(threads)],
+    command, extra_env = kiosk_command()
+    env.update(extra_env)
+    server = subprocess.Popen([*command, "serve", "--host", "127.0.0.1", "--port", str(port), "--threads", str(threads)],
                               env=env, cwd=folder, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 20

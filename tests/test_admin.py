@@ -75,7 +75,7 @@ def test_disabled_staff_is_logged_out(app, client, auth):
     assert client.get("/admin/").status_code == 302
 
 
-def test_today_shows_a_visitors_group(app, client, auth):
+def test_today_shows_a_visitors_group(app, client, auth, enrolled):
     response, _ = tap_checkin(client)
     answer(client, response, size="3")
     auth.login()

@@ -1,12 +1,15 @@
 """The visitor's check-in through the Flask test client: counts once, rejects bad input."""
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
+import time_machine
 
 from kiosk import counting, reports
-from kiosk.models import Count, Setting
+from kiosk.models import MODELS, Count, Setting, Ticket
 from tests.conftest import form_value
+
+pytestmark = pytest.mark.usefixtures("enrolled")  # the room's tablet: its check-ins count as normal
 
 
 def figures(app, **flags):
@@ -195,3 +198,56 @@ def test_home_says_when_the_drop_in_hour_is(app, client, monkeypatch):
     monkeypatch.setattr(counting, "berlin_now", lambda: thursday_11_30.replace(hour=13))
     assert "Nächste Sprechstunde: Donnerstag, 3. Dezember 2026, 11:00–12:30" in client.get("/").get_data(as_text=True)
     assert date(2026, 12, 3).weekday() == 3
+
+
+def stored_rows(app):
+    with app.app_context():
+        return {model.__name__: model.select().count() for model in MODELS}
+
+
+def test_viewing_the_start_screen_writes_nothing(app, client):
+    before = stored_rows(app)
+    tickets = {form_value(client.get("/").get_data(as_text=True), "ticket") for _ in range(50)}
+    assert len(tickets) == 50  # each view its own ticket, so two visitors count twice
+    assert stored_rows(app) == before
+
+
+def test_a_start_screen_ticket_expires_after_a_day(app, client):
+    with time_machine.travel(datetime(2026, 11, 26, 10, 0, tzinfo=timezone.utc), tick=False) as clock:
+        home = client.get("/").get_data(as_text=True)
+        sent = {"csrf_token": form_value(home, "csrf_token"), "ticket": form_value(home, "ticket")}
+        clock.shift(counting.TICKET_MAX_AGE + timedelta(seconds=1))
+        assert client.post("/checkin", data=sent).status_code == 400
+        assert count_rows(app) == []
+
+
+def test_a_changed_signature_is_rejected(app, client):
+    home = client.get("/").get_data(as_text=True)
+    ticket = form_value(home, "ticket")
+    forged = ticket[:-1] + ("A" if ticket[-1] != "A" else "B")
+    response = client.post("/checkin", data={"csrf_token": form_value(home, "csrf_token"), "ticket": forged})
+    assert response.status_code == 400 and count_rows(app) == []
+
+
+def checkins_stored(app):
+    return sum(value for metric, _, value in count_rows(app) if metric == "checkin")
+
+
+def fresh_csrf_token(client):
+    return form_value(client.get("/").get_data(as_text=True), "csrf_token")
+
+
+def test_spent_tickets_are_kept_until_they_expire_then_forgotten(app, client):
+    with time_machine.travel(datetime(2026, 11, 26, 10, 0, tzinfo=timezone.utc), tick=False) as clock:
+        _, sent = tap_checkin(client)
+        clock.shift(timedelta(hours=23))
+        sent["csrf_token"] = fresh_csrf_token(client)  # the session itself lasts 30 minutes
+        assert client.post("/checkin", data=sent).status_code == 302  # still remembered: no count
+        assert checkins_stored(app) == 1
+        clock.shift(timedelta(hours=2))
+        tap_checkin(client)  # the next check-in clears what has expired
+        sent["csrf_token"] = fresh_csrf_token(client)
+        with app.app_context():
+            assert Ticket.select().where(Ticket.token == sent["ticket"]).count() == 0
+        assert client.post("/checkin", data=sent).status_code == 400  # and the old one is dead
+        assert checkins_stored(app) == 2

@@ -1,16 +1,22 @@
-"""/health tells monitoring the kiosk is up and its database reachable, and nothing more."""
+"""/health tells monitoring (and the tablet's script) whether a check-in could be counted now."""
 
 import json
+import shutil
+from collections import namedtuple
 
+import pytest
 from peewee import OperationalError
 
-from kiosk.db import database
+from kiosk.db import database, is_sqlite
+from kiosk.models import Setting
+
+OK = {"status": "ok", "database": "ok", "disk": "ok"}
 
 
 def test_health_is_ok_and_says_nothing_else(client):
     response = client.get("/health")
     assert response.status_code == 200 and response.mimetype == "application/json"
-    assert response.get_json() == {"status": "ok", "database": "ok"}
+    assert response.get_json() == OK
     assert response.headers["Cache-Control"] == "no-store"
 
 
@@ -34,4 +40,45 @@ def test_health_is_503_when_the_database_is_unreachable(client, monkeypatch):
     monkeypatch.setattr(database.obj, "execute_sql", unreachable)
     response = client.get("/health")
     assert response.status_code == 503
-    assert json.loads(response.get_data(as_text=True)) == {"status": "unavailable", "database": "unreachable"}
+    assert json.loads(response.get_data(as_text=True)) == {
+        "status": "unavailable", "database": "unreachable", "disk": "ok"}
+
+
+def test_health_is_503_when_the_database_is_read_only(app, client):
+    read_only = "PRAGMA query_only = ON" if is_sqlite() else "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"
+
+    @app.before_request
+    def read_only_connection():
+        database.execute_sql(read_only)
+
+    response = client.get("/health")
+    assert response.status_code == 503
+    assert response.get_json() == {"status": "unavailable", "database": "read-only", "disk": "ok"}
+
+
+def test_health_probe_leaves_nothing_behind(app, client):
+    assert client.get("/health").status_code == 200
+    with app.app_context():
+        assert Setting.select().where(Setting.key == "health_probe").count() == 0
+
+
+Usage = namedtuple("Usage", "total used free")
+
+
+@pytest.mark.parametrize("free_mb, status", [(5, 503), (99, 503), (100, 200), (20_000, 200)])
+def test_health_is_503_when_the_disk_is_nearly_full(app, client, monkeypatch, free_mb, status):
+    seen = []
+
+    def disk_usage(path):
+        seen.append(path)
+        return Usage(32_000 * 2**20, (32_000 - free_mb) * 2**20, free_mb * 2**20)
+
+    monkeypatch.setattr(shutil, "disk_usage", disk_usage)
+    response = client.get("/health")
+    assert response.status_code == status and seen == [app.instance_path]
+    assert response.get_json()["disk"] == ("full" if status == 503 else "ok")
+
+
+def test_the_free_space_needed_is_a_setting(app, client):
+    app.config["HEALTH_MIN_FREE_MB"] = 10**12  # more than any disk has
+    assert client.get("/health").get_json() == {"status": "unavailable", "database": "ok", "disk": "full"}

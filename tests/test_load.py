@@ -6,7 +6,8 @@ import threading
 import pytest
 
 from kiosk import counting, reports
-from tests.conftest import STAFF_PASSWORD
+from kiosk.tablets import COOKIE
+from tests.conftest import STAFF_PASSWORD, enrolled_tablet
 from tests.serving import served_in_a_thread
 from tests.tablet import Tablet
 
@@ -27,8 +28,9 @@ def test_concurrent_tablets_and_an_admin_store_exactly_the_accepted_check_ins(ap
     errors = []
     done = threading.Event()
 
-    def tablet():
+    def tablet(secret):
         client = Tablet(served)
+        client.cookies[COOKIE] = secret  # one of the room's enrolled tablets
         try:
             for _ in range(CHECKINS_PER_TABLET):
                 (accepted if client.checkin() else refused).append(1)
@@ -49,7 +51,8 @@ def test_concurrent_tablets_and_an_admin_store_exactly_the_accepted_check_ins(ap
         finally:
             client.close()
 
-    tablets = [threading.Thread(target=tablet) for _ in range(TABLETS)]
+    secrets = [enrolled_tablet(app, f"Tablet {n}")[1] for n in range(TABLETS)]
+    tablets = [threading.Thread(target=tablet, args=(secret,)) for secret in secrets]
     reader = threading.Thread(target=admin)
     reader.start()
     for t in tablets:

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import sync_playwright
 
-from kiosk import create_app
+from kiosk import create_app, tablets
 from kiosk.auth import create_staff
 from kiosk.counting import bursts
 from kiosk.db import create_tables, database
@@ -25,11 +25,17 @@ TABLET = {"width": 1280, "height": 800}
 
 
 @pytest.fixture(scope="session")
-def browser():
+def playwright():
+    """One Playwright for the whole run: a second one in the same thread is refused."""
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright):
+    browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
 
 
 @pytest.fixture
@@ -65,3 +71,13 @@ def page(browser, server):
     page.set_default_timeout(10_000)
     yield page
     context.close()
+
+
+@pytest.fixture
+def enrolled(page, server, live_app):
+    """The page's browser is the room's enrolled tablet, so its check-ins count as normal."""
+    with live_app.app_context():
+        _, code = tablets.add_tablet("Tablet Eingang")
+        tablet, secret = tablets.redeem(code)
+    page.context.add_cookies([{"name": tablets.COOKIE, "value": secret, "url": server, "httpOnly": True}])
+    return tablet

@@ -3,9 +3,12 @@
 import re
 
 from axe_playwright_python.sync_playwright import Axe
+import pytest
 from playwright.sync_api import expect
 
 from kiosk import counting, reports
+
+pytestmark = pytest.mark.usefixtures("enrolled")  # the room's tablet: its check-ins count
 
 STAFF = ("anna", "a long test password")
 

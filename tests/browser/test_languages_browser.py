@@ -10,6 +10,8 @@ import puzzles
 from kiosk import content_seed, counting, reports
 from tests.browser.test_accessibility_browser import SIZES, choose_language, sideways_scrolling
 
+pytestmark = pytest.mark.usefixtures("enrolled")  # the room's tablet: its check-ins count
+
 
 def said(app, lang, german):
     """What the kiosk shows for ``german`` in ``lang``; it must really be translated."""

@@ -83,6 +83,7 @@ def test_print_a_slip_to_pdf_and_read_its_codes(page, server, content, tmp_path)
     page.add_init_script(COUNT_PRINT_CALLS)
     page.goto(f"{server}/offers/{content['offer']}")
     page.get_by_role("link", name="Auf Papier ausdrucken").tap()
+    expect(page).to_have_url(re.compile(r"/slip$"))  # the tablet asks /health first, then goes
     expect(page.get_by_role("heading", name="Beispiel: Tischtennis")).to_be_visible()
     page.wait_for_load_state("load")
     assert page.evaluate("window.printCalls") == 1  # the print dialog opened by itself
