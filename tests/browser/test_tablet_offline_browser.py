@@ -13,6 +13,8 @@ from kiosk.models import Count, Tablet
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, TABLET
 from tests.tablet import free_port, start_kiosk
 
+pytestmark = pytest.mark.real_clock  # a real `kiosk serve` process and Chromium share the real clock
+
 HOST = "kiosk.test"  # resolved to 127.0.0.1 by Chromium itself: not localhost, so not secure
 AWAY = {"de": "Einen Moment bitte", "tr": "Bir dakika lütfen", "ar": "لحظة من فضلك", "en": "One moment, please"}
 
