@@ -263,6 +263,8 @@ def _json(payload, where):
         raise ImportRejected([f"{where}: die Datei ist nicht in UTF-8 geschrieben."]) from None
     except json.JSONDecodeError as error:
         raise ImportRejected([f"{where}, Zeile {error.lineno}: kein gültiges JSON ({error.msg})."]) from None
+    except RecursionError:  # HSDS rows are flat: thousands of nested brackets are no export of ours
+        raise ImportRejected([f"{where}: zu tief verschachtelt, das ist keine HSDS-Tabelle."]) from None
 
 
 def _tables_from_json_object(data, where):
