@@ -9,6 +9,7 @@ from peewee import fn
 
 from .counting import DOUBTFUL, GROUP_SIZES, MANUAL_KINDS, NORMAL, OFF_HOURS, REASONS
 from .models import WHOLE_DAY, Count
+from .spreadsheet import csv_cell
 
 WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 
@@ -168,18 +169,19 @@ def csv_report(first, last, flags=(NORMAL,)) -> str:
     Semicolons (Excel in German uses the comma for decimals), CRLF, and a UTF-8 byte order mark
     so Excel shows umlauts instead of guessing Windows-1252.
     """
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
+    rows = [
         ["Datum", "Wochentag", "Personen", "Check-ins", "Gruppen", "Erstbesuche"]
         + [f"Anlass: {CSV_REASON_LABELS[r]}" for r in REASONS]
         + [CSV_MANUAL_LABELS[k] for k in CSV_MANUAL_LABELS]
-    )
+    ]
     for day, fig in every_day(first, last, flags):
-        writer.writerow(
+        rows.append(
             [day.strftime("%d.%m.%Y"), WEEKDAYS[day.weekday()], fig["people"], fig["checkins"],
              fig["groups"], fig["first_visits"]]
             + [fig["reasons"][r] for r in REASONS]
             + [fig["manual"][k] for k in CSV_MANUAL_LABELS]
         )
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(
+        [csv_cell(cell) for cell in row] for row in rows)
     return "\ufeff" + out.getvalue()
