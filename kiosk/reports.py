@@ -74,6 +74,18 @@ def most_counted(prefix, first, last, limit=10):
     return [(metric[len(prefix) + 1:], total) for metric, total in rows]
 
 
+def per_hour(day, metric):
+    """{hour: total} of one metric on one day as the reports count it (every source, the drop-in
+    hour's flag), WHOLE_DAY for what was entered without an hour."""
+    rows = (
+        Count.select(Count.hour, fn.SUM(Count.value))
+        .where((Count.day == day) & (Count.metric == metric) & (Count.flag == NORMAL))
+        .group_by(Count.hour)
+        .tuples()
+    )
+    return dict(rows)
+
+
 def people_by_hour(day, flags=(NORMAL,)):
     """People per hour 0..23 (hours without counts are 0), plus those entered without an hour."""
     hours = [0] * 24

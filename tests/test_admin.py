@@ -1,8 +1,10 @@
 """Staff pages: login and its lock, every admin page behind the login, figures, manual counts."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
+from html import unescape
 
 import pytest
+import time_machine
 
 from kiosk import counting
 from kiosk.models import AuditEntry, Count, Staff
@@ -123,17 +125,55 @@ def test_untapped_visitors_raise_the_people_count(app, client, auth):
     assert 'data-figure="people">4<' in client.get("/admin/").get_data(as_text=True)
 
 
+@time_machine.travel(datetime(2026, 1, 8, 15, 0, tzinfo=timezone.utc), tick=False)
 def test_correction_needs_a_reason_and_is_logged(app, client, auth):
+    with app.app_context():
+        counting.increment("people", 5, day=date(2026, 1, 8), hour=11)
     auth.login()
-    day = counting.berlin_now().date().isoformat()
-    base = {"fix-day": day, "fix-hour": "-1", "fix-metric": "people", "fix-change": "-2", "fix-submit": "1"}
+    base = {"fix-day": "2026-01-08", "fix-hour": "11", "fix-metric": "people", "fix-change": "-2", "fix-submit": "1"}
     assert post_counts(client, **base).status_code == 400
     with app.app_context():
-        assert Count.select().count() == 0
+        assert Count.select().count() == 1
     assert post_counts(client, **base, **{"fix-reason": "Kinder haben gespielt"}).status_code == 302
     with app.app_context():
-        assert Count.get().value == -2
+        assert Count.get(Count.source == "staff").value == -2
         assert "Kinder haben gespielt" in AuditEntry.get().detail
+
+
+@time_machine.travel(datetime(2026, 1, 8, 15, 0, tzinfo=timezone.utc), tick=False)
+@pytest.mark.parametrize("hour, change, message", [
+    ("11", "-6", "Personen am 08.01.2026, 11:00–12:00 wären dann -1 (gezählt sind 5)"),
+    ("11", "-10000", "wären dann -9.995 (gezählt sind 5)"),
+    ("-1", "-2", "ohne Uhrzeit wären dann -2 (gezählt sind 0). Eine Zahl kann nicht unter null sinken. "
+                 "An diesem Tag gezählt: 11:00–12:00: 5."),
+    ("12", "-1", "12:00–13:00 wären dann -1"),
+])
+def test_a_correction_below_zero_is_refused_and_writes_nothing(app, client, auth, hour, change, message):
+    with app.app_context():
+        counting.increment("people", 5, day=date(2026, 1, 8), hour=11)
+        before = [(c.hour, c.source, c.value) for c in Count.select()]
+    auth.login()
+    response = post_counts(client, **{"fix-day": "2026-01-08", "fix-hour": hour, "fix-metric": "people",
+                                      "fix-change": change, "fix-reason": "Kinder haben gespielt", "fix-submit": "1"})
+    assert response.status_code == 400
+    assert message in unescape(response.get_data(as_text=True))
+    with app.app_context():
+        assert [(c.hour, c.source, c.value) for c in Count.select()] == before
+        assert AuditEntry.select().count() == 0
+    csv = client.get("/admin/history.csv?range=custom&from=2026-01-08&to=2026-01-08").get_data(as_text=True)
+    assert "08.01.2026;Donnerstag;5;" in csv
+
+
+@time_machine.travel(datetime(2026, 1, 8, 15, 0, tzinfo=timezone.utc), tick=False)
+def test_a_correction_down_to_exactly_zero_is_allowed(app, client, auth):
+    with app.app_context():
+        counting.increment("manual:flyers", 40, day=date(2026, 1, 8), hour=-1, source="staff")
+    auth.login()
+    response = post_counts(client, **{"fix-day": "2026-01-08", "fix-hour": "-1", "fix-metric": "manual:flyers",
+                                      "fix-change": "-40", "fix-reason": "doppelt eingetragen", "fix-submit": "1"})
+    assert response.status_code == 302
+    with app.app_context():
+        assert Count.get().value == 0
 
 
 @pytest.mark.parametrize("data", [
