@@ -14,7 +14,7 @@ from collections import deque
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from peewee import EXCLUDED
 
 from .db import database
@@ -79,7 +79,10 @@ PREFETCH_HEADERS = ("Sec-Purpose", "Purpose", "X-Moz")  # Chromium and the stand
 
 def is_a_person_asking() -> bool:
     """Whether this request is someone opening a page: not a HEAD (a link checker, a proxy) and
-    not a browser fetching a page ahead in case it is tapped ("Sec-Purpose: prefetch")."""
+    not a browser fetching a page ahead in case it is tapped ("Sec-Purpose: prefetch").
+    Outside a request it is code counting on purpose (a command, a test)."""
+    if not has_request_context():
+        return True
     if request.method == "HEAD":
         return False
     return not any("prefetch" in request.headers.get(name, "").lower() for name in PREFETCH_HEADERS)

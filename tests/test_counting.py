@@ -84,7 +84,7 @@ def test_day_boundary_in_reports(app):
 def test_count_event_respects_test_mode(app):
     from kiosk.models import Setting
 
-    with app.test_request_context():
+    with app.app_context():
         counting.count_event("offer:12")
         counting.count_event("offer:12")
         counting.count_event("offer:7")
