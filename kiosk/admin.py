@@ -23,9 +23,26 @@ MANUAL_LABELS = {
     "digital_help": "Digitale Hilfe gegeben",
 }
 REASON_LABELS = reports.CSV_REASON_LABELS
+# Short names: a select shows its choice on one line, also at a phone's width.
 CORRECTABLE = {"people": "Personen", "checkin": "Check-ins", "first_visit:yes": "Erstbesuche"}
 CORRECTABLE.update({f"reason:{r}": f"Anlass: {REASON_LABELS[r]}" for r in REASONS})
-CORRECTABLE.update({f"manual:{k}": MANUAL_LABELS[k] for k in MANUAL_KINDS if k != "people"})
+CORRECTABLE.update({f"manual:{k}": reports.CSV_MANUAL_LABELS[k] for k in MANUAL_KINDS if k != "people"})
+# What each audit action is called in the change log (the stored word stays as it is).
+AUDIT_ACTIONS = {
+    "manual": "Nachgetragen", "correction": "Korrektur", "test_mode": "Testbetrieb",
+    "content_entry_add": "Eintrag angelegt", "content_entry_edit": "Eintrag geändert",
+    "content_entry_hide": "Eintrag verborgen", "content_entry_show": "Eintrag wieder gezeigt",
+    "content_entry_checked": "Eintrag geprüft", "content_entry_delete": "Eintrag gelöscht",
+    "content_import": "Inhalte eingelesen", "backup_download": "Sicherung heruntergeladen",
+    "craft_add": "Bastelbogen angelegt", "craft_edit": "Bastelbogen geändert",
+    "craft_hide": "Bastelbogen verborgen", "craft_show": "Bastelbogen wieder gezeigt",
+    "craft_delete": "Bastelbogen gelöscht",
+    "staff_enable": "Zugang freigegeben", "staff_disable": "Zugang gesperrt",
+    "staff_remove": "Zugang entfernt", "password_change": "Passwort geändert",
+}
+AUDIT_ACTIONS.update({f"content_{table}_{action}": f"{spec.singular} {done}"
+                      for table, spec in content_admin.TABLES.items()
+                      for action, done in (("add", "angelegt"), ("edit", "geändert"), ("delete", "gelöscht"))})
 SHOWN_HOURS = range(7, 21)  # the hour chart shows 7:00–21:00; counts outside are named below it
 STAFF_LOCALE = "de_DE"  # the staff pages are in German, whatever language the tablet shows
 
@@ -242,6 +259,11 @@ def format_number(value, decimals=0):
     """A figure as staff read it in German: "1.234", "24,0"."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     return format_decimal(value, pattern, locale=STAFF_LOCALE)
+
+
+@bp.app_template_filter("audit_action")
+def audit_action(action):
+    return AUDIT_ACTIONS.get(action, action)
 
 
 @bp.app_template_filter("berlin_time")

@@ -1,7 +1,9 @@
 """Staff pages: login and its lock, every admin page behind the login, figures, manual counts."""
 
+import re
 from datetime import date, datetime, timedelta, timezone
 from html import unescape
+from pathlib import Path
 
 import pytest
 import time_machine
@@ -269,3 +271,44 @@ def test_today_shows_what_visitors_used(app, client, auth):
     page = client.get("/admin/").get_data(as_text=True)
     assert "Heute am Tablet genutzt" in page
     assert "<td>Sudoku (Leicht)</td><td>2</td>" in page and "<td>Labyrinth (Schwer)</td><td>1</td>" in page
+
+
+@time_machine.travel(datetime(2026, 1, 8, 15, 0, tzinfo=timezone.utc), tick=False)
+def test_the_change_log_names_each_change_in_german(app, client, auth):
+    auth.login()
+    post_counts(client, **{"add-day": "2026-01-08", "add-hour": "11", "add-kind": "flyers", "add-number": "40",
+                           "add-submit": "1"})
+    post_counts(client, **{"fix-day": "2026-01-08", "fix-hour": "11", "fix-metric": "manual:flyers",
+                           "fix-change": "-5", "fix-reason": "doppelt gezählt", "fix-submit": "1"})
+    page = client.get("/admin/log").get_data(as_text=True)
+    cells = re.findall(r"<td>([^<]*)</td>", page)
+    assert "Nachgetragen" in cells and "Korrektur" in cells
+    assert "manual" not in cells and "correction" not in cells
+
+
+def test_every_audit_action_in_the_code_has_a_german_label():
+    """The actions written anywhere (audit("…"), action = "…"), content tables included."""
+    from kiosk.admin import AUDIT_ACTIONS
+    from kiosk.content_admin import TABLES
+
+    found = set()
+    for source in Path("kiosk").glob("*.py"):
+        text = source.read_text()
+        found |= set(re.findall(r'audit\(\s*"([a-z_]+)"', text))
+        for pair in re.findall(r'audit\("([a-z_]+)" if [^"\n]+ else "([a-z_]+)"', text):
+            found |= set(pair)
+        found |= set(re.findall(r'\baction = "([a-z]+_[a-z_]+)"', text))  # not the tables' "add", "edit"
+        found |= {f"content_{table}_{action}" for table in TABLES for action in ("add", "edit", "delete")
+                  if 'audit(f"content_{table}_' in text}
+    found |= {"manual", "correction"}  # record_staff_count(…, "manual" / "correction", …)
+    assert len(found) > 20
+    assert sorted(found - set(AUDIT_ACTIONS)) == []
+
+
+def test_the_kind_of_a_manual_count_is_a_radio_per_choice_with_its_full_label(client, auth):
+    auth.login()
+    page = unescape(client.get("/admin/counts").get_data(as_text=True))
+    kinds = re.findall(r'<input type="radio" name="add-kind" value="([a-z_]+)"( checked)?> ([^<]+)</label>', page)
+    assert [kind for kind, _, _ in kinds] == list(counting.MANUAL_KINDS)
+    assert kinds[0][1] == " checked"
+    assert kinds[0][2] == "Besucher:innen in der Sprechstunde, die nicht getippt haben"
