@@ -167,6 +167,7 @@ def history():
         months=reports.by_month(days) if span > 62 else [],
         reason_labels=REASON_LABELS,
         manual_labels=MANUAL_LABELS,
+        has_counts=reports.has_counts,
         pick=request.args.get("range", "week"),
         today=counting.berlin_now().date(),
     )
@@ -255,9 +256,11 @@ def audit_log():
 
 
 @bp.app_template_filter("number")
-def format_number(value, decimals=0):
-    """A figure as staff read it in German: "1.234", "24,0"."""
+def format_number(value, decimals=0, signed=False):
+    """A figure as staff read it in German: "1.234", "24,0", with signed=True "+5" and "−5"."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    if signed:
+        pattern = f"+{pattern};-{pattern}"
     return format_decimal(value, pattern, locale=STAFF_LOCALE)
 
 

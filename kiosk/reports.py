@@ -127,16 +127,24 @@ def every_day(first, last, flags=(NORMAL,)):
     return [(d, per_day.get(d, empty)) for d in (first + timedelta(n) for n in range(span))]
 
 
+def has_counts(fig):
+    """Whether anything at all was counted on a day: the tablet was in use or the team entered
+    something. A day without a single count was no drop-in day (before the kiosk came, closed)."""
+    return bool(fig["people"] or fig["checkins"] or any(fig["reasons"].values())
+                or any(fig["manual"].values()))
+
+
 def by_weekday(days):
-    """People per weekday (Monday first) from every_day(): total, and the mean per such day."""
+    """People per weekday (Monday first) from every_day(): the total, the days with counts, and
+    the mean over those days only, so weeks before the kiosk was used do not dilute it."""
     totals_ = [0] * 7
-    occurrences = [0] * 7
+    counted_days = [0] * 7
     for day, fig in days:
         totals_[day.weekday()] += fig["people"]
-        occurrences[day.weekday()] += 1
+        counted_days[day.weekday()] += has_counts(fig)
     return [
-        {"weekday": WEEKDAYS[n], "people": totals_[n],
-         "mean": round(totals_[n] / occurrences[n], 1) if occurrences[n] else 0}
+        {"weekday": WEEKDAYS[n], "people": totals_[n], "days": counted_days[n],
+         "mean": totals_[n] / counted_days[n] if counted_days[n] else None}
         for n in range(7)
     ]
 

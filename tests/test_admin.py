@@ -312,3 +312,72 @@ def test_the_kind_of_a_manual_count_is_a_radio_per_choice_with_its_full_label(cl
     assert [kind for kind, _, _ in kinds] == list(counting.MANUAL_KINDS)
     assert kinds[0][1] == " checked"
     assert kinds[0][2] == "Besucher:innen in der Sprechstunde, die nicht getippt haben"
+
+
+@pytest.fixture
+def a_year_of_thursdays(app):
+    """Counts from October on only: three Thursdays with people, one with a referral only, one
+    with 1234 people; Tuesday outreach once; 100 people in the year before."""
+    with app.app_context():
+        for day, people in ((date(2026, 10, 1), 10), (date(2026, 10, 8), 20), (date(2026, 10, 15), 30),
+                            (date(2026, 11, 5), 1234)):
+            counting.increment("people", people, day=day, hour=11)
+        counting.increment("manual:referrals", 1, day=date(2026, 10, 22), hour=-1, source="staff")
+        counting.increment("manual:outreach", 12, day=date(2026, 10, 20), hour=-1, source="staff")
+        counting.increment("people", 100, day=date(2025, 6, 5), hour=11)
+
+
+YEAR_END = datetime(2026, 12, 31, 12, 0, tzinfo=timezone.utc)
+
+
+def history_page(client, query="range=year"):
+    return unescape(client.get(f"/admin/history?{query}").get_data(as_text=True))
+
+
+@time_machine.travel(YEAR_END, tick=False)
+def test_history_averages_over_the_days_with_counts_only(client, auth, a_year_of_thursdays):
+    auth.login()
+    page = history_page(client)
+    rows = {name: (people, days, mean) for name, people, days, mean in re.findall(
+        r'<tr><th scope="row">(\w+)</th><td>([^<]*)</td><td>([^<]*)</td><td data-mean="\d">([^<]*)</td></tr>', page)}
+    # 1294 people over the 5 Thursdays that have a count, not over the year's 53 Thursdays (24,4).
+    assert rows["Donnerstag"] == ("1.294", "5", "258,8")
+    assert rows["Dienstag"] == ("0", "1", "0,0")
+    assert rows["Montag"] == ("0", "0", "–")
+    assert 'id="mean-note"' in page and "Tage ganz ohne Zahlen" in page
+
+
+@time_machine.travel(YEAR_END, tick=False)
+def test_history_numbers_are_in_german(client, auth, a_year_of_thursdays):
+    auth.login()
+    page = history_page(client)
+    assert 'data-figure="people">1.294<' in page
+    assert "Zeitraum davor (gleich lang): 100 Personen" in page
+    assert "Veränderung +1.194 (+1.194 %)" in page
+    assert "<td>1.234</td>" in page  # the day's row
+    assert re.search(r"<text [^>]*data-top>1\.294</text>", page)
+    assert "258.8" not in page and "258,8" in page
+
+
+def chart_texts(page):
+    """(x, y, font size, anchor, text) of every text in the page's charts, and each chart's viewBox."""
+    charts = []
+    for view_box, inner in re.findall(r'<svg viewBox="([^"]+)"[^>]*class="chart-svg">(.*?)</svg>', page, re.S):
+        texts = [(float(x), float(y), float(size), anchor, text) for x, y, anchor, size, text in re.findall(
+            r'<text x="([\d.]+)" y="([\d.]+)" text-anchor="(\w+)" font-size="(\d+)"[^>]*>([^<]*)</text>', inner)]
+        charts.append((tuple(map(float, view_box.split())), texts))
+    return charts
+
+
+@time_machine.travel(YEAR_END, tick=False)
+@pytest.mark.parametrize("query", ["range=custom&from=2026-11-02&to=2026-11-08", "range=year"])
+def test_no_chart_label_runs_past_the_top_or_the_left_edge(client, auth, a_year_of_thursdays, query):
+    auth.login()
+    charts = chart_texts(history_page(client, query))
+    assert len(charts) == 2
+    for (_, _, width, height), texts in charts:
+        assert any(text == "1.234" or text == "1.294" for *_, text in texts)
+        for x, y, size, anchor, text in texts:
+            assert y - size >= 0 and y <= height, text  # the letters' top is inside the chart
+            half = len(text) * size * 0.6 / (1 if anchor == "end" else 2)
+            assert x - half >= 0 and x + (0 if anchor == "end" else half) <= width, text
