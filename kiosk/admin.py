@@ -257,7 +257,7 @@ def audit_log():
 
 @bp.app_template_filter("number")
 def format_number(value, decimals=0, signed=False):
-    """A figure as staff read it in German: "1.234", "24,0", with signed=True "+5" and "−5"."""
+    """A figure as staff read it in German: "1.234", "24,0"; with signed=True "+5" and "-5"."""
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     if signed:
         pattern = f"+{pattern};-{pattern}"

@@ -257,8 +257,8 @@ def test_a_year_report_has_a_table_per_month(app, client, auth):
     auth.login()
     page = client.get("/admin/history?range=custom&from=2026-01-01&to=2026-04-30").get_data(as_text=True)
     assert "Pro Monat" in page
-    assert "<th scope=\"row\">03/2026</th><td>6</td>" in page
-    assert "<th scope=\"row\">02/2026</th><td>0</td>" in page
+    assert '<th scope="row">03/2026</th><td data-label="Personen">6</td>' in page
+    assert '<th scope="row">02/2026</th><td data-label="Personen">0</td>' in page
     assert "Do 08.01.2026" in page
 
 
@@ -281,7 +281,7 @@ def test_the_change_log_names_each_change_in_german(app, client, auth):
     post_counts(client, **{"fix-day": "2026-01-08", "fix-hour": "11", "fix-metric": "manual:flyers",
                            "fix-change": "-5", "fix-reason": "doppelt gezählt", "fix-submit": "1"})
     page = client.get("/admin/log").get_data(as_text=True)
-    cells = re.findall(r"<td>([^<]*)</td>", page)
+    cells = re.findall(r'<td data-label="Was">([^<]*)</td>', page)
     assert "Nachgetragen" in cells and "Korrektur" in cells
     assert "manual" not in cells and "correction" not in cells
 
@@ -339,7 +339,8 @@ def test_history_averages_over_the_days_with_counts_only(client, auth, a_year_of
     auth.login()
     page = history_page(client)
     rows = {name: (people, days, mean) for name, people, days, mean in re.findall(
-        r'<tr><th scope="row">(\w+)</th><td>([^<]*)</td><td>([^<]*)</td><td data-mean="\d">([^<]*)</td></tr>', page)}
+        r'<tr><th scope="row">(\w+)</th><td data-label="Personen">([^<]*)</td><td data-label="Tage mit Zahlen">([^<]*)</td>'
+        r'<td data-label="im Schnitt\*" data-mean="\d">([^<]*)</td></tr>', page)}
     # 1294 people over the 5 Thursdays that have a count, not over the year's 53 Thursdays (24,4).
     assert rows["Donnerstag"] == ("1.294", "5", "258,8")
     assert rows["Dienstag"] == ("0", "1", "0,0")
@@ -354,7 +355,7 @@ def test_history_numbers_are_in_german(client, auth, a_year_of_thursdays):
     assert 'data-figure="people">1.294<' in page
     assert "Zeitraum davor (gleich lang): 100 Personen" in page
     assert "Veränderung +1.194 (+1.194 %)" in page
-    assert "<td>1.234</td>" in page  # the day's row
+    assert '<td data-label="Personen">1.234</td>' in page  # the day's row
     assert re.search(r"<text [^>]*data-top>1\.294</text>", page)
     assert "258.8" not in page and "258,8" in page
 
