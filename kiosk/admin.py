@@ -158,7 +158,7 @@ def history():
         days=days,
         day_bars=[(d.strftime("%d.%m."), fig["people"]) for d, fig in days],
         weekday_names=reports.WEEKDAYS,
-        label_every=max(1, span // 12),
+        label_every=max(1, span // 8),  # dates far enough apart to be read on a phone too
         weekday_bars=[(w["weekday"][:2], w["people"]) for w in weekdays],
         figures=reports.added_up(fig for _, fig in days),
         earlier=reports.totals(first - timedelta(days=span), first - timedelta(days=1), flags),
