@@ -6,6 +6,7 @@ import secrets
 from flask import Flask, request, session
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
+from werkzeug.routing import IntegerConverter
 
 from . import db
 from .config import Defaults
@@ -39,6 +40,7 @@ def create_app(test_config=None, instance_path=None):
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
 
+    app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
     db.init_app(app)
     babel.init_app(app, locale_selector=visitor_language)
     csrf.init_app(app)
@@ -66,6 +68,14 @@ def create_app(test_config=None, instance_path=None):
     cli.init_app(app)
     app.after_request(_security_headers)
     return app
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """<int:…> up to the largest integer a database column holds: a larger id is a page that
+    does not exist (404), not an OverflowError from SQLite (500)."""
+
+    def __init__(self, map, fixed_digits=0, min=None, max=2**63 - 1, signed=False):
+        super().__init__(map, fixed_digits, min, max, signed)
 
 
 # English in a Berlin room: 24-hour clock and day-month dates, as in British English.

@@ -2,6 +2,7 @@
 
 from datetime import date, timedelta, timezone
 
+from babel.numbers import format_decimal
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 
 from . import content_admin, counting, reports, tablets
@@ -22,11 +23,35 @@ MANUAL_LABELS = {
     "digital_help": "Digitale Hilfe gegeben",
 }
 REASON_LABELS = reports.CSV_REASON_LABELS
+# Short names: a select shows its choice on one line, also at a phone's width.
 CORRECTABLE = {"people": "Personen", "checkin": "Check-ins", "first_visit:yes": "Erstbesuche"}
 CORRECTABLE.update({f"reason:{r}": f"Anlass: {REASON_LABELS[r]}" for r in REASONS})
-CORRECTABLE.update({f"manual:{k}": MANUAL_LABELS[k] for k in MANUAL_KINDS if k != "people"})
+CORRECTABLE.update({f"manual:{k}": reports.CSV_MANUAL_LABELS[k] for k in MANUAL_KINDS if k != "people"})
+# What each audit action is called in the change log (the stored word stays as it is).
+AUDIT_ACTIONS = {
+    "manual": "Nachgetragen", "correction": "Korrektur", "test_mode": "Testbetrieb",
+    "content_entry_add": "Eintrag angelegt", "content_entry_edit": "Eintrag geändert",
+    "content_entry_hide": "Eintrag verborgen", "content_entry_show": "Eintrag wieder gezeigt",
+    "content_entry_checked": "Eintrag geprüft", "content_entry_delete": "Eintrag gelöscht",
+    "content_import": "Inhalte eingelesen", "backup_download": "Sicherung heruntergeladen",
+    "craft_add": "Bastelbogen angelegt", "craft_edit": "Bastelbogen geändert",
+    "craft_hide": "Bastelbogen verborgen", "craft_show": "Bastelbogen wieder gezeigt",
+    "craft_delete": "Bastelbogen gelöscht",
+    "staff_enable": "Zugang freigegeben", "staff_disable": "Zugang gesperrt",
+    "staff_remove": "Zugang entfernt", "password_change": "Passwort geändert",
+}
+AUDIT_ACTIONS.update({f"content_{table}_{action}": f"{spec.singular} {done}"
+                      for table, spec in content_admin.TABLES.items()
+                      for action, done in (("add", "angelegt"), ("edit", "geändert"), ("delete", "gelöscht"))})
 SHOWN_HOURS = range(7, 21)  # the hour chart shows 7:00–21:00; counts outside are named below it
-HOUR_CHOICES = [(WHOLE_DAY, "ohne Uhrzeit")] + [(h, f"{h:02d}:00–{h + 1:02d}:00") for h in range(24)]
+STAFF_LOCALE = "de_DE"  # the staff pages are in German, whatever language the tablet shows
+
+
+def hour_name(hour):
+    return "ohne Uhrzeit" if hour == WHOLE_DAY else f"{hour:02d}:00–{hour + 1:02d}:00"
+
+
+HOUR_CHOICES = [(hour, hour_name(hour)) for hour in [WHOLE_DAY, *range(24)]]
 
 
 @bp.before_request
@@ -135,7 +160,7 @@ def history():
         days=days,
         day_bars=[(d.strftime("%d.%m."), fig["people"]) for d, fig in days],
         weekday_names=reports.WEEKDAYS,
-        label_every=max(1, span // 12),
+        label_every=max(1, span // 8),  # dates far enough apart to be read on a phone too
         weekday_bars=[(w["weekday"][:2], w["people"]) for w in weekdays],
         figures=reports.added_up(fig for _, fig in days),
         earlier=reports.totals(first - timedelta(days=span), first - timedelta(days=1), flags),
@@ -144,6 +169,7 @@ def history():
         months=reports.by_month(days) if span > 62 else [],
         reason_labels=REASON_LABELS,
         manual_labels=MANUAL_LABELS,
+        has_counts=reports.has_counts,
         pick=request.args.get("range", "week"),
         today=counting.berlin_now().date(),
     )
@@ -177,11 +203,13 @@ def manual_counts():
         flash("Eingetragen.")
         return redirect(url_for(".manual_counts"))
     if fix.submit.data and fix.validate_on_submit():
-        record_staff_count(fix.day.data, fix.hour.data, fix.metric.data, fix.change.data,
-                           "correction", f"{CORRECTABLE[fix.metric.data]}: {fix.change.data:+d}",
-                           fix.reason.data)
-        flash("Korrektur gespeichert.")
-        return redirect(url_for(".manual_counts"))
+        refused = record_staff_count(fix.day.data, fix.hour.data, fix.metric.data, fix.change.data,
+                                     "correction", f"{CORRECTABLE[fix.metric.data]}: {fix.change.data:+d}",
+                                     fix.reason.data)
+        if not refused:
+            flash("Korrektur gespeichert.")
+            return redirect(url_for(".manual_counts"))
+        fix.change.errors = [refused]
     if request.method == "POST" and not (add.errors or fix.errors):
         abort(400)
     if not add.is_submitted():
@@ -192,19 +220,55 @@ def manual_counts():
 
 
 def record_staff_count(day, hour, metric, amount, action, summary, note):
-    """A staff count and its audit entry are written together or not at all."""
+    """A staff count and its audit entry are written together or not at all.
+
+    Returns None, or why nothing was written: no hour of a day may count fewer than nobody.
+    """
     if day > counting.berlin_now().date():
         abort(400)
-    with database.atomic():
+    with database.atomic() as transaction:
+        # Write first, so the check below reads under the write lock what the change left.
         counting.increment(metric, amount, day=day, hour=hour, source="staff")
+        counted = reports.per_hour(day, metric)
+        if counted.get(hour, 0) < 0:
+            transaction.rollback()
+            return below_zero_message(day, hour, metric, amount, counted)
         hour_text = "ohne Uhrzeit" if hour == WHOLE_DAY else f"{hour:02d} Uhr"
         audit(action, f"{day:%d.%m.%Y} {hour_text} · {summary}" + (f" · {note}" if note else ""))
+    return None
+
+
+def below_zero_message(day, hour, metric, amount, counted):
+    """Why a correction was refused, with the hours that do have counts, so staff can pick one."""
+    before = counted[hour] - amount
+    message = (f"Nicht gespeichert: {CORRECTABLE[metric]} am {day:%d.%m.%Y}, {hour_name(hour)} wären dann "
+               f"{format_number(counted[hour])} (gezählt sind {format_number(before)}). "
+               "Eine Zahl kann nicht unter null sinken.")
+    elsewhere = [f"{hour_name(h)}: {format_number(total)}" for h, total in sorted(counted.items())
+                 if h != hour and total > 0]
+    if elsewhere:
+        message += " An diesem Tag gezählt: " + ", ".join(elsewhere) + "."
+    return message
 
 
 @bp.get("/log")
 def audit_log():
     entries = AuditEntry.select().order_by(AuditEntry.at.desc()).limit(500)
     return render_template("admin/log.html", entries=entries)
+
+
+@bp.app_template_filter("number")
+def format_number(value, decimals=0, signed=False):
+    """A figure as staff read it in German: "1.234", "24,0"; with signed=True "+5" and "-5"."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    if signed:
+        pattern = f"+{pattern};-{pattern}"
+    return format_decimal(value, pattern, locale=STAFF_LOCALE)
+
+
+@bp.app_template_filter("audit_action")
+def audit_action(action):
+    return AUDIT_ACTIONS.get(action, action)
 
 
 @bp.app_template_filter("berlin_time")

@@ -14,7 +14,7 @@ from collections import defaultdict, deque
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from flask import current_app
+from flask import current_app, has_request_context, request
 from itsdangerous import BadSignature, TimestampSigner
 from peewee import EXCLUDED
 
@@ -72,8 +72,22 @@ def count_now(increments, flag, moment=None):
 
 def count_event(metric, amount=1):
     """Count something a visitor did (a puzzle picked, an offer opened), unless in test mode."""
-    if not test_mode():
+    if is_a_person_asking() and not test_mode():
         count_now({metric: amount}, NORMAL)
+
+
+PREFETCH_HEADERS = ("Sec-Purpose", "Purpose", "X-Moz")  # Chromium and the standard; older; Firefox
+
+
+def is_a_person_asking() -> bool:
+    """Whether this request is someone opening a page: not a HEAD (a link checker, a proxy) and
+    not a browser fetching a page ahead in case it is tapped ("Sec-Purpose: prefetch").
+    Outside a request it is code counting on purpose (a command, a test)."""
+    if not has_request_context():
+        return True
+    if request.method == "HEAD":
+        return False
+    return not any("prefetch" in request.headers.get(name, "").lower() for name in PREFETCH_HEADERS)
 
 
 class BurstDetector:

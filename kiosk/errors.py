@@ -2,7 +2,8 @@
 
 from itertools import chain
 
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
+from flask.globals import request_ctx
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from peewee import OperationalError
@@ -19,6 +20,10 @@ MESSAGES = {
 
 
 def error_page(code, reload_after=None):
+    if request_ctx.url_adapter is None:
+        # The router refused the Host header (a 300-character one, say), so url_for would fail and
+        # the error page with it. Its links are paths and need no host: bind the map without one.
+        request_ctx.url_adapter = current_app.url_map.bind("localhost", request.script_root or None)
     message = MESSAGES.get(code, MESSAGES[500])()
     return render_template("errors/error.html", code=code, message=message,
                            reload_after=reload_after), code

@@ -31,6 +31,7 @@ from .db import database
 from .directory import AUDIENCE, HELP, KEY_PATTERN, OFFER, is_email, is_language_code, is_web_address
 from .models import Category, Location, Organization, Phone, Service, ServiceCategory
 from .schedules import Schedule, from_hsds, to_hsds
+from .spreadsheet import csv_cell, from_csv_cell
 from .vcard import normalise_phone
 
 HSDS_NAMESPACE = uuid.UUID("6c3f1f8e-2b7a-4d0e-9a51-8f3f5b7d2c10")
@@ -211,7 +212,7 @@ def as_csv_zip(tables) -> bytes:
         buffer = io.StringIO()
         writer = csv.DictWriter(buffer, fieldnames=COLUMNS[table], lineterminator="\r\n")
         writer.writeheader()
-        writer.writerows(rows)
+        writer.writerows({key: csv_cell(value) for key, value in row.items()} for row in rows)
         files[f"{table}.csv"] = buffer.getvalue()
     return _zip(files)
 
@@ -263,6 +264,8 @@ def _json(payload, where):
         raise ImportRejected([f"{where}: die Datei ist nicht in UTF-8 geschrieben."]) from None
     except json.JSONDecodeError as error:
         raise ImportRejected([f"{where}, Zeile {error.lineno}: kein gültiges JSON ({error.msg})."]) from None
+    except RecursionError:  # HSDS rows are flat: thousands of nested brackets are no export of ours
+        raise ImportRejected([f"{where}: zu tief verschachtelt, das ist keine HSDS-Tabelle."]) from None
 
 
 def _tables_from_json_object(data, where):
@@ -334,6 +337,7 @@ def _csv_rows(content, filename):
 
 
 def _csv_value(key, value):
+    value = from_csv_cell(value)
     if key in NUMBER_FIELDS:
         try:
             number = float(value)

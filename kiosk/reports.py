@@ -9,6 +9,7 @@ from peewee import fn
 
 from .counting import DOUBTFUL, GROUP_SIZES, MANUAL_KINDS, NORMAL, OFF_HOURS, REASONS, UNENROLLED
 from .models import WHOLE_DAY, Count
+from .spreadsheet import csv_cell
 
 WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 
@@ -76,6 +77,18 @@ def most_counted(prefix, first, last, limit=10):
     return [(metric[len(prefix) + 1:], total) for metric, total in rows]
 
 
+def per_hour(day, metric):
+    """{hour: total} of one metric on one day as the reports count it (every source, the drop-in
+    hour's flag), WHOLE_DAY for what was entered without an hour."""
+    rows = (
+        Count.select(Count.hour, fn.SUM(Count.value))
+        .where((Count.day == day) & (Count.metric == metric) & (Count.flag == NORMAL))
+        .group_by(Count.hour)
+        .tuples()
+    )
+    return dict(rows)
+
+
 def people_by_hour(day, flags=(NORMAL,)):
     """People per hour 0..23 (hours without counts are 0), plus those entered without an hour."""
     hours = [0] * 24
@@ -117,16 +130,24 @@ def every_day(first, last, flags=(NORMAL,)):
     return [(d, per_day.get(d, empty)) for d in (first + timedelta(n) for n in range(span))]
 
 
+def has_counts(fig):
+    """Whether anything at all was counted on a day: the tablet was in use or the team entered
+    something. A day without a single count was no drop-in day (before the kiosk came, closed)."""
+    return bool(fig["people"] or fig["checkins"] or any(fig["reasons"].values())
+                or any(fig["manual"].values()))
+
+
 def by_weekday(days):
-    """People per weekday (Monday first) from every_day(): total, and the mean per such day."""
+    """People per weekday (Monday first) from every_day(): the total, the days with counts, and
+    the mean over those days only, so weeks before the kiosk was used do not dilute it."""
     totals_ = [0] * 7
-    occurrences = [0] * 7
+    counted_days = [0] * 7
     for day, fig in days:
         totals_[day.weekday()] += fig["people"]
-        occurrences[day.weekday()] += 1
+        counted_days[day.weekday()] += has_counts(fig)
     return [
-        {"weekday": WEEKDAYS[n], "people": totals_[n],
-         "mean": round(totals_[n] / occurrences[n], 1) if occurrences[n] else 0}
+        {"weekday": WEEKDAYS[n], "people": totals_[n], "days": counted_days[n],
+         "mean": totals_[n] / counted_days[n] if counted_days[n] else None}
         for n in range(7)
     ]
 
@@ -171,18 +192,19 @@ def csv_report(first, last, flags=(NORMAL,)) -> str:
     Semicolons (Excel in German uses the comma for decimals), CRLF, and a UTF-8 byte order mark
     so Excel shows umlauts instead of guessing Windows-1252.
     """
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
-    writer.writerow(
+    rows = [
         ["Datum", "Wochentag", "Personen", "Check-ins", "Gruppen", "Erstbesuche"]
         + [f"Anlass: {CSV_REASON_LABELS[r]}" for r in REASONS]
         + [CSV_MANUAL_LABELS[k] for k in CSV_MANUAL_LABELS]
-    )
+    ]
     for day, fig in every_day(first, last, flags):
-        writer.writerow(
+        rows.append(
             [day.strftime("%d.%m.%Y"), WEEKDAYS[day.weekday()], fig["people"], fig["checkins"],
              fig["groups"], fig["first_visits"]]
             + [fig["reasons"][r] for r in REASONS]
             + [fig["manual"][k] for k in CSV_MANUAL_LABELS]
         )
+    out = io.StringIO()
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(
+        [csv_cell(cell) for cell in row] for row in rows)
     return "\ufeff" + out.getvalue()

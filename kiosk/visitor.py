@@ -1,5 +1,7 @@
 """The visitor side: home screen and the anonymous check-in. No login, touch only."""
 
+from urllib.parse import urlsplit
+
 from flask import (
     Blueprint,
     abort,
@@ -208,7 +210,11 @@ def toggle_large_text():
 
 
 def _same_site_path(target):
-    """Only a path of this site, never another host, may follow a language switch."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """Only a path of this site may follow a language switch: one leading "/", no backslash, no
+    control character (browsers drop a tab, so "/<tab>/x" would become "//x", another host) and
+    nothing a URL parser reads as a scheme or a host."""
+    if (not target or not target.startswith("/") or target.startswith("//") or "\\" in target
+            or any(ord(char) < 32 or ord(char) == 127 for char in target)):
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target

@@ -14,7 +14,8 @@ def sample_values(rule):
         if isinstance(converter, AnyConverter):
             values[name] = sorted(converter.items)[0]
         else:
-            values[name] = SAMPLE_VALUES.get(type(converter), "x")
+            values[name] = next((value for kind, value in SAMPLE_VALUES.items()
+                                 if isinstance(converter, kind)), "x")
     return values
 
 

@@ -10,14 +10,18 @@ rejected request must change no count and no audit entry.
 import io
 import os
 import re
+import zipfile
 from html import unescape
 from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from werkzeug.routing import IntegerConverter
 
-from kiosk.models import AuditEntry, Count, Staff
+from kiosk import content_seed, crafts, hsds
+from kiosk.auth import password_stamp
+from kiosk.models import AuditEntry, CraftSheet, Count, Service, Staff
 from tests.conftest import form_value
 from tests.routes import rules, sample_url, sample_values
 
@@ -61,10 +65,11 @@ def admin_client(app):
     """A client logged in as the admin (the session set directly: no slow password hash per example)."""
     with app.app_context():
         Staff.update(is_admin=True).execute()
-        staff_id = Staff.get().id
+        staff = Staff.get()
     client = app.test_client()
     with client.session_transaction() as session:
-        session["staff_id"] = staff_id
+        session["staff_id"] = staff.id
+        session["password_stamp"] = password_stamp(staff.password_hash)
         session.permanent = True
     return client
 
@@ -221,3 +226,106 @@ def test_invalid_utf8_bodies_are_refused_calmly(app, client, body):
         response = client.post(path, data=body, content_type="application/x-www-form-urlencoded; charset=utf-8")
         assert response.status_code == 400 or (path == "/admin/login" and response.status_code == 200)
     assert snapshot(app) == before
+
+
+# --- faults found by fuzzing from outside (issue 10, "Never a 500") ---------------------------
+
+TOO_LARGE_ID = str(2**63)  # one more than a database integer holds
+
+
+def test_an_id_beyond_what_the_database_holds_is_a_404_everywhere(app):
+    """Every <int:…> argument of every route, anonymous and as admin: 404, never an OverflowError."""
+    int_rules = [rule for rule in rules(app) if any(
+        isinstance(converter, IntegerConverter) for converter in rule._converters.values())]
+    assert len(int_rules) > 15
+    clients = [app.test_client(), admin_client(app)]
+    for rule in int_rules:
+        values = {name: str(value) for name, value in sample_values(rule).items()}
+        for name, converter in rule._converters.items():
+            if not isinstance(converter, IntegerConverter):
+                continue
+            url = raw_url(rule, {**values, name: TOO_LARGE_ID})
+            method = "GET" if "GET" in rule.methods else "POST"
+            for client in clients:
+                assert client.open(url, method=method).status_code == 404, (method, url)
+    assert app.test_client().get(f"/offers/{2**63 - 1}").status_code == 404  # the largest id: no such entry
+
+
+@pytest.mark.parametrize("path", ["/language/en", "/display/large-text"])
+@pytest.mark.parametrize("target", [
+    "/offers\r\nSet-Cookie: x=1", "/\nx", "/\t/evil.example", "/\\evil.example", "//evil.example",
+    "https://evil.example/", "/\x7f/x", "javascript:alert(1)", "", "offers",
+])
+def test_a_hostile_next_goes_home(app, client, path, target):
+    token = csrf_token(client)
+    response = client.post(path, data={"csrf_token": token, "next": target})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+
+
+@pytest.mark.parametrize("path", ["/language/en", "/display/large-text"])
+def test_a_local_next_is_followed(client, path):
+    response = client.post(path, data={"csrf_token": csrf_token(client), "next": "/offers/?a=1#top"})
+    assert response.headers["Location"] == "/offers/?a=1#top"
+
+
+@pytest.mark.parametrize("host", ["a" * 300, "a" * 64 + ".example", "a" * 300 + ":8080"])
+def test_an_overlong_host_header_gets_the_calm_error_page(app, host):
+    response = app.test_client().get("/", headers={"Host": host})
+    assert response.status_code == 400
+    assert "Das hat nicht geklappt" in response.get_data(as_text=True)
+
+
+def test_deeply_nested_json_is_a_clear_import_error(app):
+    nested = b'{"service": [' + b"[" * 100_000 + b"]" * 100_000 + b"]}"
+    with app.app_context(), pytest.raises(hsds.ImportRejected) as caught:
+        hsds.import_upload("deep.json", nested)
+    assert "verschachtelt" in caught.value.problems[0]
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as zipped:
+        zipped.writestr("service.json", b"[" + b"{\"a\":" * 50_000 + b"1" + b"}" * 50_000 + b"]")
+    with app.app_context(), pytest.raises(hsds.ImportRejected) as caught:
+        hsds.import_upload("deep.zip", archive.getvalue())
+    assert "service.json" in caught.value.problems[0] and "verschachtelt" in caught.value.problems[0]
+
+
+def test_deeply_nested_json_upload_answers_a_page_with_the_reason(app):
+    admin = admin_client(app)
+    nested = b"[" * 100_000 + b"]" * 100_000
+    response = admin.post("/admin/content/transfer", data={
+        "csrf_token": csrf_token(admin), "file": (io.BytesIO(nested), "deep.json")})
+    assert response.status_code < 500
+    assert "verschachtelt" in response.get_data(as_text=True)
+
+
+PREFETCHES = [{"Sec-Purpose": "prefetch"}, {"Sec-Purpose": "prefetch;prerender"}, {"Purpose": "prefetch"},
+              {"X-Moz": "prefetch"}]
+
+
+def test_head_and_prefetch_requests_count_no_usage(app):
+    with app.app_context():
+        content_seed.seed_content()
+        crafts.add_demo_craft_sheets()
+        sheet = CraftSheet.select().first().id
+        service = Service.select().first().id
+    urls = ["/activities/sudoku/easy/4/new", "/activities/today/easy", "/activities/maze/hard/15/abc/print",
+            f"/activities/crafts/{sheet}", f"/activities/crafts/{sheet}/print", f"/help/{service}",
+            f"/help/{service}/qr", f"/help/{service}/slip", "/offers/", "/help/"]
+    client = app.test_client()
+    before = snapshot(app)
+    for url in urls:
+        for _ in range(3):
+            assert client.head(url).status_code < 400, url
+        for headers in PREFETCHES:
+            assert client.get(url, headers=headers).status_code < 400, (url, headers)
+    assert snapshot(app) == before
+    for url in urls:  # a person's GET counts, so the requests above reached the counting views
+        client.get(url)
+    counted = {metric.split(":")[0] for _, _, metric, *_ in snapshot(app)[0]}
+    assert {"activity", "puzzle_printed", "craft_opened", "craft_printed", "service_viewed", "qr_shown",
+            "slip_printed"} <= counted
+
+
+def test_the_admin_client_is_logged_in(app):
+    """Without this the fuzzing "as admin" would only ever meet the login page."""
+    assert admin_client(app).get("/admin/").status_code == 200

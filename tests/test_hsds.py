@@ -1,5 +1,6 @@
 """HSDS 3.0.1 export (validated against the published schemas), round trips, and bad imports."""
 
+import csv
 import io
 import json
 import zipfile
@@ -13,6 +14,7 @@ from referencing.jsonschema import DRAFT202012
 from kiosk import content_seed, create_app, hsds
 from kiosk.db import create_tables, database
 from kiosk.models import Category, Organization, Phone, Service
+from kiosk.spreadsheet import FORMULA_STARTS, csv_cell, from_csv_cell
 
 HSDS_SCHEMAS = Path("/work/shared/hsds-3.0.1/schema")
 
@@ -239,3 +241,45 @@ def test_unreadable_files_are_rejected(target, filename, payload, reason):
 def test_too_many_zip_members_are_rejected(target):
     payload = zip_of({f"t{n}.json": b"[]" for n in range(hsds.MAX_ZIP_MEMBERS + 1)})
     assert "höchstens" in rejected("x.zip", payload)
+
+
+# --- the CSV export opened in a spreadsheet -------------------------------------------------
+
+FORMULAS = {"name": "=1+2", "description": "@SUM(A1)", "alert": "-2+3", "fees": "+5 € im Monat"}
+
+
+def csv_table(zipped, table):
+    with zipfile.ZipFile(io.BytesIO(zipped)) as archive:
+        return list(csv.DictReader(io.StringIO(archive.read(f"{table}.csv").decode("utf-8"), newline="")))
+
+
+@pytest.mark.parametrize("value, cell", [
+    ("=1+2", "'=1+2"), ("+49 30 123", "'+49 30 123"), ("-x", "'-x"), ("@SUM(A1)", "'@SUM(A1)"),
+    ("\t=1", "'\t=1"), ("\r=1", "'\r=1"), ("'=1", "''=1"), ("'plain", "'plain"), ("a=b", "a=b"), ("", ""),
+    (-3, -3), (2.5, 2.5),
+])
+def test_a_csv_cell_never_starts_a_formula_and_reads_back_exactly(value, cell):
+    assert csv_cell(value) == cell
+    if isinstance(value, str):
+        assert from_csv_cell(cell) == value
+
+
+def test_the_hsds_csv_export_neutralises_formulas_and_imports_them_back(tmp_path):
+    app = fresh_app(tmp_path / "source")
+    with app.app_context():
+        content_seed.seed_content()
+        service = Service.get(Service.uid == content_seed.KIEZ_PLUS_UID)
+        Service.update(**FORMULAS).where(Service.id == service.id).execute()
+        tables = hsds.export_tables()
+        zipped = hsds.as_csv_zip(tables)
+    database.close()
+    row = next(r for r in csv_table(zipped, "service") if r["id"] == content_seed.KIEZ_PLUS_UID)
+    assert (row["name"], row["description"], row["alert"]) == ("'=1+2", "'@SUM(A1)", "'-2+3")
+    for table in hsds.TABLES:
+        for exported_row in csv_table(zipped, table):
+            for value in exported_row.values():
+                assert not value.startswith(FORMULA_STARTS), (table, value)
+    app = fresh_app(tmp_path / "target")
+    with app.app_context():
+        hsds.import_upload("csv.zip", zipped)
+        assert hsds.export_tables() == tables
