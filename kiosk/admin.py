@@ -39,6 +39,9 @@ AUDIT_ACTIONS = {
     "craft_delete": "Bastelbogen gelöscht",
     "staff_enable": "Zugang freigegeben", "staff_disable": "Zugang gesperrt",
     "staff_remove": "Zugang entfernt", "password_change": "Passwort geändert",
+    "tablet_add": "Tablet angelegt", "tablet_enrolled": "Tablet angemeldet",
+    "tablet_code": "Neuer Code für Tablet", "tablet_rename": "Tablet umbenannt",
+    "tablet_revoke": "Tablet abgemeldet",
 }
 AUDIT_ACTIONS.update({f"content_{table}_{action}": f"{spec.singular} {done}"
                       for table, spec in content_admin.TABLES.items()
