@@ -109,16 +109,18 @@ def load_words(lang: str, theme: str) -> tuple[str, ...]:
         raise PuzzleError(f"word search speaks {LANGS}, not {lang!r}")
     if theme not in THEMES:
         raise PuzzleError(f"word search themes are {THEMES}, not {theme!r}")
-    text = (WORDS_DIR / f"{lang}_{theme}.txt").read_text(encoding="utf-8")
-    lines = (line.strip() for line in text.splitlines())
-    return tuple(line for line in lines if line and not line.startswith("#"))
+    return _read_lines(WORDS_DIR / f"{lang}_{theme}.txt")
 
 
 @cache
 def load_blocklist(lang: str) -> tuple[str, ...]:
     """The blocked words of one language's file, in grid letters; ``#`` lines are comments."""
-    text = (BLOCKLIST_DIR / f"{lang}.txt").read_text(encoding="utf-8")
-    lines = (line.strip() for line in text.splitlines())
+    return _read_lines(BLOCKLIST_DIR / f"{lang}.txt")
+
+
+def _read_lines(path: Path) -> tuple[str, ...]:
+    """The non-empty lines of a word file that are no ``#`` comment, stripped."""
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
     return tuple(line for line in lines if line and not line.startswith("#"))
 
 
