@@ -50,7 +50,26 @@ def test_words_fit_the_grids_they_are_used_in(lang, theme):
     for size, (count, longest) in ws.WORD_COUNT_AND_LENGTH.items():
         assert longest <= size
         usable = sum(n <= longest for n in lengths)
-        assert usable >= 2 * count, f"only {usable} words fit a {size}x{size} grid"
+        # five easy grids' worth even for the smallest grid, so a theme does not repeat quickly
+        assert usable >= max(30, 3 * count), f"only {usable} words fit a {size}x{size} grid"
+
+
+# Jobs whose feminine form is not simply "-in" added (or replacing a final "e"), or that have none.
+IRREGULAR_FEMININE = {"Arzt": "Ärztin", "Zahnarzt": "Zahnärztin", "Tierarzt": "Tierärztin",
+                      "Koch": "Köchin", "Bauer": "Bäuerin", "Anwalt": "Anwältin"}
+NO_FEMININE_FORM = {"Hebamme", "Mönch", "Nonne", "Azubi"}
+
+
+def test_every_job_is_listed_in_its_feminine_form_too():
+    jobs = set(ws.load_words("de", "berufe"))
+    longest = max(longest for _, longest in ws.WORD_COUNT_AND_LENGTH.values())
+    for job in jobs - NO_FEMININE_FORM:
+        if job.endswith("in"):
+            continue
+        feminine = IRREGULAR_FEMININE.get(job) or job.removesuffix("e") + "in"
+        if len(ws.grid_letters(feminine, "de")) <= longest:  # Elektrikerin would never fit
+            assert feminine in jobs, f"{job} without {feminine}"
+    assert {"Lehrerin", "Fahrerin", "Ärztin", "Köchin"} <= jobs
 
 
 def test_there_is_a_blocklist_for_every_language_and_nothing_else():
