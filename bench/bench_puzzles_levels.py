@@ -79,8 +79,8 @@ def futoshiki_rule(size, relations):
 
 def spread(values):
     ordered = sorted(values)
-    pick = lambda share: ordered[int(share * (len(ordered) - 1))]  # noqa: E731
-    return f"{statistics.median(ordered):>6g} ({pick(0.1):g}–{pick(0.9):g})"
+    low, high = (ordered[int(share * (len(ordered) - 1))] for share in (0.1, 0.9))
+    return f"{statistics.median(ordered):>6g} ({low:g}–{high:g})"
 
 
 def hodoku_levels(puzzles):

@@ -105,7 +105,7 @@ def _neighbours(rows, cols):
 
 def dead_ends(walls) -> int:
     """How many cells have a single way out (three walls): each is a wrong turn to back out of."""
-    return sum(1 for row in walls for cell in row if bin(cell).count("1") == 3)
+    return sum(1 for row in walls for cell in row if cell.bit_count() == 3)
 
 
 def open_neighbours(walls, cell):

@@ -1,4 +1,4 @@
-"""Word search (Wortsuchrätsel) with German and Turkish word lists in five themes.
+"""Word search (Wortsuchrätsel) with German, Turkish and English word lists in five themes.
 
 Levels
 ------
@@ -25,9 +25,10 @@ Blocked words
 -------------
 ``blocklist/<lang>.txt`` lists slurs, insults, vulgar and sexual words and words of death and
 violence, in grid letters (the files say where they come from). Visitors in Kreuzberg read German
-and Turkish alike, so a grid is kept clear of the blocked words of both languages, as far as its
-alphabet can spell them. A list word that contains a blocked word either way round ("REGEN" is
-"NEGER" backwards) could never stand in a clean grid, so it is never chosen.
+and Turkish alike, so every grid is kept clear of the blocked words of both languages (an English
+grid of the English ones too), as far as its alphabet can spell them. A list word that contains
+a blocked word either way round ("REGEN" is "NEGER" backwards) could never stand in a clean grid,
+so it is never chosen.
 
 Letters
 -------
@@ -51,7 +52,7 @@ from .grid import as_cell, as_list, check_kind, pick_size
 NAME = "wordsearch"
 SIZES = (8, 10, 12)
 LEVEL_SIZES = {"easy": 8, "medium": 10, "hard": 12}
-LANGS = ("de", "tr")
+LANGS = ("de", "tr", "en")
 THEMES = ("kiez", "essen", "tiere", "natur", "berufe")
 WORDS_DIR = Path(__file__).parent / "words"
 
@@ -66,7 +67,7 @@ STEPS = {
 }
 LEVEL_DIRECTIONS = {"easy": ("→", "↓"), "medium": ("→", "↓", "↘"), "hard": tuple(STEPS)}
 
-# Letter frequencies in percent (German with ß counted under S; Turkish), used for the filler.
+# Letter frequencies in percent (German with ß counted under S; Turkish; English), for the filler.
 LETTER_WEIGHTS = {
     "de": {
         "E": 17.40, "N": 9.78, "I": 7.55, "S": 7.58, "R": 7.00, "A": 6.51, "T": 6.15,
@@ -82,11 +83,18 @@ LETTER_WEIGHTS = {
         "Ç": 1.16, "Ğ": 1.13, "C": 0.96, "V": 0.96, "P": 0.89, "Ö": 0.78, "F": 0.46,
         "J": 0.03,
     },
+    "en": {
+        "E": 12.70, "T": 9.06, "A": 8.17, "O": 7.51, "I": 6.97, "N": 6.75, "S": 6.33,
+        "H": 6.09, "R": 5.99, "D": 4.25, "L": 4.03, "C": 2.78, "U": 2.76, "M": 2.41, "W": 2.36,
+        "F": 2.23, "G": 2.02, "Y": 1.97, "P": 1.93, "B": 1.29, "V": 0.98, "K": 0.77, "J": 0.15,
+        "X": 0.15, "Q": 0.10, "Z": 0.07,
+    },
 }
 
 BLOCKLIST_DIR = Path(__file__).parent / "blocklist"
-# whose blocked words a grid in this language is kept clear of: the room reads German and Turkish
-READ_BY = {"de": ("de", "tr"), "tr": ("tr", "de")}
+# whose blocked words a grid in this language is kept clear of: everyone in the room reads German
+# or Turkish; English short words hide in too many German ones (ASS in WASSER) to apply there.
+READ_BY = {"de": ("de", "tr"), "tr": ("tr", "de"), "en": ("en", "de", "tr")}
 
 PLACEMENT_TRIES = 100  # random spots tried for one word before we start the grid over
 REPAIR_ROUNDS = 50  # filler repairs before we start the grid over

@@ -93,7 +93,7 @@ def way_and_dead_ends(level, size, seeds=100):
     """Median moves from start to goal and median dead ends over ``seeds`` mazes."""
     puzzles = [maze.generate(f"level-{n}", level, size) for n in range(seeds)]
     ways = [len(p.solution) - 1 for p in puzzles]
-    dead_ends = [sum(bin(cell).count("1") == 3 for row in p.data["walls"] for cell in row)
+    dead_ends = [sum(cell.bit_count() == 3 for row in p.data["walls"] for cell in row)
                  for p in puzzles]
     return median(ways), median(dead_ends)
 
