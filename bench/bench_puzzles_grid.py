@@ -31,6 +31,7 @@ GOAL_MEDIAN_MS, GOAL_P95_MS = 20.0, 100.0
 CASES = [
     ("wordsearch de", wordsearch, wordsearch.LEVEL_SIZES, {"lang": "de"}),
     ("wordsearch tr", wordsearch, wordsearch.LEVEL_SIZES, {"lang": "tr"}),
+    ("wordsearch en", wordsearch, wordsearch.LEVEL_SIZES, {"lang": "en"}),
     ("maze", maze, maze.LEVEL_SIZES, {}),
     ("nonogram", nonogram, nonogram.LEVEL_SIZES, {}),
 ]

@@ -100,7 +100,7 @@ def size_for_level(kind, level) -> int:
 
 
 def wordsearch_lang() -> str:
-    """Word search letters: Turkish for a Turkish screen, else German."""
+    """Word search letters in the screen's language where there are lists for it, else German."""
     wordsearch = puzzles.puzzle_type("wordsearch")
     chosen = request.args.get("lang") or get_locale().language
     return chosen if chosen in wordsearch.LANGS else "de"

@@ -28,9 +28,12 @@ What each level means (see ``LEVEL_RULES``)
               stuck; at most 2 digits given.
 * 5x5 (the default for medium and hard)
     - easy:   naked singles and inequalities, at least 8 digits and 6 signs given.
-    - medium: needs a hidden single, nothing harder; at most 3 digits given.
+    - medium: needs a hidden single, nothing harder; 2 or 3 digits and at least 12 signs given.
     - hard:   needs a naked or hidden pair or triple: the medium solver gets stuck; at most 3
-              digits given.
+              digits given, and signs only as many as it needs (about 10).
+  Carved down to the fewest clues, medium and hard looked alike (no digit, 9 or 10 signs) and took
+  a plain search as long; medium keeping more clues makes the difference visible, and a plain
+  backtracking search needs several times fewer steps for it (bench/bench_puzzles_levels.py).
 
 ``data["relations"]`` lists ``[r1, c1, r2, c2, "<"]``: the cell (r1, c1) is smaller than its
 neighbour (r2, c2).
@@ -77,7 +80,8 @@ LEVEL_RULES = {
     (4, "medium"): Rule(INEQUALITY, INEQUALITY, fewest_givens=0, givens_below=5),
     (4, "hard"): Rule(HIDDEN_TRIPLE, HIDDEN_SINGLE, fewest_givens=0, givens_below=3),
     (5, "easy"): Rule(INEQUALITY, INEQUALITY, fewest_givens=8, givens_below=26, fewest_signs=6),
-    (5, "medium"): Rule(HIDDEN_SINGLE, HIDDEN_SINGLE, fewest_givens=0, givens_below=4),
+    (5, "medium"): Rule(HIDDEN_SINGLE, HIDDEN_SINGLE, fewest_givens=2, givens_below=4,
+                        fewest_signs=12),
     (5, "hard"): Rule(HIDDEN_TRIPLE, NAKED_PAIR, fewest_givens=0, givens_below=4),
 }
 

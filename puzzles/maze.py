@@ -9,8 +9,11 @@ character of the maze:
 * easy:   6×6, always the newest cell (this is the recursive backtracker): long winding
           corridors with few forks, so there are few wrong turns for a first try.
 * medium: 10×10, mostly the newest cell, sometimes a random one: corridors with some branches.
-* hard:   15×15, mostly a random cell (close to Prim's algorithm): many short dead ends, so
-          there is a decision at almost every step.
+* hard:   15×15, the newest or a random cell half the time each: many dead ends, so there is a
+          decision at almost every step. A random cell alone (Prim's algorithm) would give even
+          more dead ends but a *shorter* way than medium, so of several such mazes the one with
+          the longest way plus the most dead ends is kept: at every size, hard then has both a
+          longer way and more dead ends than medium (see tests/test_maze.py for the figures).
 
 The start is the top-left cell and the goal the bottom-right cell.
 
@@ -22,6 +25,8 @@ is always closed.
 """
 
 from __future__ import annotations
+
+from functools import cache
 
 from .base import Check, Puzzle, check_level, check_seed, rng_for
 from .grid import as_cell, as_list, check_kind, pick_size
@@ -41,7 +46,9 @@ MOVES = {
 }
 
 # level -> how often the newest cell grows (the rest of the time a random one does)
-NEWEST_SHARE = {"easy": 1.0, "medium": 0.75, "hard": 0.25}
+NEWEST_SHARE = {"easy": 1.0, "medium": 0.75, "hard": 0.5}
+# level -> of how many carved mazes the one with the longest way plus most dead ends is kept
+CANDIDATES = {"easy": 1, "medium": 1, "hard": 12}
 STYLE = {"easy": "long corridors", "medium": "corridors and branches", "hard": "many branches"}
 
 
@@ -49,8 +56,9 @@ def generate(seed, level: str, size: int | None = None) -> Puzzle:
     seed, level = check_seed(seed), check_level(level)
     size = pick_size(NAME, level, size, SIZES, LEVEL_SIZES)
     rng = rng_for(NAME, seed, level, size)
-    walls = _carve(size, size, NEWEST_SHARE[level], rng)
     start, goal = (0, 0), (size - 1, size - 1)
+    candidates = (_carve(size, size, NEWEST_SHARE[level], rng) for _ in range(CANDIDATES[level]))
+    walls = max(candidates, key=lambda w: len(_path(w, start, goal)) + dead_ends(w))
     data = {
         "rows": size,
         "cols": size,
@@ -66,17 +74,14 @@ def _carve(rows, cols, newest_share, rng):
     """Walls of a random spanning tree over the grid, grown from a random cell."""
     walls = [[ALL_WALLS] * cols for _ in range(rows)]
     visited = [[False] * cols for _ in range(rows)]
+    neighbours = _neighbours(rows, cols)
     r, c = rng.randrange(rows), rng.randrange(cols)
     visited[r][c] = True
     growing = [(r, c)]
     while growing:
         index = -1 if rng.random() < newest_share else rng.randrange(len(growing))
         r, c = growing[index]
-        fresh = [
-            (wall, r + dr, c + dc, back)
-            for wall, (dr, dc, back) in MOVES.items()
-            if 0 <= r + dr < rows and 0 <= c + dc < cols and not visited[r + dr][c + dc]
-        ]
+        fresh = [move for move in neighbours[r][c] if not visited[move[1]][move[2]]]
         if not fresh:
             growing.pop(index)
             continue
@@ -86,6 +91,21 @@ def _carve(rows, cols, newest_share, rng):
         visited[nr][nc] = True
         growing.append((nr, nc))
     return walls
+
+
+@cache
+def _neighbours(rows, cols):
+    """Per cell, (wall, neighbour row, neighbour column, the neighbour's wall) inside the grid."""
+    return tuple(
+        tuple(tuple((wall, r + dr, c + dc, back) for wall, (dr, dc, back) in MOVES.items()
+                    if 0 <= r + dr < rows and 0 <= c + dc < cols) for c in range(cols))
+        for r in range(rows)
+    )
+
+
+def dead_ends(walls) -> int:
+    """How many cells have a single way out (three walls): each is a wrong turn to back out of."""
+    return sum(1 for row in walls for cell in row if cell.bit_count() == 3)
 
 
 def open_neighbours(walls, cell):

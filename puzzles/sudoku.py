@@ -19,16 +19,19 @@ claiming), naked pair, hidden pair, naked triple, hidden triple.
 * 9x9
     - easy:   singles only (naked and hidden), and at least 41 of the 81 cells stay given.
       Many of our visitors find a newspaper's "easy" hard, so easy really is easy.
-    - medium: up to locked candidates, fewer than 41 givens, and naked singles alone get stuck
-      (it needs a hidden single or locked candidates).
+    - medium: needs locked candidates (the singles solver gets stuck), fewer than 41 givens.
+      Needing only a hidden single, as it once did, HoDoKu rated three in four medium puzzles
+      EASY; locked candidates are what HoDoKu calls MEDIUM. One carving in four needs them,
+      which is too slow live (about 60 ms), so this level is pooled too.
     - hard:   up to hidden triples, and it needs a naked or hidden pair or triple: the medium
       solver gets stuck on it. Served from the pool (see below).
-* 6x6 (2x3 boxes). Locked candidates or pairs are almost never needed on so small a grid (under
-  1 in 100 minimal puzzles), so the ladder moves one step down:
+* 6x6 (2x3 boxes):
     - easy:   singles only, at least 18 of the 36 cells given.
-    - medium: naked singles only, fewer than 18 givens.
-    - hard:   needs a hidden single (the naked-single solver gets stuck), up to hidden triples
-      allowed, as few givens as possible.
+    - medium: naked singles only, 13 to 17 givens.
+    - hard:   needs locked candidates or a pair or triple (the singles solver gets stuck), as few
+      givens as possible: pencil marks become necessary, which a person notices at once. A hidden
+      single alone, as hard once asked for, hardly differs from medium to a solver. Only about
+      1 in 200 minimal 6x6 puzzles needs more than singles, so this level is pooled too.
 * 4x4 (2x2 boxes). Every uniquely solvable 4x4 grid we tried falls to naked singles alone, so
   the levels differ only in how much is given:
     - easy: at least 8 of 16 cells, medium: 6 or 7, hard: as few as possible (4 or 5).
@@ -81,17 +84,17 @@ class Rule(NamedTuple):
 
 LEVEL_RULES = {
     (9, "easy"): Rule(HIDDEN_SINGLE, NAKED_SINGLE, fewest_givens=41, givens_below=82),
-    (9, "medium"): Rule(LOCKED_CANDIDATES, HIDDEN_SINGLE, fewest_givens=0, givens_below=41),
+    (9, "medium"): Rule(LOCKED_CANDIDATES, LOCKED_CANDIDATES, fewest_givens=0, givens_below=41),
     (9, "hard"): Rule(HIDDEN_TRIPLE, NAKED_PAIR, fewest_givens=0, givens_below=82),
     (6, "easy"): Rule(HIDDEN_SINGLE, NAKED_SINGLE, fewest_givens=18, givens_below=37),
-    (6, "medium"): Rule(NAKED_SINGLE, NAKED_SINGLE, fewest_givens=0, givens_below=18),
-    (6, "hard"): Rule(HIDDEN_TRIPLE, HIDDEN_SINGLE, fewest_givens=0, givens_below=37),
+    (6, "medium"): Rule(NAKED_SINGLE, NAKED_SINGLE, fewest_givens=13, givens_below=18),
+    (6, "hard"): Rule(HIDDEN_TRIPLE, LOCKED_CANDIDATES, fewest_givens=0, givens_below=37),
     (4, "easy"): Rule(NAKED_SINGLE, NAKED_SINGLE, fewest_givens=8, givens_below=17),
     (4, "medium"): Rule(NAKED_SINGLE, NAKED_SINGLE, fewest_givens=6, givens_below=8),
     (4, "hard"): Rule(NAKED_SINGLE, NAKED_SINGLE, fewest_givens=0, givens_below=6),
 }
 
-POOLED = {(9, "hard")}  # (size, level) served from the pool file
+POOLED = {(9, "hard"), (9, "medium"), (6, "hard")}  # (size, level) served from the pool file
 POOL_FILE = Path(__file__).parent / "data" / "sudoku_pool.json"
 
 

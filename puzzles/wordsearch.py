@@ -1,4 +1,4 @@
-"""Word search (Wortsuchrätsel) with German and Turkish word lists in five themes.
+"""Word search (Wortsuchrätsel) with German, Turkish and English word lists in five themes.
 
 Levels
 ------
@@ -16,9 +16,19 @@ How a puzzle is made
 2. Place them one by one at random in an allowed direction; words may cross on a shared letter.
 3. Fill the rest with random letters of the language, weighted by how often they occur in it, so
    the grid looks like the language and not like alphabet soup.
-4. Search the grid in all 8 directions: if the filler spelled a second copy of a word (in any
-   direction, even one the level does not use) or one of a few rude words, change a filler letter
-   there and search again. A copy made only of placed letters cannot be repaired, so we start over.
+4. Search the whole grid in all 8 directions, placed letters included: if it spells a second
+   copy of a word (in any direction, even one the level does not use) or a blocked word, change a
+   filler letter there and search again. A copy made only of placed letters (a blocked word across
+   two crossing words, say) cannot be repaired, so we start over with the next random numbers.
+
+Blocked words
+-------------
+``blocklist/<lang>.txt`` lists slurs, insults, vulgar and sexual words and words of death and
+violence, in grid letters (the files say where they come from). Visitors in Kreuzberg read German
+and Turkish alike, so every grid is kept clear of the blocked words of both languages (an English
+grid of the English ones too), as far as its alphabet can spell them. A list word that contains
+a blocked word either way round ("REGEN" is "NEGER" backwards) could never stand in a clean grid,
+so it is never chosen.
 
 Letters
 -------
@@ -31,6 +41,7 @@ Turkish upper case has its own rule, i → İ and ı → I, which ``str.upper()`
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from itertools import accumulate
 from pathlib import Path
@@ -41,7 +52,7 @@ from .grid import as_cell, as_list, check_kind, pick_size
 NAME = "wordsearch"
 SIZES = (8, 10, 12)
 LEVEL_SIZES = {"easy": 8, "medium": 10, "hard": 12}
-LANGS = ("de", "tr")
+LANGS = ("de", "tr", "en")
 THEMES = ("kiez", "essen", "tiere", "natur", "berufe")
 WORDS_DIR = Path(__file__).parent / "words"
 
@@ -56,7 +67,7 @@ STEPS = {
 }
 LEVEL_DIRECTIONS = {"easy": ("→", "↓"), "medium": ("→", "↓", "↘"), "hard": tuple(STEPS)}
 
-# Letter frequencies in percent (German with ß counted under S; Turkish), used for the filler.
+# Letter frequencies in percent (German with ß counted under S; Turkish; English), for the filler.
 LETTER_WEIGHTS = {
     "de": {
         "E": 17.40, "N": 9.78, "I": 7.55, "S": 7.58, "R": 7.00, "A": 6.51, "T": 6.15,
@@ -72,14 +83,18 @@ LETTER_WEIGHTS = {
         "Ç": 1.16, "Ğ": 1.13, "C": 0.96, "V": 0.96, "P": 0.89, "Ö": 0.78, "F": 0.46,
         "J": 0.03,
     },
+    "en": {
+        "E": 12.70, "T": 9.06, "A": 8.17, "O": 7.51, "I": 6.97, "N": 6.75, "S": 6.33,
+        "H": 6.09, "R": 5.99, "D": 4.25, "L": 4.03, "C": 2.78, "U": 2.76, "M": 2.41, "W": 2.36,
+        "F": 2.23, "G": 2.02, "Y": 1.97, "P": 1.93, "B": 1.29, "V": 0.98, "K": 0.77, "J": 0.15,
+        "X": 0.15, "Q": 0.10, "Z": 0.07,
+    },
 }
 
-# Rude words the random filler must never spell (in any direction). A list word may still contain
-# one of them by innocent accident ("bisiklet"); only filler letters are changed.
-AVOID_IN_FILLER = {
-    "de": ("NAZI", "FICK", "ARSCH", "HURE"),
-    "tr": ("SİK", "GÖT", "PİÇ", "AMK", "İBNE"),
-}
+BLOCKLIST_DIR = Path(__file__).parent / "blocklist"
+# whose blocked words a grid in this language is kept clear of: everyone in the room reads German
+# or Turkish; English short words hide in too many German ones (ASS in WASSER) to apply there.
+READ_BY = {"de": ("de", "tr"), "tr": ("tr", "de"), "en": ("en", "de", "tr")}
 
 PLACEMENT_TRIES = 100  # random spots tried for one word before we start the grid over
 REPAIR_ROUNDS = 50  # filler repairs before we start the grid over
@@ -102,9 +117,41 @@ def load_words(lang: str, theme: str) -> tuple[str, ...]:
         raise PuzzleError(f"word search speaks {LANGS}, not {lang!r}")
     if theme not in THEMES:
         raise PuzzleError(f"word search themes are {THEMES}, not {theme!r}")
-    text = (WORDS_DIR / f"{lang}_{theme}.txt").read_text(encoding="utf-8")
-    lines = (line.strip() for line in text.splitlines())
+    return _read_lines(WORDS_DIR / f"{lang}_{theme}.txt")
+
+
+@cache
+def load_blocklist(lang: str) -> tuple[str, ...]:
+    """The blocked words of one language's file, in grid letters; ``#`` lines are comments."""
+    return _read_lines(BLOCKLIST_DIR / f"{lang}.txt")
+
+
+def _read_lines(path: Path) -> tuple[str, ...]:
+    """The non-empty lines of a word file that are no ``#`` comment, stripped."""
+    lines = (line.strip() for line in path.read_text(encoding="utf-8").splitlines())
     return tuple(line for line in lines if line and not line.startswith("#"))
+
+
+@cache
+def blocked_words(lang: str) -> tuple[str, ...]:
+    """Every word a grid in ``lang`` must not spell: the blocklists of its readers, as far as
+    the grid's letters can spell them, sorted so that the search order never depends on a hash."""
+    alphabet = set(LETTER_WEIGHTS[lang])
+    words = {word for reader in READ_BY[lang] for word in load_blocklist(reader)}
+    return tuple(sorted(word for word in words if set(word) <= alphabet))
+
+
+@cache
+def _blocked_pattern(lang: str) -> re.Pattern:
+    """Finds every blocked word in a text, overlapping ones too (the lookahead consumes nothing)."""
+    words = sorted(blocked_words(lang), key=lambda word: (-len(word), word))
+    return re.compile(f"(?=({'|'.join(map(re.escape, words))}))")
+
+
+def spells_blocked_word(letters: str, lang: str) -> bool:
+    """Whether ``letters`` contain a blocked word read forwards or backwards."""
+    pattern = _blocked_pattern(lang)
+    return bool(pattern.search(letters) or pattern.search(letters[::-1]))
 
 
 def generate(seed, level: str, size: int | None = None, theme: str | None = None,
@@ -123,7 +170,8 @@ def generate(seed, level: str, size: int | None = None, theme: str | None = None
 
     count, longest = WORD_COUNT_AND_LENGTH[size]
     candidates = [(word, grid_letters(word, lang)) for word in words]
-    candidates = [(w, g) for w, g in candidates if SHORTEST_WORD <= len(g) <= longest]
+    candidates = [(w, g) for w, g in candidates
+                  if SHORTEST_WORD <= len(g) <= longest and not spells_blocked_word(g, lang)]
     directions = LEVEL_DIRECTIONS[level]
     for _ in range(MAX_ATTEMPTS):
         chosen = _choose_words(candidates, count, rng)
@@ -189,7 +237,7 @@ def _build_grid(chosen, size, directions, lang, rng):
 
     own_spots = {word: _as_key(spot) for (_, word), spot in zip(chosen, placements)}
     for _ in range(REPAIR_ROUNDS):
-        unwanted = _unwanted_copies(letters, own_spots, AVOID_IN_FILLER[lang], placed_cells)
+        unwanted = _unwanted_copies(letters, own_spots, _blocked_pattern(lang), placed_cells)
         if unwanted is None:
             return None
         if not unwanted:
@@ -217,26 +265,21 @@ def _find_spot(letters, word, directions, rng):
     return None
 
 
-def _unwanted_copies(letters, own_spots, avoided, placed_cells):
+def _unwanted_copies(letters, own_spots, blocked, placed_cells):
     """Cells of every copy the filler must change; None if a copy has no filler letter at all.
 
-    ``own_spots`` maps each word's grid letters to its own placement (the one allowed copy).
+    ``own_spots`` maps each word's grid letters to its own placement (the one allowed copy);
+    ``blocked`` finds the blocked words. Lines run both ways, so backwards copies are found too.
     """
     texts = _line_texts(letters)
-    unwanted = []
-    for word, own in own_spots.items():
-        for segment in _find_word(texts, word):
-            if segment != own:
-                cells = _segment_cells(*segment)
-                if placed_cells.issuperset(cells):
-                    return None
-                unwanted.append(cells)
-    for word in avoided:
-        for segment in _find_word(texts, word):
-            cells = _segment_cells(*segment)
-            if not placed_cells.issuperset(cells):
-                unwanted.append(cells)
-    return unwanted
+    copies = [_segment_cells(*segment)
+              for word, own in own_spots.items()
+              for segment in _find_word(texts, word) if segment != own]
+    copies += [line[match.start():match.start() + len(match[1])]
+               for line, text in texts for match in blocked.finditer(text)]
+    if any(placed_cells.issuperset(cells) for cells in copies):
+        return None
+    return copies
 
 
 @cache

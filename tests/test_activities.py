@@ -146,8 +146,22 @@ def test_word_search_keeps_its_language_in_the_address(client):
     german = client.get("/activities/wordsearch/easy/8/abc?lang=xx").get_data(as_text=True)
     assert "/activities/wordsearch/easy/8/abc/check?lang=tr" in turkish
     assert "/activities/wordsearch/easy/8/abc/check?lang=de" in german
-    p = puzzles.puzzle_type("wordsearch").generate("abc", "easy", 8, lang="tr")
-    assert all(word in turkish for word in p.data["words"])
+    wordsearch = puzzles.puzzle_type("wordsearch")
+    p = wordsearch.generate("abc", "easy", 8, lang="tr")
+    assert all(wordsearch.grid_letters(word, "tr") in turkish for word in p.data["words"])
+
+
+@pytest.mark.parametrize("page", ["", "/print"])
+def test_word_list_shows_the_words_as_the_grid_spells_them(client, page):
+    """Turkish "simit" is "SİMİT" in the grid and German "Straße" is "STRASSE": so is the list."""
+    wordsearch = puzzles.puzzle_type("wordsearch")
+    german = next(seed for seed in map(str, range(1000))
+                  if "Straße" in wordsearch.generate(seed, "hard", 12, lang="de").data["words"])
+    for seed, lang in (("abc", "tr"), (german, "de")):
+        html = client.get(f"/activities/wordsearch/hard/12/{seed}{page}?lang={lang}").get_data(as_text=True)
+        for word in wordsearch.generate(seed, "hard", 12, lang=lang).data["words"]:
+            assert f">{wordsearch.grid_letters(word, lang)}</li>" in html
+            assert f">{word}</li>" not in html
 
 
 # --- the check endpoint --------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from statistics import median
 
 import pytest
 from hypothesis import given, settings
@@ -25,7 +26,7 @@ PROMISES = {
     (4, "medium"): ({"inequality"}, "naked single", 0, 4, 1),
     (4, "hard"): ({"hidden single"} | SUBSETS, "inequality", 0, 2, 1),
     (5, "easy"): ({"inequality"}, "naked single", 8, 25, 6),
-    (5, "medium"): ({"hidden single"}, "inequality", 0, 3, 1),
+    (5, "medium"): ({"hidden single"}, "inequality", 2, 3, 12),
     (5, "hard"): (SUBSETS, "hidden single", 0, 3, 1),
 }
 
@@ -35,6 +36,11 @@ seeds = st.text(st.characters(codec="utf-8", categories=("L", "N", "P", "S")),
 
 def count_solutions(givens, relations, limit=2):
     """Plain backtracking (no shared code with the library), stopping once ``limit`` are found."""
+    return backtrack(givens, relations, limit)[0]
+
+
+def backtrack(givens, relations, limit):
+    """(solutions found, up to ``limit``; digits the search placed to find them)."""
     size = len(givens)
     grid = [list(row) for row in givens]
     smaller_than = {}  # cell -> cells it must be smaller than, and the other way round
@@ -54,9 +60,11 @@ def count_solutions(givens, relations, limit=2):
         return all(not grid[a][b] or grid[a][b] < digit for a, b in bigger_than.get((r, c), []))
 
     if any(grid[r][c] and not fits(r, c, grid[r][c]) for r in range(size) for c in range(size)):
-        return 0
+        return 0, 0
+    placed = 0
 
     def search(cell):
+        nonlocal placed
         if cell == size * size:
             return 1
         r, c = divmod(cell, size)
@@ -66,13 +74,14 @@ def count_solutions(givens, relations, limit=2):
         for digit in range(1, size + 1):
             if fits(r, c, digit):
                 grid[r][c] = digit
+                placed += 1
                 found += search(cell + 1)
                 grid[r][c] = 0
                 if found >= limit:
                     break
         return found
 
-    return search(0)
+    return search(0), placed
 
 
 def assert_fair_puzzle(puzzle, size, level):
@@ -109,6 +118,20 @@ def assert_fair_puzzle(puzzle, size, level):
 @given(seed=seeds)
 def test_every_puzzle_is_valid_unique_and_graded_for_its_level(size, level, seed):
     assert_fair_puzzle(futoshiki.generate(seed, level, size), size, level)
+
+
+def test_medium_5x5_gives_more_clues_and_takes_a_plain_search_far_fewer_steps_than_hard():
+    """Both were once carved to the fewest clues: no digit, 9 or 10 signs, the same effort."""
+    def clues_and_steps(level):
+        puzzles = [futoshiki.generate(f"level-{n}", level, 5) for n in range(30)]
+        clues = [sum(d > 0 for row in p.data["givens"] for d in row) + len(p.data["relations"])
+                 for p in puzzles]
+        steps = [backtrack(p.data["givens"], p.data["relations"], 2)[1] for p in puzzles]
+        return median(clues), median(steps)
+
+    (medium_clues, medium_steps), (hard_clues, hard_steps) = map(clues_and_steps, ("medium", "hard"))
+    assert medium_clues >= hard_clues + 3
+    assert medium_steps * 3 <= hard_steps, (medium_steps, hard_steps)
 
 
 # Two hand-checked 4x4 puzzles: the first needs "smaller than the biggest option on the other

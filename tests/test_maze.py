@@ -1,7 +1,7 @@
 """Maze: a perfect maze (a spanning tree of the grid), its one path, and a fair check()."""
 
 from collections import deque
-from statistics import mean
+from statistics import mean, median
 
 import pytest
 from hypothesis import given, settings
@@ -87,6 +87,23 @@ def test_hard_mazes_branch_more_than_easy_ones():
     easy = mean(dead_end_share(maze.generate(str(s), "easy", size=10)) for s in range(20))
     hard = mean(dead_end_share(maze.generate(str(s), "hard", size=10)) for s in range(20))
     assert hard > easy + 0.08
+
+
+def way_and_dead_ends(level, size, seeds=100):
+    """Median moves from start to goal and median dead ends over ``seeds`` mazes."""
+    puzzles = [maze.generate(f"level-{n}", level, size) for n in range(seeds)]
+    ways = [len(p.solution) - 1 for p in puzzles]
+    dead_ends = [sum(cell.bit_count() == 3 for row in p.data["walls"] for cell in row)
+                 for p in puzzles]
+    return median(ways), median(dead_ends)
+
+
+@pytest.mark.parametrize("size", maze.SIZES)
+def test_hard_mazes_have_a_longer_way_and_more_dead_ends_than_medium_at_every_size(size):
+    """Hard was once *shorter* than medium at the same size (15x15: 48 against 34 moves)."""
+    easy, medium, hard = (way_and_dead_ends(level, size) for level in LEVELS)
+    assert hard[0] > medium[0] and hard[1] > medium[1], (medium, hard)
+    assert medium[1] > easy[1], (easy, medium)
 
 
 @pytest.mark.parametrize("level", LEVELS)

@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from statistics import median
 
 import pytest
 from hypothesis import given, settings
@@ -24,11 +25,11 @@ PAIRS_AND_TRIPLES = {"naked pair", "hidden pair", "naked triple", "hidden triple
 #                   fewest givens, most givens)
 PROMISES = {
     (9, "easy"): (SINGLES, None, 41, 81),
-    (9, "medium"): ({"hidden single", "locked candidates"}, "naked single", 17, 40),
+    (9, "medium"): ({"locked candidates"}, "hidden single", 17, 40),
     (9, "hard"): (PAIRS_AND_TRIPLES, "locked candidates", 17, 80),
     (6, "easy"): (SINGLES, None, 18, 36),
-    (6, "medium"): ({"naked single"}, None, 1, 17),
-    (6, "hard"): ({"hidden single", "locked candidates", *PAIRS_AND_TRIPLES}, "naked single", 1, 36),
+    (6, "medium"): ({"naked single"}, None, 13, 17),
+    (6, "hard"): ({"locked candidates", *PAIRS_AND_TRIPLES}, "hidden single", 1, 36),
     (4, "easy"): ({"naked single"}, None, 8, 16),
     (4, "medium"): ({"naked single"}, None, 6, 7),
     (4, "hard"): ({"naked single"}, None, 1, 5),
@@ -124,31 +125,90 @@ def test_every_puzzle_is_valid_unique_and_graded_for_its_level(size, level, seed
     assert_fair_puzzle(sudoku.generate(seed, level, size), size, level)
 
 
+POOLED = {(9, "hard"), (9, "medium"), (6, "hard")}  # what the docstring says is pooled
+
+
+def test_the_pool_holds_the_pooled_levels():
+    assert sudoku.POOLED == POOLED
+    assert set(sudoku.load_pool()) == {f"{size}/{level}" for size, level in POOLED}
+
+
+@pytest.mark.parametrize("size, level", sorted(POOLED))
 @pytest.mark.parametrize("number", [0, 1])
-def test_pool_is_what_the_pool_script_makes(number):
-    entry = sudoku.load_pool()["9/hard"][number]
-    fresh = sudoku.generate_fresh(f"pool-{number}", "hard", 9)
+def test_pool_is_what_the_pool_script_makes(size, level, number):
+    entry = sudoku.load_pool()[f"{size}/{level}"][number]
+    fresh = sudoku.generate_fresh(f"pool-{number}", level, size)
     assert entry["givens"] == "".join(str(d) for row in fresh.data["givens"] for d in row)
     assert entry["solution"] == "".join(str(d) for row in fresh.solution for d in row)
     assert entry["grade"] == fresh.grade
 
 
-def test_every_pool_entry_is_hard_and_solved_by_logic():
-    entries = sudoku.load_pool()["9/hard"]
+@pytest.mark.parametrize("size, level", sorted(POOLED))
+def test_every_pool_entry_is_hard_and_solved_by_logic(size, level):
+    entries = sudoku.load_pool()[f"{size}/{level}"]
+    grades, must_stump, _, _ = PROMISES[size, level]
     assert len(entries) >= 200
     assert len({entry["givens"] for entry in entries}) == len(entries)
     for entry in entries:
-        givens = [[int(ch) for ch in entry["givens"][r * 9 : r * 9 + 9]] for r in range(9)]
-        solution = [[int(ch) for ch in entry["solution"][r * 9 : r * 9 + 9]] for r in range(9)]
-        assert entry["grade"] in PAIRS_AND_TRIPLES
+        givens = [[int(ch) for ch in entry["givens"][r * size : (r + 1) * size]] for r in range(size)]
+        solution = [[int(ch) for ch in entry["solution"][r * size : (r + 1) * size]]
+                    for r in range(size)]
+        assert entry["grade"] in grades
         technique = sudoku.TECHNIQUES.index(entry["grade"])
-        assert sudoku.solve_logically(9, givens) == (solution, technique)
-        assert sudoku.solve_logically(9, givens, sudoku.LOCKED_CANDIDATES)[0] is None
+        assert sudoku.solve_logically(size, givens) == (solution, technique)
+        assert sudoku.solve_logically(size, givens, sudoku.TECHNIQUES.index(must_stump))[0] is None
 
 
-def test_pooled_level_is_not_the_same_few_grids():
-    puzzles = [sudoku.generate(f"day-{n}", "hard", 9) for n in range(20)]
+@pytest.mark.parametrize("size, level", sorted(POOLED))
+def test_pooled_level_is_not_the_same_few_grids(size, level):
+    puzzles = [sudoku.generate(f"day-{n}", level, size) for n in range(20)]
     assert len({json.dumps(p.data["givens"]) for p in puzzles}) == 20
+
+
+def plain_search_steps(givens, box_rows, box_cols):
+    """Digits placed by the plainest backtracking (first empty cell, digits in order) while it
+    finds every solution: an effort measure that shares nothing with the library's grading."""
+    size = len(givens)
+    grid = [list(row) for row in givens]
+    steps = 0
+
+    def fits(r, c, digit):
+        top, left = r - r % box_rows, c - c % box_cols
+        return (digit not in grid[r] and all(grid[y][c] != digit for y in range(size))
+                and all(grid[top + y][left + x] != digit
+                        for y in range(box_rows) for x in range(box_cols)))
+
+    def search(cell):
+        nonlocal steps
+        while cell < size * size and grid[cell // size][cell % size]:
+            cell += 1
+        if cell == size * size:
+            return
+        r, c = divmod(cell, size)
+        for digit in range(1, size + 1):
+            if fits(r, c, digit):
+                steps += 1
+                grid[r][c] = digit
+                search(cell + 1)
+                grid[r][c] = 0
+
+    search(0)
+    return steps
+
+
+def test_6x6_levels_differ_in_givens_technique_and_effort():
+    """Medium and hard 6x6 were once alike (10 givens, hidden singles, the same search effort)."""
+    def measures(level):
+        puzzles = [sudoku.generate(f"level-{n}", level, 6) for n in range(40)]
+        givens = median(sum(d > 0 for row in p.data["givens"] for d in row) for p in puzzles)
+        steps = median(plain_search_steps(p.data["givens"], 2, 3) for p in puzzles)
+        return givens, steps, {p.grade for p in puzzles}
+
+    (easy_givens, easy_steps, _), (medium_givens, medium_steps, medium_grades), \
+        (hard_givens, hard_steps, hard_grades) = map(measures, ("easy", "medium", "hard"))
+    assert easy_givens >= medium_givens + 3 >= hard_givens + 6
+    assert easy_steps * 2 <= medium_steps and medium_steps * 2 <= hard_steps
+    assert medium_grades <= SINGLES and not hard_grades & SINGLES  # hard needs pencil marks
 
 
 @pytest.mark.parametrize("level", ["easy", "medium", "hard"])
