@@ -170,8 +170,10 @@
     }, 250);
   }
 
-  /* Print buttons (the funder's report, puzzle sheets, take-home slips). */
+  /* Print buttons (the funder's report, puzzle sheets, take-home slips): the one place that binds
+     them, so one tap opens one print dialog. Hidden without a script, which could not print. */
   Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
+    button.hidden = false;
     button.addEventListener("click", function () { window.print(); });
   });
 

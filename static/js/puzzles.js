@@ -3,11 +3,7 @@
 (function () {
   "use strict";
 
-  /* Print buttons and picture zoom work on every page of this part (sheets, craft pages). */
-  Array.prototype.forEach.call(document.querySelectorAll("[data-print]"), function (button) {
-    button.hidden = false;
-    button.addEventListener("click", function () { window.print(); });
-  });
+  /* Picture zoom works on every page of this part (sheets, craft pages); kiosk.js prints. */
   document.addEventListener("click", function (event) {
     var picture = event.target.closest("img[data-zoom]");
     if (picture) { picture.classList.toggle("zoomed"); }
