@@ -172,3 +172,37 @@ def test_staff_edit_opening_times_by_selects_and_the_card_follows(page, server, 
     expect(page.get_by_text("Gespeichert: Beispiel: Yoga")).to_be_visible()
     page.goto(f"{server}/offers/{content['later']}")
     expect(page.get_by_text("Mo 09:00–12:00")).to_be_visible()
+
+
+TABLET_SIZES = [(1280, 800), (1024, 768), (800, 1280)]
+
+
+def decode_screen(page, tmp_path) -> str:
+    """What a phone camera pointed at the tablet would read: zbarimg on the visible screen only."""
+    shot = tmp_path / "screen.png"
+    page.screenshot(path=str(shot))  # the viewport, not the full page
+    result = subprocess.run(["zbarimg", "--raw", "-q", str(shot)], capture_output=True, timeout=20)
+    return result.stdout.decode("utf-8")
+
+
+def assert_inside_viewport(page, locator):
+    box = locator.bounding_box()
+    size = page.viewport_size
+    assert box["y"] >= 0 and box["y"] + box["height"] <= size["height"], (box, size)
+    assert box["x"] >= 0 and box["x"] + box["width"] <= size["width"], (box, size)
+
+
+@pytest.mark.parametrize("large_text", [False, True], ids=["normal", "large-text"])
+@pytest.mark.parametrize("width,height", TABLET_SIZES, ids=lambda v: str(v))
+def test_the_enlarged_code_fits_the_screen_and_scans(page, server, content, tmp_path, width, height,
+                                                     large_text):
+    page.set_viewport_size({"width": width, "height": height})
+    for path in (f"/help/{content['kiez_plus']}/qr", f"/offers/{content['offer']}/qr"):
+        page.goto(server + path)
+        if large_text and page.get_by_role("button", name="Große Schrift", pressed=False).count():
+            page.get_by_role("button", name="Große Schrift").tap()
+            expect(page.get_by_role("button", name="Große Schrift", pressed=True)).to_be_visible()
+        code = page.locator(".code-enlarged svg")
+        assert_inside_viewport(page, code)
+        assert code.bounding_box()["width"] >= 300  # bigger than on the detail page
+        assert "BEGIN:VCARD" in decode_screen(page, tmp_path), path
