@@ -206,3 +206,19 @@ def test_the_enlarged_code_fits_the_screen_and_scans(page, server, content, tmp_
         assert_inside_viewport(page, code)
         assert code.bounding_box()["width"] >= 300  # bigger than on the detail page
         assert "BEGIN:VCARD" in decode_screen(page, tmp_path), path
+
+
+@pytest.mark.parametrize("large_text", [False, True], ids=["normal", "large-text"])
+def test_the_take_home_code_is_on_the_first_portrait_screen(page, server, content, tmp_path, large_text):
+    """A touch novice does not scroll: the contact code is in view when a detail page opens."""
+    page.set_viewport_size({"width": 800, "height": 1280})
+    for path in (f"/help/{content['kiez_plus']}", f"/offers/{content['offer']}",
+                 f"/help/{content['seelsorge']}"):
+        page.goto(server + path)
+        if large_text and page.get_by_role("button", name="Große Schrift", pressed=False).count():
+            page.get_by_role("button", name="Große Schrift").tap()
+            expect(page.get_by_role("button", name="Große Schrift", pressed=True)).to_be_visible()
+        assert page.evaluate("window.scrollY") == 0
+        assert_inside_viewport(page, page.locator(".code-vcard svg"))
+        assert "BEGIN:VCARD" in decode_screen(page, tmp_path), path
+        expect(page.get_by_role("link", name="Auf Papier ausdrucken")).to_be_in_viewport()
