@@ -169,12 +169,13 @@ def overview():
 
 @bp.get("/today/<level>")
 def puzzle_of_the_day(level):
-    """The same puzzle for everybody today: the date is the seed (``puzzles.puzzle_of_the_day``)."""
+    """The same puzzle for everybody today: the date is the seed (``puzzles.puzzle_of_the_day``),
+    and a word search in the visitor's letters, as from the menu."""
     if level not in LEVELS:
         abort(404)
     today = counting.berlin_now().date()
     kind = day_kind(today)
-    p = puzzles.puzzle_of_the_day(kind, today, level, size_for_level(kind, level))
+    p = build_puzzle(kind, level, size_for_level(kind, level), today.isoformat())
     counting.count_event(f"activity:{kind}:{level}")
     return redirect(puzzle_links(p)["puzzle"])
 

@@ -1,10 +1,12 @@
 """Rätsel & Basteln for visitors: every screen, the check endpoint, bad input, what is counted."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 import puzzles
 from kiosk import counting, reports
@@ -277,3 +279,16 @@ def test_templates_and_script_keep_the_content_security_policy():
         assert not re.search(r"\sstyle=", text), path
     script = (ROOT / "static" / "js" / "puzzles.js").read_text(encoding="utf-8")
     assert "eval(" not in script and "innerHTML" not in script and "new Function" not in script
+
+
+@time_machine.travel(datetime(2027, 5, 5, 10, 0, tzinfo=ZoneInfo("Europe/Berlin")), tick=False)
+def test_the_word_search_of_the_day_speaks_the_visitors_language(client):
+    """2027-05-05 is a word-search day: a Turkish screen gets Turkish words, as in the menu."""
+    with client.session_transaction() as session:
+        session["lang"] = "tr"
+    where = client.get("/activities/today/easy").headers["Location"]
+    assert where == "/activities/wordsearch/easy/8/2027-05-05?lang=tr"
+    turkish = puzzles.puzzle_type("wordsearch").generate("2027-05-05", "easy", 8, lang="tr")
+    page = client.get(where).get_data(as_text=True)
+    assert all(word in page for word in turkish.data["words"])
+    assert "Rätsel des Tages" not in page  # the Turkish screen says it in Turkish

@@ -2,8 +2,11 @@
 
 import re
 import subprocess
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from playwright.sync_api import expect
 
 import puzzles
@@ -100,6 +103,19 @@ def test_find_words_by_dragging_or_tapping_first_and_last_letter(page, server):
         letter(found["end"]).tap()
         expect(page.locator(".word-list li.found", has_text=found["word"])).to_be_visible()
     expect(well_done(page)).to_be_visible()
+
+
+@time_machine.travel(datetime(2027, 5, 5, 10, 0, tzinfo=ZoneInfo("Europe/Berlin")))
+def test_a_turkish_visitor_gets_a_turkish_word_search_of_the_day(page, server):
+    """2027-05-05 is a word-search day; the menu's language rule holds for the day's puzzle too."""
+    page.goto(f"{server}/activities/")
+    page.locator("button[lang=tr]").tap()
+    expect(page.get_by_role("heading", name=re.compile("Günün bulmacası"))).to_be_visible()
+    page.locator("a[href='/activities/today/easy']").tap()
+    expect(page).to_have_url(re.compile(r"/activities/wordsearch/easy/8/2027-05-05\?lang=tr$"))
+    words = puzzles.puzzle_type("wordsearch").generate("2027-05-05", "easy", 8, lang="tr").data["words"]
+    for word in words:
+        expect(page.locator(".word-list li", has_text=word)).to_be_visible()
 
 
 def test_paint_a_nonogram_by_tapping(page, server):
