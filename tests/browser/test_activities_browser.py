@@ -134,6 +134,26 @@ def test_paint_a_nonogram_by_tapping(page, server):
     expect(well_done(page)).to_be_visible()
 
 
+CLUE_BOXES = """() => Array.from(document.querySelectorAll('.nonogram-board .clue')).map(clue =>
+  Array.from(clue.children).map(n => { const b = n.getBoundingClientRect(), s = getComputedStyle(n);
+    return {x: b.x, y: b.y, right: b.right, bottom: b.bottom, font: parseFloat(s.fontSize), bg: s.backgroundColor}; }))"""
+
+
+@pytest.mark.parametrize("width,height", [(1280, 800), (1024, 768), (800, 1280)], ids=str)
+def test_nonogram_clues_read_apart_and_the_10x10_cells_take_a_finger(page, server, width, height):
+    """Seed s6 has five blocks in a row and in a column: the widest clues a 10×10 can have."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{server}/activities/nonogram/hard/10/s6")
+    first, last = page.locator("button.cell").first.bounding_box(), page.locator("button.cell").last.bounding_box()
+    assert first["width"] >= 48 and first["height"] >= 48, first
+    assert last["y"] + last["height"] <= height and last["x"] + last["width"] <= width, last  # no scrolling
+    for numbers in page.evaluate(CLUE_BOXES):
+        for number in numbers:
+            assert number["font"] >= 22 and number["bg"] not in ("rgba(0, 0, 0, 0)", "transparent"), number
+        for before, after in zip(numbers, numbers[1:]):  # "3 1" never reads as "31"
+            assert after["x"] - before["right"] >= 6 or after["y"] - before["bottom"] >= 4, (before, after)
+
+
 def test_touch_targets_are_big_enough_on_a_9x9_sudoku(page, server):
     page.goto(f"{server}/activities/sudoku/easy/9/browser")
     for locator in (page.locator("button.cell").first, page.locator("[data-digit]").first,
