@@ -18,8 +18,8 @@ from flask import current_app
 from peewee import EXCLUDED
 
 from .db import database
+from .dropin import dropin_schedule
 from .models import Count, Setting, Ticket, utcnow
-from .schedules import Schedule
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -104,18 +104,11 @@ def test_mode() -> bool:
     return Setting.get_value("test_mode", "0") == "1"
 
 
-def dropin_schedule() -> Schedule:
-    return Schedule.from_dict(
-        {"weekly": [{"weekday": d, "opens": o, "closes": c}
-                    for d, o, c in current_app.config["DROPIN_HOURS"]]}
-    )
-
-
 def checkin_flag(moment: datetime) -> str:
     config = current_app.config
     if bursts.is_burst(config["BURST_LIMIT"], config["BURST_WINDOW_SECONDS"]):
         return DOUBTFUL
-    if not dropin_schedule().is_open(moment):
+    if not dropin_schedule(moment.date()).is_open(moment):
         return OFF_HOURS
     return NORMAL
 

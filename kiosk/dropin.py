@@ -1,0 +1,52 @@
+"""When the drop-in hour really takes place: the weekly hours (config DROPIN_HOURS) without
+Berlin's public holidays and without the days staff closed it (DropinClosure).
+
+Everything that asks "is the drop-in hour on?" goes through `dropin_schedule`: the home screen,
+the thank-you page and the flag that keeps check-ins outside the hour apart.
+"""
+
+from datetime import date, timedelta
+
+import holidays
+from flask import current_app
+
+from .models import DropinClosure
+from .schedules import DatedException, Schedule
+
+HORIZON_DAYS = 70  # as far ahead as Schedule.next_opening looks
+HOLIDAY, CLOSURE = "holiday", "closure"
+
+
+def berlin_holidays(first: date, last: date) -> dict[date, str]:
+    """Berlin's public holidays from `first` to `last`, with their German names."""
+    years = range(first.year, last.year + 1)
+    calendar = holidays.country_holidays("DE", subdiv="BE", years=years, language="de")
+    return {day: name for day, name in sorted(calendar.items()) if first <= day <= last}
+
+
+def staff_closures(first: date, last: date):
+    return (DropinClosure.select()
+            .where((DropinClosure.last >= first) & (DropinClosure.first <= last))
+            .order_by(DropinClosure.first))
+
+
+def dropin_schedule(today: date) -> Schedule:
+    """The weekly hours with every holiday and closure from yesterday to the horizon taken out."""
+    first, last = today - timedelta(days=1), today + timedelta(days=HORIZON_DAYS + 1)
+    exceptions = [DatedException(day, day, note=name) for day, name in berlin_holidays(first, last).items()]
+    exceptions += [DatedException(c.first, c.last, note=c.note) for c in staff_closures(first, last)]
+    return Schedule(weekly=regular_schedule().weekly, exceptions=exceptions)
+
+
+def regular_schedule() -> Schedule:
+    return Schedule.from_dict({"weekly": [{"weekday": d, "opens": o, "closes": c}
+                                          for d, o, c in current_app.config["DROPIN_HOURS"]]})
+
+
+def closed_today(today: date) -> str | None:
+    """HOLIDAY or CLOSURE when the drop-in hour would be on today but is not, else None."""
+    if not regular_schedule().open_today(today):
+        return None
+    if berlin_holidays(today, today):
+        return HOLIDAY
+    return CLOSURE if staff_closures(today, today).exists() else None
