@@ -17,7 +17,7 @@ from flask_babel import gettext as _
 
 from . import counting, directory
 from .content_seed import CATEGORY_LABELS, EMERGENCY_NUMBERS, KIEZ_PLUS_UID, german
-from .directory import CLOSED, HELP, OFFER, OPEN_NOW
+from .directory import CLOSED, HELP, LATER, LATER_TODAY, OFFER, OPEN_NOW
 from .forms import EmptyForm
 from .models import Service
 from .qr import qr_svg
@@ -29,8 +29,9 @@ bp = Blueprint("offers", __name__)
 
 SECTIONS = {"offers": OFFER, "help": HELP}
 COUNTED_AS = {"offers": "offer_category", "help": "help_topic"}
-RESERVED_KEYS = frozenset({"saved", "emergency"})  # fixed pages beside /offers/<key>
+RESERVED_KEYS = frozenset({"saved", "emergency", "now"})  # fixed pages beside /offers/<key>
 SAVED_LIMIT = 12
+COMING_UP = 6  # when nothing is open any more today, the next few openings
 SECTION = "<any(offers, help):section>"
 # px per module: the vCard is the big code; call and web codes are smaller (qr.MIN_SCREEN_SCALE = 4)
 LARGE_SCALE, SMALL_SCALE, ENLARGED_SCALE = 5, 4, 8
@@ -141,6 +142,21 @@ def category_list(section, key):
         groups=groups,
         audiences=audiences,
         kiez_plus=kiez_plus() if not services else None,
+    )
+
+
+@bp.get("/offers/now")
+def open_today():
+    """One tap from the offers screen: what is open now or later today, over all categories; when
+    nothing is, what opens next, so "nothing open" never costs a tap through every category."""
+    now = counting.berlin_now()
+    cards = directory.cards(directory.services_of_kind(OFFER), now)
+    today = [card for card in cards if card.group in (OPEN_NOW, LATER_TODAY)]
+    coming = [] if today else [card for card in cards if card.group == LATER][:COMING_UP]
+    return render_template(
+        "visitor/offers/now.html", section="offers",
+        today=[(card, when_line(card, now)) for card in today],
+        coming=[(card, when_line(card, now)) for card in coming],
     )
 
 

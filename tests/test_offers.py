@@ -3,8 +3,11 @@
 import html
 import re
 import subprocess
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from kiosk import content_seed, counting, directory, offers, reports
 from kiosk.directory import AUDIENCE, HELP, OFFER
@@ -262,3 +265,37 @@ def test_visitor_pages_are_small_and_have_no_inline_style(client, content, path)
     page = client.get(path.format(**content)).get_data()
     assert len(page) < 60_000
     assert b"style=" not in page and b"<script>" not in page
+
+
+OPEN_MONDAYS = '{"weekly": [{"weekday": 0, "opens": "%s", "closes": "%s"}]}'
+TUESDAY_EVENING = datetime(2027, 5, 4, 20, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+@time_machine.travel(TUESDAY_EVENING, tick=False)
+def test_open_now_and_today_over_all_categories_says_what_opens_next_when_nothing_is(client, content):
+    """Tuesday evening: nothing is open; the page says so and names the next openings."""
+    index = text(client.get("/offers/"))
+    assert 'href="/offers/now"' in index and "Jetzt geöffnet & heute" in index
+    page = text(client.get("/offers/now"))
+    assert "Heute ist kein Angebot mehr geöffnet." in page
+    upcoming = page[page.index("Demnächst"):]
+    assert "Kiez+ Sprechstunde" in upcoming and "Beispiel: Sprachcafé" in upcoming
+    assert upcoming.index("Kiez+ Sprechstunde") < upcoming.index("Beispiel: Sprachcafé")  # Thursday first
+
+
+@time_machine.travel(TUESDAY_EVENING.replace(day=10, hour=14), tick=False)
+def test_open_now_and_today_lists_both_groups_across_categories(app, client, content):
+    with app.app_context():
+        content_seed.add_service(
+            {"name": "Beispiel: Mittagstisch", "schedule": OPEN_MONDAYS % ("12:00", "15:00")},
+            [(OFFER, "food")], [])
+    page = text(client.get("/offers/now"))
+    now_part, today_part = page.split("<h2 class=\"group-title\">Heute</h2>")
+    assert "Jetzt geöffnet" in now_part and "Beispiel: Mittagstisch" in now_part
+    assert "Beispiel: Sprachcafé" in today_part  # 15:00 today, from another category
+    assert "Kiez+ Sprechstunde" not in page  # Thursday is not today
+    assert "Heute ist kein Angebot mehr geöffnet." not in page
+
+
+def test_now_cannot_be_a_category_key():
+    assert "now" in offers.RESERVED_KEYS

@@ -2,8 +2,11 @@
 
 import re
 import subprocess
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from playwright.sync_api import expect
 
 from kiosk import content_seed
@@ -52,6 +55,17 @@ def test_find_an_offer_open_today_by_tapping(page, server, content):
     expect(page.get_by_text("Turnschuhe")).to_be_visible()
     contact_code = page.get_by_role("img", name=re.compile("Kontakt Beispiel: Tischtennis speichern"))
     expect(contact_code).to_be_visible()
+
+
+@time_machine.travel(datetime(2027, 5, 4, 20, 0, tzinfo=ZoneInfo("Europe/Berlin")))
+def test_one_tap_shows_what_is_open_now_over_all_categories(page, server, content):
+    """Tuesday evening: one tap from the offers screen, not one per category."""
+    page.goto(server + "/offers/")
+    page.get_by_role("link", name=re.compile("Jetzt geöffnet & heute")).tap()
+    open_now = page.locator("section.card-group", has=page.get_by_role("heading", name="Jetzt geöffnet"))
+    expect(open_now.get_by_role("link", name=re.compile("Beispiel: Tischtennis"))).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("Beispiel: Yoga"))).to_have_count(0)  # not today
+    expect(page.get_by_role("link", name=re.compile("Kiez\\+ Sprechstunde"))).to_have_count(0)  # Thursday
 
 
 def test_open_a_help_contact_and_reach_the_emergency_numbers_from_every_help_screen(page, server, content):
@@ -121,7 +135,7 @@ def test_merken_several_and_print_them_together(page, server, content, tmp_path)
     assert "Beispiel: Tischtennis" in text and "TelefonSeelsorge" in text
 
 
-VISITOR_PAGES = ("/offers/", "/offers/sport", "/offers/sport?free=1&lang=tr", "/offers/{offer}",
+VISITOR_PAGES = ("/offers/", "/offers/now", "/offers/sport", "/offers/sport?free=1&lang=tr", "/offers/{offer}",
                  "/offers/{offer}/qr", "/offers/{offer}/slip", "/help/", "/help/violence",
                  "/help/money", "/help/{seelsorge}", "/help/emergency", "/offers/saved")
 
