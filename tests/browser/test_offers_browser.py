@@ -236,3 +236,25 @@ def test_the_take_home_code_is_on_the_first_portrait_screen(page, server, conten
         assert_inside_viewport(page, page.locator(".code-vcard svg"))
         assert "BEGIN:VCARD" in decode_screen(page, tmp_path), path
         expect(page.get_by_role("link", name="Auf Papier ausdrucken")).to_be_in_viewport()
+
+
+CLIPPED = """() => Array.from(document.querySelectorAll(
+    '.home-button, .card-name, .tile-word, .bar-button, .detail-name, .page-title, .fact-row dd'))
+  .filter(el => el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().right > innerWidth)
+  .map(el => el.className + ': ' + el.textContent.trim().slice(0, 40))"""
+
+
+@pytest.mark.parametrize("lang", ["de", "tr"])
+def test_large_text_in_portrait_neither_clips_nor_scrolls_sideways(page, server, content, lang):
+    page.set_viewport_size({"width": 800, "height": 1280})
+    page.goto(server + "/help/health")
+    if lang != "de":
+        page.locator(f"button[lang={lang}]").tap()
+    page.locator(".text-size-button").tap()
+    expect(page.locator(".text-size-button")).to_have_attribute("aria-pressed", "true")
+    for path in ("/help/health", "/help/", "/offers/", "/offers/now", "/offers/sport",
+                 f"/help/{content['seelsorge']}", f"/offers/{content['offer']}", "/help/emergency",
+                 "/activities/", "/checkin/thanks"):
+        page.goto(server + path)
+        assert page.evaluate("document.documentElement.scrollWidth - innerWidth") <= 0, path
+        assert page.evaluate(CLIPPED) == [], path
