@@ -154,6 +154,28 @@ def test_nonogram_clues_read_apart_and_the_10x10_cells_take_a_finger(page, serve
             assert after["x"] - before["right"] >= 6 or after["y"] - before["bottom"] >= 4, (before, after)
 
 
+def test_a_12x12_word_search_keeps_48px_letters_at_1024x768_and_says_to_tap(page, server):
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(f"{server}/activities/wordsearch/hard/12/browser?lang=de")
+    first, last = page.locator("button.cell").first.bounding_box(), page.locator("button.cell").last.bounding_box()
+    assert first["width"] >= 48 and first["height"] >= 48, first
+    assert last["y"] + last["height"] <= 768, last
+    rules = page.locator(".rules").inner_text()
+    assert "Kreisen" not in rules and "unten" not in rules  # the paper's words, not the screen's
+    expect(page.locator(".rules")).to_contain_text("in der Liste")
+
+
+THUMBNAIL_TEXT = """() => Array.from(document.querySelectorAll('svg.example')).flatMap(svg => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  return Array.from(svg.querySelectorAll('text')).map(t => parseFloat(getComputedStyle(t).fontSize) * scale); })"""
+
+
+def test_the_overview_thumbnails_use_letters_of_20px_at_least(page, server):
+    page.goto(f"{server}/activities/")
+    sizes = page.evaluate(THUMBNAIL_TEXT)
+    assert sizes and min(sizes) >= 20, sorted(set(sizes))
+
+
 def test_touch_targets_are_big_enough_on_a_9x9_sudoku(page, server):
     page.goto(f"{server}/activities/sudoku/easy/9/browser")
     for locator in (page.locator("button.cell").first, page.locator("[data-digit]").first,

@@ -30,7 +30,7 @@ def staff_login(page, server):
 def test_checkin_with_a_group_of_three_by_tapping(page, server, live_app):
     page.goto(server + "/")
     page.get_by_role("button", name=re.compile("Ich bin da")).tap()
-    expect(page.get_by_role("heading", name="Wie viele seid ihr?")).to_be_visible()
+    expect(page.get_by_role("heading", name="Wie viele sind Sie?")).to_be_visible()
     page.get_by_role("button", name="3 Personen").tap()
     expect(page.get_by_role("heading", name="Sind Sie zum ersten Mal hier?")).to_be_visible()
     page.get_by_role("button", name="Ja, zum ersten Mal").tap()
@@ -54,7 +54,7 @@ def test_double_tap_counts_once(page, server, live_app):
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.touchscreen.tap(x, y)
     page.touchscreen.tap(x, y)
-    expect(page.get_by_role("heading", name="Wie viele seid ihr?")).to_be_visible()
+    expect(page.get_by_role("heading", name="Wie viele sind Sie?")).to_be_visible()
     page.get_by_role("button", name="2 Personen").dblclick()
     expect(page.get_by_role("heading", name="Sind Sie zum ersten Mal hier?")).to_be_visible()
     page.go_back()
@@ -110,16 +110,26 @@ def test_the_drop_in_time_never_breaks_after_the_dash(page, server, live_app):
     assert split == []
 
 
+def test_the_home_button_says_home_in_every_language(page, server, live_app):
+    """Turkish "Giriş" read as entrance or login; the button leads to the start screen."""
+    page.goto(server + "/activities/")
+    for code, word in (("tr", "Ana sayfa"), ("ar", "الرئيسية"), ("en", "Home"), ("de", "Start")):
+        page.locator(f"button[lang={code}]").tap()
+        expect(page.locator(".home-button")).to_have_text(word)
+    page.locator(".home-button").tap()
+    expect(page.get_by_role("button", name=re.compile("Ich bin da"))).to_be_visible()
+
+
 def test_idle_reset_warns_then_returns_home(page, server, live_app):
     live_app.config.update(IDLE_SECONDS=4, IDLE_WARNING_SECONDS=3)
     page.goto(server + "/")
     page.get_by_role("button", name=re.compile("Ich bin da")).tap()
-    expect(page.get_by_role("heading", name="Wie viele seid ihr?")).to_be_visible()
+    expect(page.get_by_role("heading", name="Wie viele sind Sie?")).to_be_visible()
     notice = page.get_by_role("alertdialog")
     expect(notice).to_be_visible(timeout=4000)
     page.get_by_role("button", name="Ja, ich bin noch da").tap()  # one tap extends
     expect(notice).to_be_hidden()
-    expect(page.get_by_role("heading", name="Wie viele seid ihr?")).to_be_visible()
+    expect(page.get_by_role("heading", name="Wie viele sind Sie?")).to_be_visible()
     expect(page.get_by_role("button", name=re.compile("Ich bin da"))).to_be_visible(timeout=8000)
     assert people_today(live_app)["checkins"] == 1  # the unanswered question counted nothing more
 
@@ -133,7 +143,7 @@ def test_axe_finds_no_violations_on_visitor_and_admin_pages(page, server):
     page.goto(server + "/")
     assert_no_axe_violations(page)
     page.get_by_role("button", name=re.compile("Ich bin da")).tap()
-    for heading in ("Wie viele seid ihr?", "Sind Sie zum ersten Mal hier?", "Was führt Sie heute her?"):
+    for heading in ("Wie viele sind Sie?", "Sind Sie zum ersten Mal hier?", "Was führt Sie heute her?"):
         expect(page.get_by_role("heading", name=heading)).to_be_visible()
         assert_no_axe_violations(page)
         page.get_by_role("button", name=re.compile("Überspringen")).tap()
