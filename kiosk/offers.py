@@ -15,7 +15,7 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from . import counting, directory
+from . import counting, directory, translated
 from .content_seed import CATEGORY_LABELS, EMERGENCY_NUMBERS, KIEZ_PLUS_UID, german
 from .directory import CLOSED, HELP, LATER, LATER_TODAY, OFFER, OPEN_NOW
 from .forms import EmptyForm
@@ -194,6 +194,7 @@ def service_facts(service, now):
     vcard = build_vcard(directory.contact_for(service, phones, "\n".join(note_lines)))
     dialable = directory.first_dialable(phones)
     web = directory.web_address(service)
+    bring = translated.shown(service, "what_to_bring")
     return {
         "service": service,
         "card": card,
@@ -203,7 +204,8 @@ def service_facts(service, now):
         "phones": phones,
         "audiences": directory.audiences_by_service([service])[service.id],
         "spoken": directory.languages_of(service),
-        "what_to_bring": [line.strip() for line in service.what_to_bring.splitlines() if line.strip()],
+        "what_to_bring": [line.strip() for line in bring.text.splitlines() if line.strip()],
+        "bring_in_german": bring.fallback,
         "vcard": vcard,
         "dialable": dialable,
         "web": web,
@@ -225,7 +227,9 @@ def upcoming_exceptions(service, now, locale, days=60) -> list[str]:
         else:
             line = _("%(dates)s: %(start)s–%(end)s Uhr", dates=span,
                      start=exception.opens.strftime("%H:%M"), end=exception.closes.strftime("%H:%M"))
-        lines.append(f"{line} ({exception.note})" if exception.note else line)
+        if exception.note:  # staff write the reason in German
+            line += f" ({exception.note})" + ("" if translated.visitor_reads_german() else f" ({_('auf Deutsch')})")
+        lines.append(line)
     return lines
 
 

@@ -1,6 +1,7 @@
 """Visitor routes for local offers and help: every screen, what is counted, and what is refused."""
 
 import html
+import json
 import re
 import subprocess
 from datetime import datetime
@@ -11,7 +12,7 @@ import time_machine
 
 from kiosk import content_seed, counting, directory, offers, reports
 from kiosk.directory import AUDIENCE, HELP, OFFER
-from kiosk.models import Count, Service, Setting
+from kiosk.models import Count, Location, Service, Setting
 from kiosk.qr import qr_png, qr_svg
 from kiosk.vcard import build_vcard, tel_uri
 from tests.conftest import form_value
@@ -299,3 +300,37 @@ def test_open_now_and_today_lists_both_groups_across_categories(app, client, con
 
 def test_now_cannot_be_a_category_key():
     assert "now" in offers.RESERVED_KEYS
+
+
+GERMAN_STAFF_TEXT = ("Heute Vertretung im Raum 2", "2 € für Material", "Aufzug im Hof",
+                     "Bus M29 bis Oranienplatz", "nur vormittags", "Betriebsferien")
+
+
+@time_machine.travel(datetime(2027, 5, 10, 9, 0, tzinfo=ZoneInfo("Europe/Berlin")), tick=False)
+@pytest.mark.parametrize("lang,mark", [("en", "(in German)"), ("tr", "(Almanca)")])
+def test_every_german_staff_text_is_marked_for_other_languages(app, client, content, lang, mark):
+    """Staff write German; a visitor of another language is told which lines are German."""
+    with app.app_context():
+        place = Location.create(name="Beispielhaus", accessibility="Aufzug im Hof",
+                                transportation="Bus M29 bis Oranienplatz")
+        service = content_seed.add_service(
+            {"name": "Beispiel: Nähen", "alert": "Heute Vertretung im Raum 2", "fees": "2 € für Material",
+             "what_to_bring": "Stoff, wenn vorhanden", "location": place,
+             "schedule": json.dumps({"weekly": [{"weekday": 0, "opens": "10:00", "closes": "12:00"}],
+                                     "exceptions": [{"first": "2027-05-17", "last": "2027-05-17",
+                                                     "note": "Betriebsferien"}]})},
+            [(OFFER, "culture")], [("030 123 456 78", "voice", "nur vormittags")])
+    with client.session_transaction() as session:
+        session["lang"] = lang
+    for path in (f"/offers/{service.id}", f"/offers/{service.id}/slip", "/offers/culture"):
+        page = html.unescape(text(client.get(path)))
+        for german in GERMAN_STAFF_TEXT:
+            if german in page:
+                after = page[page.index(german):][:len(german) + 60]
+                assert mark in after, (path, german)
+        if "Stoff, wenn vorhanden" in page:  # a list: the mark once, beside its heading
+            heading = page[:page.index("Stoff, wenn vorhanden")].rsplit("<dt>", 1)[-1].rsplit("slip-label", 1)[-1]
+            assert mark in heading, path
+    with client.session_transaction() as session:
+        session["lang"] = "de"
+    assert "(auf Deutsch)" not in text(client.get(f"/offers/{service.id}"))
