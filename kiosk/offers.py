@@ -48,6 +48,7 @@ def forget_saved_on_reset():
 def offers_context():
     return {
         "category_label": category_label,
+        "category_in_german": category_in_german,
         "pictogram": pictogram,
         "language_name": directory.language_name,
         "saved_ids": saved_ids(),
@@ -62,6 +63,13 @@ def category_label(category) -> str:
     """The shipped categories in the visitor's language; staff-made (or renamed) ones as written."""
     label = CATEGORY_LABELS.get((category.kind, category.key))
     return str(label) if label is not None and category.name == german(label) else category.name
+
+
+def category_in_german(category) -> bool:
+    """A staff-made or renamed category shown to a visitor of another language (to be marked)."""
+    label = CATEGORY_LABELS.get((category.kind, category.key))
+    shipped = label is not None and category.name == german(label)
+    return not shipped and not translated.visitor_reads_german()
 
 
 @lru_cache(maxsize=256)

@@ -12,7 +12,7 @@ import time_machine
 
 from kiosk import content_seed, counting, directory, offers, reports
 from kiosk.directory import AUDIENCE, HELP, OFFER
-from kiosk.models import Count, Location, Service, Setting
+from kiosk.models import Category, Count, Location, Service, Setting
 from kiosk.qr import qr_png, qr_svg
 from kiosk.vcard import build_vcard, tel_uri
 from tests.conftest import form_value
@@ -334,3 +334,13 @@ def test_every_german_staff_text_is_marked_for_other_languages(app, client, cont
     with client.session_transaction() as session:
         session["lang"] = "de"
     assert "(auf Deutsch)" not in text(client.get(f"/offers/{service.id}"))
+
+
+def test_a_category_staff_made_is_marked_german_for_other_languages(app, client, content):
+    with app.app_context():
+        Category.create(kind=OFFER, key="garten", name="Nachbarschaftsgarten", position=99)
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    assert "Nachbarschaftsgarten <span class=\"in-german\">(in German)</span>" in text(client.get("/offers/"))
+    assert "Nachbarschaftsgarten <span class=\"in-german\">(in German)</span>" in text(client.get("/offers/garten"))
+    assert "Language & learning <span" not in text(client.get("/offers/"))  # shipped: translated
