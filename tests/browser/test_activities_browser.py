@@ -3,6 +3,7 @@
 import re
 import subprocess
 from datetime import datetime
+from itertools import pairwise
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -150,7 +151,7 @@ def test_nonogram_clues_read_apart_and_the_10x10_cells_take_a_finger(page, serve
     for numbers in page.evaluate(CLUE_BOXES):
         for number in numbers:
             assert number["font"] >= 22 and number["bg"] not in ("rgba(0, 0, 0, 0)", "transparent"), number
-        for before, after in zip(numbers, numbers[1:]):  # "3 1" never reads as "31"
+        for before, after in pairwise(numbers):  # "3 1" never reads as "31"
             assert after["x"] - before["right"] >= 6 or after["y"] - before["bottom"] >= 4, (before, after)
 
 
@@ -233,3 +234,16 @@ def test_axe_finds_no_violations_on_the_activities_pages(page, server, live_app)
     for path in ("/admin/crafts/", "/admin/crafts/new", "/admin/crafts/1/edit", "/admin/crafts/1/delete"):
         page.goto(server + path)
         assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("width,height", [(1280, 800), (1024, 768), (800, 1280)], ids=str)
+def test_puzzle_pages_in_large_text_never_scroll_sideways(page, server, width, height):
+    """The side column beside the board: its buttons and word list fit in large text too."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{server}/activities/")
+    page.locator(".text-size-button").tap()
+    expect(page.locator(".text-size-button")).to_have_attribute("aria-pressed", "true")
+    for path in ("nonogram/easy/5/browser", "nonogram/hard/10/s6", "sudoku/hard/9/browser",
+                 "wordsearch/hard/12/browser?lang=de", "maze/hard/15/browser", "futoshiki/hard/5/browser"):
+        page.goto(f"{server}/activities/{path}")
+        assert page.evaluate("document.documentElement.scrollWidth - innerWidth") <= 0, path
