@@ -1,5 +1,5 @@
 """When the drop-in hour really takes place: the weekly hours (config DROPIN_HOURS) without
-Berlin's public holidays and without the days staff closed it (DropinClosure).
+Berlin's public holidays (DROPIN_HOLIDAYS) and without the days staff closed it (DropinClosure).
 
 Everything that asks "is the drop-in hour on?" goes through `dropin_schedule`: the home screen,
 the thank-you page and the flag that keeps check-ins outside the hour apart.
@@ -18,9 +18,13 @@ HOLIDAY, CLOSURE = "holiday", "closure"
 
 
 def berlin_holidays(first: date, last: date) -> dict[date, str]:
-    """Berlin's public holidays from `first` to `last`, with their German names."""
+    """Berlin's public holidays from `first` to `last`, with their German names (the state is
+    config DROPIN_HOLIDAYS; none when it is empty)."""
+    state = current_app.config["DROPIN_HOLIDAYS"]
+    if not state:
+        return {}
     years = range(first.year, last.year + 1)
-    calendar = holidays.country_holidays("DE", subdiv="BE", years=years, language="de")
+    calendar = holidays.country_holidays("DE", subdiv=state, years=years, language="de")
     return {day: name for day, name in sorted(calendar.items()) if first <= day <= last}
 
 

@@ -21,7 +21,7 @@ NEXT_THURSDAY = datetime(2027, 5, 13, 11, 30, tzinfo=BERLIN)
 
 @pytest.fixture
 def thursdays(app):
-    app.config["DROPIN_HOURS"] = THURSDAYS
+    app.config.update(DROPIN_HOURS=THURSDAYS, DROPIN_HOLIDAYS="BE")
     return app
 
 
@@ -36,8 +36,9 @@ def checkins(app, day, off_hours):
         return reports.totals(day, day, reports.flags_shown(off_hours=off_hours))["checkins"]
 
 
-def test_berlin_knows_its_own_holidays():
-    spring = berlin_holidays(date(2027, 3, 1), date(2027, 5, 31))
+def test_berlin_knows_its_own_holidays(thursdays):
+    with thursdays.app_context():
+        spring = berlin_holidays(date(2027, 3, 1), date(2027, 5, 31))
     assert spring[date(2027, 5, 6)] == "Christi Himmelfahrt"
     assert spring[date(2027, 3, 8)] == "Frauentag"  # Berlin only
     assert date(2027, 5, 27) not in spring  # Corpus Christi is not a holiday in Berlin
@@ -125,3 +126,9 @@ def test_the_thank_you_page_tells_the_truth_outside_the_hour(thursdays, client):
 @time_machine.travel(NEXT_THURSDAY, tick=False)
 def test_the_thank_you_page_in_the_hour_promises_the_team(thursdays, client):
     assert "Das Team ist gleich für Sie da" in client.get("/checkin/thanks").get_data(as_text=True)
+
+
+@time_machine.travel(ASCENSION_2027, tick=False)
+def test_holidays_can_be_left_out_for_a_house_open_on_them(thursdays, client):
+    thursdays.config["DROPIN_HOLIDAYS"] = ""
+    assert "jetzt geöffnet" in client.get("/").get_data(as_text=True)

@@ -73,7 +73,7 @@ def test_thanks_page_returns_home_by_itself(page, server, live_app):
 @time_machine.travel(datetime(2027, 5, 6, 11, 30, tzinfo=ZoneInfo("Europe/Berlin")))
 def test_on_a_holiday_thursday_the_kiosk_says_when_the_team_is_there(page, server, live_app):
     """Ascension Day 2027 is a Thursday: no "jetzt geöffnet", no promise the team comes at once."""
-    live_app.config["DROPIN_HOURS"] = [[3, "11:00", "12:30"]]
+    live_app.config.update(DROPIN_HOURS=[[3, "11:00", "12:30"]], DROPIN_HOLIDAYS="BE")
     page.goto(server + "/")
     dropin = page.locator(".dropin")
     expect(dropin).to_have_text(re.compile(r"Heute keine Sprechstunde \(Feiertag\) · Nächste Sprechstunde: "
