@@ -6,6 +6,7 @@ the thank-you page and the flag that keeps check-ins outside the hour apart.
 """
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 import holidays
 from flask import current_app
@@ -23,9 +24,16 @@ def berlin_holidays(first: date, last: date) -> dict[date, str]:
     state = current_app.config["DROPIN_HOLIDAYS"]
     if not state:
         return {}
-    years = range(first.year, last.year + 1)
-    calendar = holidays.country_holidays("DE", subdiv=state, years=years, language="de")
-    return {day: name for day, name in sorted(calendar.items()) if first <= day <= last}
+    found = {}
+    for year in range(first.year, last.year + 1):
+        found.update(holidays_of_year(state, year))
+    return {day: name for day, name in sorted(found.items()) if first <= day <= last}
+
+
+@lru_cache(maxsize=16)
+def holidays_of_year(state: str, year: int) -> dict[date, str]:
+    """Made once per year: every home view asks, and the calendar does not change."""
+    return dict(holidays.country_holidays("DE", subdiv=state, years=year, language="de"))
 
 
 def staff_closures(first: date, last: date):
