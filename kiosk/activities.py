@@ -66,6 +66,12 @@ KIND_RULES = {
                   _l("Jede Zahl steht in jeder Reihe und jeder Spalte nur einmal."),
                   _l("Das Zeichen < oder > zeigt, welche Zahl kleiner ist.")),
 }
+# On the tablet one taps and the list sits beside the grid: the paper's rules would mislead.
+SCREEN_RULES = {
+    **KIND_RULES,
+    "wordsearch": (_l("Die Wörter in der Liste sind im Feld versteckt."),
+                   _l("Ein gefundenes Wort wird in der Liste abgehakt.")),
+}
 LEVEL_NAMES = {"easy": _l("Leicht"), "medium": _l("Mittel"), "hard": _l("Schwer")}
 LEVEL_DOTS = {"easy": "●", "medium": "●●", "hard": "●●●"}
 SIZE_NAMES = (_l("klein"), _l("mittel"), _l("groß"))
@@ -169,12 +175,13 @@ def overview():
 
 @bp.get("/today/<level>")
 def puzzle_of_the_day(level):
-    """The same puzzle for everybody today: the date is the seed (``puzzles.puzzle_of_the_day``)."""
+    """The same puzzle for everybody today: the date is the seed (``puzzles.puzzle_of_the_day``),
+    and a word search in the visitor's letters, as from the menu."""
     if level not in LEVELS:
         abort(404)
     today = counting.berlin_now().date()
     kind = day_kind(today)
-    p = puzzles.puzzle_of_the_day(kind, today, level, size_for_level(kind, level))
+    p = build_puzzle(kind, level, size_for_level(kind, level), today.isoformat())
     counting.count_event(f"activity:{kind}:{level}")
     return redirect(puzzle_links(p)["puzzle"])
 
@@ -204,12 +211,12 @@ def new_puzzle(kind, level, size):
     return redirect(puzzle_links(p)["puzzle"])
 
 
-def puzzle_page(kind, level, size, seed, template, solved_view=False):
+def puzzle_page(kind, level, size, seed, template, solved_view=False, rules=SCREEN_RULES):
     p = build_puzzle(kind, level, size, seed)
     return render_template(
         template,
         p=p,
-        rules=KIND_RULES[kind],
+        rules=rules[kind],
         how=KIND_HOW[kind],
         show_solution=solved_view,
         is_day_puzzle=seed == counting.berlin_now().date().isoformat(),
@@ -254,7 +261,7 @@ def solution(kind, level, size, seed):
 
 @bp.get("/<kind>/<level>/<int:size>/<seed>/print")
 def print_puzzle(kind, level, size, seed):
-    response = puzzle_page(kind, level, size, seed, "print/puzzle.html")
+    response = puzzle_page(kind, level, size, seed, "print/puzzle.html", rules=KIND_RULES)
     counting.count_event(f"puzzle_printed:{kind}")
     return response
 

@@ -17,6 +17,8 @@ class Defaults:
     SLIP_PAPER = "A4"  # the take-home slip of an offer: "A4" or "A6"
     # Drop-in hour ("Sprechstunde"): weekday (0 = Monday), opens, closes, Berlin time.
     DROPIN_HOURS = [[3, "11:00", "12:30"]]
+    # No drop-in hour on this German state's public holidays ("BE": Berlin); "" for none.
+    DROPIN_HOLIDAYS = "BE"
     # More check-ins than this within BURST_WINDOW_SECONDS are kept apart as "doubtful".
     BURST_LIMIT = 5
     BURST_WINDOW_SECONDS = 60

@@ -19,8 +19,8 @@ from itsdangerous import BadSignature, TimestampSigner
 from peewee import EXCLUDED
 
 from .db import database
+from .dropin import dropin_schedule
 from .models import Count, LateCheckin, Setting, Ticket, utcnow
-from .schedules import Schedule
 
 BERLIN = ZoneInfo("Europe/Berlin")
 
@@ -122,13 +122,6 @@ def test_mode() -> bool:
     return Setting.get_value("test_mode", "0") == "1"
 
 
-def dropin_schedule() -> Schedule:
-    return Schedule.from_dict(
-        {"weekly": [{"weekday": d, "opens": o, "closes": c}
-                    for d, o, c in current_app.config["DROPIN_HOURS"]]}
-    )
-
-
 def checkin_flag(moment: datetime, tablet_id: int | None) -> str:
     """Normal only from an enrolled tablet (``tablet_id``), in the drop-in hour, and not in a burst."""
     if tablet_id is None:
@@ -136,7 +129,7 @@ def checkin_flag(moment: datetime, tablet_id: int | None) -> str:
     config = current_app.config
     if bursts.is_burst(config["BURST_LIMIT"], config["BURST_WINDOW_SECONDS"], key=tablet_id):
         return DOUBTFUL
-    if not dropin_schedule().is_open(moment):
+    if not dropin_schedule(moment.date()).is_open(moment):
         return OFF_HOURS
     return NORMAL
 

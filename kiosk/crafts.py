@@ -13,6 +13,7 @@ viewer refuses to run under a sandbox policy), but it shows and prints pictures.
 import os
 import re
 import secrets
+import shutil
 import subprocess
 import tempfile
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
@@ -487,8 +488,11 @@ def file(name):
 
 # --- demo content --------------------------------------------------------------------------------
 
+# Each step has a picture, so a visitor without German can fold along: drawn for the kiosk as SVG
+# (static/img/crafts/<name>-<n>.svg) and shipped as PNG, because a stored picture is never markup.
+DEMO_PICTURES = os.path.join(os.path.dirname(__file__), os.pardir, "static", "img", "crafts")
 DEMO_SHEETS = (
-    ("Papierschiff falten",
+    ("Papierschiff falten", "boat",
      "1 Blatt Papier, rechteckig (A4)",
      ("Legen Sie das Blatt quer vor sich. Falten Sie es in der Mitte von oben nach unten. "
       "Der Knick ist jetzt oben.",
@@ -504,7 +508,7 @@ DEMO_SHEETS = (
       "Ziehen Sie das Dreieck unten wieder auseinander und drücken Sie es flach zu einem Quadrat.",
       "Ziehen Sie die beiden oberen Spitzen vorsichtig nach links und rechts auseinander. "
       "Das Schiff öffnet sich. Drücken Sie die Mitte etwas zurecht. Fertig!")),
-    ("Papierflieger falten",
+    ("Papierflieger falten", "plane",
      "1 Blatt Papier (A4)",
      ("Legen Sie das Blatt hochkant vor sich. Falten Sie es der Länge nach in der Mitte und "
       "öffnen Sie es wieder.",
@@ -519,9 +523,17 @@ DEMO_SHEETS = (
 
 
 def add_demo_craft_sheets():
-    """Two simple, correct folding instructions for the demo (written steps, no pictures)."""
+    """Two simple, correct folding instructions for the demo, a picture to every step."""
     with database.atomic():
-        for title, materials, steps in DEMO_SHEETS:
+        for title, pictures, materials, steps in DEMO_SHEETS:
             sheet = CraftSheet.create(title=title, materials=materials)
             for number, text in enumerate(steps, 1):
-                CraftStep.create(sheet=sheet, number=number, text=text)
+                CraftStep.create(sheet=sheet, number=number, text=text,
+                                 picture=store_demo_picture(f"{pictures}-{number}.png"))
+
+
+def store_demo_picture(name: str) -> str:
+    """A shipped demo picture copied into the uploads under a random name, as an upload would be."""
+    stored = f"{secrets.token_hex(16)}.png"
+    shutil.copyfile(os.path.join(DEMO_PICTURES, name), os.path.join(uploads_dir(), stored))
+    return stored

@@ -130,6 +130,13 @@ def services_in(category: Category) -> list[Service]:
     return list(_visible().where(Service.id.in_(linked)))
 
 
+def services_of_kind(kind: str) -> list[Service]:
+    """Every visible service in some category of this kind (all offers, say), each once."""
+    linked = (ServiceCategory.select(ServiceCategory.service).join(Category)
+              .where(Category.kind == kind))
+    return list(_visible().where(Service.id.in_(linked)))
+
+
 def visible_service(service_id: int, kind: str) -> Service | None:
     """A service the visitor may open from the offers (kind "offer") or help (kind "help") side."""
     linked = (ServiceCategory.select(ServiceCategory.service).join(Category)

@@ -263,3 +263,15 @@ class LateCheckin(BaseModel):
 
 
 MODELS += [LateCheckin]
+
+
+class DropinClosure(BaseModel):
+    """Days staff closed the drop-in hour (a team day, a holiday of their own); kiosk/dropin.py."""
+
+    first = DateField()
+    last = DateField()
+    note = CharField(max_length=120, default="")  # for the staff list only; visitors see "closed"
+    created = DateTimeField(default=utcnow)
+
+
+MODELS += [DropinClosure]

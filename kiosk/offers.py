@@ -15,9 +15,9 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from . import counting, directory
+from . import counting, directory, translated
 from .content_seed import CATEGORY_LABELS, EMERGENCY_NUMBERS, KIEZ_PLUS_UID, german
-from .directory import CLOSED, HELP, OFFER, OPEN_NOW
+from .directory import CLOSED, HELP, LATER, LATER_TODAY, OFFER, OPEN_NOW
 from .forms import EmptyForm
 from .models import Service
 from .qr import qr_svg
@@ -29,8 +29,9 @@ bp = Blueprint("offers", __name__)
 
 SECTIONS = {"offers": OFFER, "help": HELP}
 COUNTED_AS = {"offers": "offer_category", "help": "help_topic"}
-RESERVED_KEYS = frozenset({"saved", "emergency"})  # fixed pages beside /offers/<key>
+RESERVED_KEYS = frozenset({"saved", "emergency", "now"})  # fixed pages beside /offers/<key>
 SAVED_LIMIT = 12
+COMING_UP = 6  # when nothing is open any more today, the next few openings
 SECTION = "<any(offers, help):section>"
 # px per module: the vCard is the big code; call and web codes are smaller (qr.MIN_SCREEN_SCALE = 4)
 LARGE_SCALE, SMALL_SCALE, ENLARGED_SCALE = 5, 4, 8
@@ -47,6 +48,7 @@ def forget_saved_on_reset():
 def offers_context():
     return {
         "category_label": category_label,
+        "category_in_german": category_in_german,
         "pictogram": pictogram,
         "language_name": directory.language_name,
         "saved_ids": saved_ids(),
@@ -61,6 +63,13 @@ def category_label(category) -> str:
     """The shipped categories in the visitor's language; staff-made (or renamed) ones as written."""
     label = CATEGORY_LABELS.get((category.kind, category.key))
     return str(label) if label is not None and category.name == german(label) else category.name
+
+
+def category_in_german(category) -> bool:
+    """A staff-made or renamed category shown to a visitor of another language (to be marked)."""
+    label = CATEGORY_LABELS.get((category.kind, category.key))
+    shipped = label is not None and category.name == german(label)
+    return not shipped and not translated.visitor_reads_german()
 
 
 @lru_cache(maxsize=256)
@@ -144,6 +153,21 @@ def category_list(section, key):
     )
 
 
+@bp.get("/offers/now")
+def open_today():
+    """One tap from the offers screen: what is open now or later today, over all categories; when
+    nothing is, what opens next, so "nothing open" never costs a tap through every category."""
+    now = counting.berlin_now()
+    cards = directory.cards(directory.services_of_kind(OFFER), now)
+    today = [card for card in cards if card.group in (OPEN_NOW, LATER_TODAY)]
+    coming = [] if today else [card for card in cards if card.group == LATER][:COMING_UP]
+    return render_template(
+        "visitor/offers/now.html", section="offers",
+        today=[(card, when_line(card, now)) for card in today],
+        coming=[(card, when_line(card, now)) for card in coming],
+    )
+
+
 def kiez_plus():
     """For a topic without entries yet: the team helps in person, at the drop-in hour."""
     service = Service.get_or_none(Service.uid == KIEZ_PLUS_UID)
@@ -178,6 +202,7 @@ def service_facts(service, now):
     vcard = build_vcard(directory.contact_for(service, phones, "\n".join(note_lines)))
     dialable = directory.first_dialable(phones)
     web = directory.web_address(service)
+    bring = translated.shown(service, "what_to_bring")
     return {
         "service": service,
         "card": card,
@@ -187,7 +212,8 @@ def service_facts(service, now):
         "phones": phones,
         "audiences": directory.audiences_by_service([service])[service.id],
         "spoken": directory.languages_of(service),
-        "what_to_bring": [line.strip() for line in service.what_to_bring.splitlines() if line.strip()],
+        "what_to_bring": [line.strip() for line in bring.text.splitlines() if line.strip()],
+        "bring_in_german": bring.fallback,
         "vcard": vcard,
         "dialable": dialable,
         "web": web,
@@ -209,7 +235,9 @@ def upcoming_exceptions(service, now, locale, days=60) -> list[str]:
         else:
             line = _("%(dates)s: %(start)s–%(end)s Uhr", dates=span,
                      start=exception.opens.strftime("%H:%M"), end=exception.closes.strftime("%H:%M"))
-        lines.append(f"{line} ({exception.note})" if exception.note else line)
+        if exception.note:  # staff write the reason in German
+            line += f" ({exception.note})" + ("" if translated.visitor_reads_german() else f" ({_('auf Deutsch')})")
+        lines.append(line)
     return lines
 
 

@@ -1,4 +1,5 @@
 """Translations staff write for their own content: names of offers, titles of craft sheets.
+Rows without a translations column (a place, a phone) always show their German, marked.
 
 Stored beside the German text as JSON, ``{"tr": {"name": "…"}}``. A visitor sees their language
 where staff wrote it and the German text otherwise; templates mark that German, so a reader of
@@ -22,7 +23,7 @@ class Shown(NamedTuple):
 
 def translations_of(row) -> dict:
     try:
-        stored = json.loads(row.translations or "{}")
+        stored = json.loads(getattr(row, "translations", None) or "{}")
     except ValueError:
         return {}
     return stored if isinstance(stored, dict) else {}

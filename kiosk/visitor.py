@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from peewee import DatabaseError
 
-from . import counting, tablets, translated
+from . import counting, dropin, tablets, translated
 from .counting import GROUP_SIZES, REASONS
 from .forms import EmptyForm, TicketForm
 
@@ -65,10 +65,21 @@ def test_mode_shown():
 
 
 def dropin_line(status):
-    """ "Sprechstunde heute 11:00–12:30 · jetzt geöffnet", or when it opens next, in plain words."""
+    """ "Sprechstunde heute 11:00–12:30 · jetzt geöffnet", or when it opens next, in plain words;
+    on a holiday or a day staff closed, first that there is none today."""
+    line = _next_dropin_line(status)
+    if status["closed_today"] == dropin.HOLIDAY:
+        return _("Heute keine Sprechstunde (Feiertag)") + " · " + line
+    if status["closed_today"] == dropin.CLOSURE:
+        return _("Heute keine Sprechstunde") + " · " + line
+    return line
+
+
+def _next_dropin_line(status):
     if status["start"] is None:
         return _("Sprechstunde nach Vereinbarung")
-    hours = f"{status['start']:%H:%M}–{status['end']:%H:%M}"
+    # word joiners keep "11:00–12:30" on one line: a break after the dash reads as two times
+    hours = f"{status['start']:%H:%M}\u2060–\u2060{status['end']:%H:%M}"
     if status["open"]:
         return _("Sprechstunde heute %(hours)s · jetzt geöffnet", hours=hours)
     if status["today"]:
@@ -97,13 +108,15 @@ def home():
 
 
 def dropin_status(now):
-    """What the home screen says about the drop-in hour: open now, or when it opens next."""
-    schedule = counting.dropin_schedule()
-    window = schedule.next_opening(now)
+    """What the home screen says about the drop-in hour: open now, or when it opens next, and
+    why there is none today when the week's plan has one (holiday or closure)."""
+    window = dropin.dropin_schedule(now.date()).next_opening(now)
+    closed_today = dropin.closed_today(now.date())
     if window is None:
-        return {"open": False, "start": None, "end": None}
+        return {"open": False, "start": None, "end": None, "closed_today": closed_today}
     start, end = window
-    return {"open": start <= now < end, "start": start, "end": end, "today": start.date() == now.date()}
+    return {"open": start <= now < end, "start": start, "end": end, "today": start.date() == now.date(),
+            "closed_today": closed_today}
 
 
 @bp.post("/checkin")
@@ -174,7 +187,8 @@ def _one_of(value, allowed):
 
 @bp.get("/checkin/thanks")
 def thanks():
-    return render_template("visitor/thanks.html", seconds=current_app.config["THANKS_SECONDS"])
+    return render_template("visitor/thanks.html", seconds=current_app.config["THANKS_SECONDS"],
+                           dropin=dropin_status(counting.berlin_now()))
 
 
 @bp.post("/language/<code>")

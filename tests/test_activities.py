@@ -1,15 +1,17 @@
 """Rätsel & Basteln for visitors: every screen, the check endpoint, bad input, what is counted."""
 
 import re
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 import puzzles
-from kiosk import counting, reports
+from kiosk import counting, crafts, reports
 from kiosk.activities import KIND_NAMES, size_for_level
-from kiosk.models import Setting
+from kiosk.models import CraftSheet, Setting
 
 ROOT = Path(__file__).resolve().parent.parent
 KIND_SIZES = {"sudoku": 4, "wordsearch": 8, "maze": 6, "nonogram": 5, "futoshiki": 4}
@@ -291,3 +293,32 @@ def test_templates_and_script_keep_the_content_security_policy():
         assert not re.search(r"\sstyle=", text), path
     script = (ROOT / "static" / "js" / "puzzles.js").read_text(encoding="utf-8")
     assert "eval(" not in script and "innerHTML" not in script and "new Function" not in script
+
+
+@time_machine.travel(datetime(2027, 5, 5, 10, 0, tzinfo=ZoneInfo("Europe/Berlin")), tick=False)
+def test_the_word_search_of_the_day_speaks_the_visitors_language(client):
+    """2027-05-05 is a word-search day: a Turkish screen gets Turkish words, as in the menu."""
+    with client.session_transaction() as session:
+        session["lang"] = "tr"
+    where = client.get("/activities/today/easy").headers["Location"]
+    assert where == "/activities/wordsearch/easy/8/2027-05-05?lang=tr"
+    turkish = puzzles.puzzle_type("wordsearch").generate("2027-05-05", "easy", 8, lang="tr")
+    page = client.get(where).get_data(as_text=True)
+    assert all(word in page for word in turkish.data["words"])
+    assert "Rätsel des Tages" not in page  # the Turkish screen says it in Turkish
+
+
+def test_every_demo_craft_step_has_a_picture_a_visitor_can_open(app, client):
+    """Nine German steps alone help nobody without German: each step shows what to fold."""
+    with app.app_context():
+        crafts.add_demo_craft_sheets()
+        sheets = [(sheet.id, [step.picture for step in sheet.steps]) for sheet in CraftSheet.select()]
+    assert sorted(len(pictures) for _, pictures in sheets) == [6, 9]
+    for sheet_id, pictures in sheets:
+        page = client.get(f"/activities/crafts/{sheet_id}").get_data(as_text=True)
+        for number, picture in enumerate(pictures, 1):
+            assert picture and f'src="/activities/crafts/files/{picture}"' in page
+            assert f'alt="Bild zu Schritt {number}"' in page
+            response = client.get(f"/activities/crafts/files/{picture}")
+            assert response.status_code == 200 and response.mimetype == "image/png"
+            assert response.data.startswith(b"\x89PNG")

@@ -190,13 +190,13 @@ def test_home_says_when_the_drop_in_hour_is(app, client, monkeypatch):
     thursday_11_30 = datetime(2026, 11, 26, 11, 30, tzinfo=counting.BERLIN)
     app.config["DROPIN_HOURS"] = [[3, "11:00", "12:30"]]
     monkeypatch.setattr(counting, "berlin_now", lambda: thursday_11_30)
-    assert "Sprechstunde heute 11:00–12:30 · jetzt geöffnet" in client.get("/").get_data(as_text=True)
+    assert "Sprechstunde heute 11:00\u2060–\u206012:30 · jetzt geöffnet" in client.get("/").get_data(as_text=True)
     monkeypatch.setattr(counting, "berlin_now", lambda: thursday_11_30.replace(hour=9))
-    assert "Sprechstunde heute 11:00–12:30</span>" in client.get("/").get_data(as_text=True)
+    assert "Sprechstunde heute 11:00\u2060–\u206012:30</span>" in client.get("/").get_data(as_text=True)
     monkeypatch.setattr(counting, "berlin_now", lambda: thursday_11_30.replace(day=25))
-    assert "Sprechstunde morgen 11:00–12:30" in client.get("/").get_data(as_text=True)
+    assert "Sprechstunde morgen 11:00\u2060–\u206012:30" in client.get("/").get_data(as_text=True)
     monkeypatch.setattr(counting, "berlin_now", lambda: thursday_11_30.replace(hour=13))
-    assert "Nächste Sprechstunde: Donnerstag, 3. Dezember 2026, 11:00–12:30" in client.get("/").get_data(as_text=True)
+    assert "Nächste Sprechstunde: Donnerstag, 3. Dezember 2026, 11:00\u2060–\u206012:30" in client.get("/").get_data(as_text=True)
     assert date(2026, 12, 3).weekday() == 3
 
 

@@ -82,4 +82,4 @@ def test_english_uses_the_catalog_and_a_24_hour_clock(app, client, monkeypatch):
     page = client.get("/").get_data(as_text=True)
     assert '<html lang="en" dir="ltr"' in page
     assert "I am here" in page
-    assert "Thursday" in page and "11:00–12:30" in page and "AM" not in page
+    assert "Thursday" in page and "11:00\u2060–\u206012:30" in page and "AM" not in page

@@ -1,14 +1,18 @@
 """Visitor routes for local offers and help: every screen, what is counted, and what is refused."""
 
 import html
+import json
 import re
 import subprocess
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 
 from kiosk import content_seed, counting, directory, offers, reports
 from kiosk.directory import AUDIENCE, HELP, OFFER
-from kiosk.models import Count, Service, Setting
+from kiosk.models import Category, Count, Location, Service, Setting
 from kiosk.qr import qr_png, qr_svg
 from kiosk.vcard import build_vcard, tel_uri
 from tests.conftest import form_value
@@ -262,3 +266,81 @@ def test_visitor_pages_are_small_and_have_no_inline_style(client, content, path)
     page = client.get(path.format(**content)).get_data()
     assert len(page) < 60_000
     assert b"style=" not in page and b"<script>" not in page
+
+
+OPEN_MONDAYS = '{"weekly": [{"weekday": 0, "opens": "%s", "closes": "%s"}]}'
+TUESDAY_EVENING = datetime(2027, 5, 4, 20, 0, tzinfo=ZoneInfo("Europe/Berlin"))
+
+
+@time_machine.travel(TUESDAY_EVENING, tick=False)
+def test_open_now_and_today_over_all_categories_says_what_opens_next_when_nothing_is(client, content):
+    """Tuesday evening: nothing is open; the page says so and names the next openings."""
+    index = text(client.get("/offers/"))
+    assert 'href="/offers/now"' in index and "Jetzt geöffnet & heute" in index
+    page = text(client.get("/offers/now"))
+    assert "Heute ist kein Angebot mehr geöffnet." in page
+    upcoming = page[page.index("Demnächst"):]
+    assert "Kiez+ Sprechstunde" in upcoming and "Beispiel: Sprachcafé" in upcoming
+    assert upcoming.index("Kiez+ Sprechstunde") < upcoming.index("Beispiel: Sprachcafé")  # Thursday first
+
+
+@time_machine.travel(TUESDAY_EVENING.replace(day=10, hour=14), tick=False)
+def test_open_now_and_today_lists_both_groups_across_categories(app, client, content):
+    with app.app_context():
+        content_seed.add_service(
+            {"name": "Beispiel: Mittagstisch", "schedule": OPEN_MONDAYS % ("12:00", "15:00")},
+            [(OFFER, "food")], [])
+    page = text(client.get("/offers/now"))
+    now_part, today_part = page.split("<h2 class=\"group-title\">Heute</h2>")
+    assert "Jetzt geöffnet" in now_part and "Beispiel: Mittagstisch" in now_part
+    assert "Beispiel: Sprachcafé" in today_part  # 15:00 today, from another category
+    assert "Kiez+ Sprechstunde" not in page  # Thursday is not today
+    assert "Heute ist kein Angebot mehr geöffnet." not in page
+
+
+def test_now_cannot_be_a_category_key():
+    assert "now" in offers.RESERVED_KEYS
+
+
+GERMAN_STAFF_TEXT = ("Heute Vertretung im Raum 2", "2 € für Material", "Aufzug im Hof",
+                     "Bus M29 bis Oranienplatz", "nur vormittags", "Betriebsferien")
+
+
+@time_machine.travel(datetime(2027, 5, 10, 9, 0, tzinfo=ZoneInfo("Europe/Berlin")), tick=False)
+@pytest.mark.parametrize("lang,mark", [("en", "(in German)"), ("tr", "(Almanca)")])
+def test_every_german_staff_text_is_marked_for_other_languages(app, client, content, lang, mark):
+    """Staff write German; a visitor of another language is told which lines are German."""
+    with app.app_context():
+        place = Location.create(name="Beispielhaus", accessibility="Aufzug im Hof",
+                                transportation="Bus M29 bis Oranienplatz")
+        service = content_seed.add_service(
+            {"name": "Beispiel: Nähen", "alert": "Heute Vertretung im Raum 2", "fees": "2 € für Material",
+             "what_to_bring": "Stoff, wenn vorhanden", "location": place,
+             "schedule": json.dumps({"weekly": [{"weekday": 0, "opens": "10:00", "closes": "12:00"}],
+                                     "exceptions": [{"first": "2027-05-17", "last": "2027-05-17",
+                                                     "note": "Betriebsferien"}]})},
+            [(OFFER, "culture")], [("030 123 456 78", "voice", "nur vormittags")])
+    with client.session_transaction() as session:
+        session["lang"] = lang
+    for path in (f"/offers/{service.id}", f"/offers/{service.id}/slip", "/offers/culture"):
+        page = html.unescape(text(client.get(path)))
+        for german in GERMAN_STAFF_TEXT:
+            if german in page:
+                after = page[page.index(german):][:len(german) + 60]
+                assert mark in after, (path, german)
+        if "Stoff, wenn vorhanden" in page:  # a list: the mark once, beside its heading
+            heading = page[:page.index("Stoff, wenn vorhanden")].rsplit("<dt>", 1)[-1].rsplit("slip-label", 1)[-1]
+            assert mark in heading, path
+    with client.session_transaction() as session:
+        session["lang"] = "de"
+    assert "(auf Deutsch)" not in text(client.get(f"/offers/{service.id}"))
+
+
+def test_a_category_staff_made_is_marked_german_for_other_languages(app, client, content):
+    with app.app_context():
+        Category.create(kind=OFFER, key="garten", name="Nachbarschaftsgarten", position=99)
+    with client.session_transaction() as session:
+        session["lang"] = "en"
+    assert "Nachbarschaftsgarten <span class=\"in-german\">(in German)</span>" in text(client.get("/offers/"))
+    assert "Nachbarschaftsgarten <span class=\"in-german\">(in German)</span>" in text(client.get("/offers/garten"))
+    assert "Language & learning <span" not in text(client.get("/offers/"))  # shipped: translated

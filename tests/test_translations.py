@@ -17,15 +17,17 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]|\{(\w+)\}")
 
 
 def source_messages():
-    """{msgid: location} of every gettext string in kiosk/ and templates/, as pybabel finds them."""
+    """{(msgid, context): location} of every gettext string in kiosk/ and templates/, as pybabel
+    finds them; the context tells one German word apart in two meanings ("Start")."""
     found = {}
     method_map = [("kiosk/**.py", "python"), ("templates/**.html", "jinja2")]
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None}
-    for filename, _lineno, message, _comments, _context in extract_from_dir(
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
+                "pgettext": ((1, "c"), 2)}
+    for filename, _lineno, message, _comments, context in extract_from_dir(
         str(ROOT), method_map, keywords=keywords
     ):
         if filename.startswith(("kiosk", "templates")):
-            found[message] = filename
+            found[message, context] = filename
     return found
 
 
@@ -40,16 +42,16 @@ def catalog(lang):
 
 
 def test_there_are_visitor_strings(messages):
-    assert len(messages) > 50 and "Ich bin da" in messages
+    assert len(messages) > 50 and ("Ich bin da", None) in messages
 
 
 @pytest.mark.parametrize("lang", TRANSLATED)
 def test_every_string_is_translated(messages, lang):
     entries = catalog(lang)
     missing = []
-    for msgid, where in messages.items():
+    for (msgid, context), where in messages.items():
         key = msgid[0] if isinstance(msgid, tuple) else msgid
-        entry = entries.get(key)
+        entry = entries.get(key, context=context)
         strings = [] if entry is None else (entry.string if isinstance(entry.string, tuple) else (entry.string,))
         if entry is None or entry.fuzzy or not strings or not all(strings):
             missing.append(f"{where}: {key!r}")

@@ -2,8 +2,12 @@
 
 import re
 import subprocess
+from datetime import datetime
+from itertools import pairwise
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from playwright.sync_api import expect
 
 import puzzles
@@ -102,6 +106,19 @@ def test_find_words_by_dragging_or_tapping_first_and_last_letter(page, server):
     expect(well_done(page)).to_be_visible()
 
 
+@time_machine.travel(datetime(2027, 5, 5, 10, 0, tzinfo=ZoneInfo("Europe/Berlin")))
+def test_a_turkish_visitor_gets_a_turkish_word_search_of_the_day(page, server):
+    """2027-05-05 is a word-search day; the menu's language rule holds for the day's puzzle too."""
+    page.goto(f"{server}/activities/")
+    page.locator("button[lang=tr]").tap()
+    expect(page.get_by_role("heading", name=re.compile("Günün bulmacası"))).to_be_visible()
+    page.locator("a[href='/activities/today/easy']").tap()
+    expect(page).to_have_url(re.compile(r"/activities/wordsearch/easy/8/2027-05-05\?lang=tr$"))
+    words = puzzles.puzzle_type("wordsearch").generate("2027-05-05", "easy", 8, lang="tr").data["words"]
+    for word in words:
+        expect(page.locator(".word-list li", has_text=word)).to_be_visible()
+
+
 def test_paint_a_nonogram_by_tapping(page, server):
     p = puzzles.generate("nonogram", "browser", "easy")
     page.goto(f"{server}/activities/nonogram/easy/{p.size}/browser")
@@ -116,6 +133,48 @@ def test_paint_a_nonogram_by_tapping(page, server):
     for r, c in cells:
         page.locator(f'button.cell[data-r="{r}"][data-c="{c}"]').tap()
     expect(well_done(page)).to_be_visible()
+
+
+CLUE_BOXES = """() => Array.from(document.querySelectorAll('.nonogram-board .clue')).map(clue =>
+  Array.from(clue.children).map(n => { const b = n.getBoundingClientRect(), s = getComputedStyle(n);
+    return {x: b.x, y: b.y, right: b.right, bottom: b.bottom, font: parseFloat(s.fontSize), bg: s.backgroundColor}; }))"""
+
+
+@pytest.mark.parametrize("width,height", [(1280, 800), (1024, 768), (800, 1280)], ids=str)
+def test_nonogram_clues_read_apart_and_the_10x10_cells_take_a_finger(page, server, width, height):
+    """Seed s6 has five blocks in a row and in a column: the widest clues a 10×10 can have."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{server}/activities/nonogram/hard/10/s6")
+    first, last = page.locator("button.cell").first.bounding_box(), page.locator("button.cell").last.bounding_box()
+    assert first["width"] >= 48 and first["height"] >= 48, first
+    assert last["y"] + last["height"] <= height and last["x"] + last["width"] <= width, last  # no scrolling
+    for numbers in page.evaluate(CLUE_BOXES):
+        for number in numbers:
+            assert number["font"] >= 22 and number["bg"] not in ("rgba(0, 0, 0, 0)", "transparent"), number
+        for before, after in pairwise(numbers):  # "3 1" never reads as "31"
+            assert after["x"] - before["right"] >= 6 or after["y"] - before["bottom"] >= 4, (before, after)
+
+
+def test_a_12x12_word_search_keeps_48px_letters_at_1024x768_and_says_to_tap(page, server):
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.goto(f"{server}/activities/wordsearch/hard/12/browser?lang=de")
+    first, last = page.locator("button.cell").first.bounding_box(), page.locator("button.cell").last.bounding_box()
+    assert first["width"] >= 48 and first["height"] >= 48, first
+    assert last["y"] + last["height"] <= 768, last
+    rules = page.locator(".rules").inner_text()
+    assert "Kreisen" not in rules and "unten" not in rules  # the paper's words, not the screen's
+    expect(page.locator(".rules")).to_contain_text("in der Liste")
+
+
+THUMBNAIL_TEXT = """() => Array.from(document.querySelectorAll('svg.example')).flatMap(svg => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  return Array.from(svg.querySelectorAll('text')).map(t => parseFloat(getComputedStyle(t).fontSize) * scale); })"""
+
+
+def test_the_overview_thumbnails_use_letters_of_20px_at_least(page, server):
+    page.goto(f"{server}/activities/")
+    sizes = page.evaluate(THUMBNAIL_TEXT)
+    assert sizes and min(sizes) >= 20, sorted(set(sizes))
 
 
 def test_touch_targets_are_big_enough_on_a_9x9_sudoku(page, server):
@@ -175,3 +234,16 @@ def test_axe_finds_no_violations_on_the_activities_pages(page, server, live_app)
     for path in ("/admin/crafts/", "/admin/crafts/new", "/admin/crafts/1/edit", "/admin/crafts/1/delete"):
         page.goto(server + path)
         assert_no_axe_violations(page)
+
+
+@pytest.mark.parametrize("width,height", [(1280, 800), (1024, 768), (800, 1280)], ids=str)
+def test_puzzle_pages_in_large_text_never_scroll_sideways(page, server, width, height):
+    """The side column beside the board: its buttons and word list fit in large text too."""
+    page.set_viewport_size({"width": width, "height": height})
+    page.goto(f"{server}/activities/")
+    page.locator(".text-size-button").tap()
+    expect(page.locator(".text-size-button")).to_have_attribute("aria-pressed", "true")
+    for path in ("nonogram/easy/5/browser", "nonogram/hard/10/s6", "sudoku/hard/9/browser",
+                 "wordsearch/hard/12/browser?lang=de", "maze/hard/15/browser", "futoshiki/hard/5/browser"):
+        page.goto(f"{server}/activities/{path}")
+        assert page.evaluate("document.documentElement.scrollWidth - innerWidth") <= 0, path

@@ -1,7 +1,10 @@
 """What a visitor does with a finger, in Chromium with touch, against the production server."""
 
 import re
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
+import time_machine
 from axe_playwright_python.sync_playwright import Axe
 import pytest
 from playwright.sync_api import expect
@@ -30,7 +33,7 @@ def staff_login(page, server):
 def test_checkin_with_a_group_of_three_by_tapping(page, server, live_app):
     page.goto(server + "/")
     page.get_by_role("button", name=re.compile("Ich bin da")).tap()
-    expect(page.get_by_role("heading", name="Wie viele seid ihr?")).to_be_visible()
+    expect(page.get_by_role("heading", name="Wie viele sind Sie?")).to_be_visible()
     page.get_by_role("button", name="3 Personen").tap()
     expect(page.get_by_role("heading", name="Sind Sie zum ersten Mal hier?")).to_be_visible()
     page.get_by_role("button", name="Ja, zum ersten Mal").tap()
@@ -54,7 +57,7 @@ def test_double_tap_counts_once(page, server, live_app):
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.touchscreen.tap(x, y)
     page.touchscreen.tap(x, y)
-    expect(page.get_by_role("heading", name="Wie viele seid ihr?")).to_be_visible()
+    expect(page.get_by_role("heading", name="Wie viele sind Sie?")).to_be_visible()
     page.get_by_role("button", name="2 Personen").dblclick()
     expect(page.get_by_role("heading", name="Sind Sie zum ersten Mal hier?")).to_be_visible()
     page.go_back()
@@ -70,16 +73,66 @@ def test_thanks_page_returns_home_by_itself(page, server, live_app):
     expect(page.get_by_role("button", name=re.compile("Ich bin da"))).to_be_visible(timeout=5000)
 
 
+@time_machine.travel(datetime(2027, 5, 6, 11, 30, tzinfo=ZoneInfo("Europe/Berlin")))
+def test_on_a_holiday_thursday_the_kiosk_says_when_the_team_is_there(page, server, live_app):
+    """Ascension Day 2027 is a Thursday: no "jetzt geöffnet", no promise the team comes at once."""
+    live_app.config.update(DROPIN_HOURS=[[3, "11:00", "12:30"]], DROPIN_HOLIDAYS="BE")
+    page.goto(server + "/")
+    dropin = page.locator(".dropin")
+    expect(dropin).to_have_text(re.compile(r"Heute keine Sprechstunde \(Feiertag\) · Nächste Sprechstunde: "
+                                           r"Donnerstag, 13\. Mai 2027, 11:00\u2060–\u206012:30"))
+    page.get_by_role("button", name=re.compile("Ich bin da")).tap()
+    for _ in range(3):
+        page.get_by_role("button", name="Überspringen").tap()
+    expect(page.get_by_role("heading", name="Schön, dass Sie da sind!")).to_be_visible()
+    expect(page.get_by_text("Danke. Gerade ist keine Sprechstunde.")).to_be_visible()
+    expect(page.get_by_text(re.compile("Nächste Sprechstunde: Donnerstag, 13\\. Mai 2027"))).to_be_visible()
+    expect(page.get_by_text("Das Team ist gleich für Sie da")).to_have_count(0)
+    figures = people_today(live_app, off_hours=True)
+    assert figures["checkins"] == 1 and people_today(live_app)["checkins"] == 0
+
+
+@time_machine.travel(datetime(2027, 5, 12, 18, 0, tzinfo=ZoneInfo("Europe/Berlin")))
+def test_the_drop_in_time_never_breaks_after_the_dash(page, server, live_app):
+    """Turkish with large text, at every width from phone to portrait tablet: "11:00–12:30"
+    stays on one line (it split as "11:00–" / "12:30" at 650–740 px)."""
+    live_app.config["DROPIN_HOURS"] = [[3, "11:00", "12:30"]]
+    page.goto(server + "/")
+    page.locator("button[lang=tr]").tap()
+    page.get_by_role("button", name="Büyük yazı").tap()
+    expect(page.locator(".dropin")).to_contain_text("yarın")
+    split = []
+    for width in range(320, 810, 10):
+        page.set_viewport_size({"width": width, "height": 1280})
+        lines = page.locator(".dropin span").evaluate("""span => {
+            const text = span.firstChild, range = document.createRange(), at = text.data.indexOf("–");
+            range.setStart(text, at - 5); range.setEnd(text, Math.min(at + 7, text.length));
+            return new Set(Array.from(range.getClientRects()).map(r => Math.round(r.top))).size; }""")
+        if lines > 1:
+            split.append(width)
+    assert split == []
+
+
+def test_the_home_button_says_home_in_every_language(page, server, live_app):
+    """Turkish "Giriş" read as entrance or login; the button leads to the start screen."""
+    page.goto(server + "/activities/")
+    for code, word in (("tr", "Ana sayfa"), ("ar", "الرئيسية"), ("en", "Home"), ("de", "Start")):
+        page.locator(f"button[lang={code}]").tap()
+        expect(page.locator(".home-button")).to_have_text(word)
+    page.locator(".home-button").tap()
+    expect(page.get_by_role("button", name=re.compile("Ich bin da"))).to_be_visible()
+
+
 def test_idle_reset_warns_then_returns_home(page, server, live_app):
     live_app.config.update(IDLE_SECONDS=4, IDLE_WARNING_SECONDS=3)
     page.goto(server + "/")
     page.get_by_role("button", name=re.compile("Ich bin da")).tap()
-    expect(page.get_by_role("heading", name="Wie viele seid ihr?")).to_be_visible()
+    expect(page.get_by_role("heading", name="Wie viele sind Sie?")).to_be_visible()
     notice = page.get_by_role("alertdialog")
     expect(notice).to_be_visible(timeout=4000)
     page.get_by_role("button", name="Ja, ich bin noch da").tap()  # one tap extends
     expect(notice).to_be_hidden()
-    expect(page.get_by_role("heading", name="Wie viele seid ihr?")).to_be_visible()
+    expect(page.get_by_role("heading", name="Wie viele sind Sie?")).to_be_visible()
     expect(page.get_by_role("button", name=re.compile("Ich bin da"))).to_be_visible(timeout=8000)
     assert people_today(live_app)["checkins"] == 1  # the unanswered question counted nothing more
 
@@ -93,7 +146,7 @@ def test_axe_finds_no_violations_on_visitor_and_admin_pages(page, server):
     page.goto(server + "/")
     assert_no_axe_violations(page)
     page.get_by_role("button", name=re.compile("Ich bin da")).tap()
-    for heading in ("Wie viele seid ihr?", "Sind Sie zum ersten Mal hier?", "Was führt Sie heute her?"):
+    for heading in ("Wie viele sind Sie?", "Sind Sie zum ersten Mal hier?", "Was führt Sie heute her?"):
         expect(page.get_by_role("heading", name=heading)).to_be_visible()
         assert_no_axe_violations(page)
         page.get_by_role("button", name=re.compile("Überspringen")).tap()

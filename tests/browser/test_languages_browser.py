@@ -32,7 +32,7 @@ def test_check_in_flow(page, server, live_app, lang):
     choose_language(page, server, lang)
     expect(page.locator("html")).to_have_attribute("dir", "rtl" if lang == "ar" else "ltr")
     page.get_by_role("button", name=re.compile(said(live_app, lang, "Ich bin da"))).tap()
-    expect(page.get_by_role("heading", name=said(live_app, lang, "Wie viele seid ihr?"))).to_be_visible()
+    expect(page.get_by_role("heading", name=said(live_app, lang, "Wie viele sind Sie?"))).to_be_visible()
     page.locator("button[name=size][value='3']").tap()
     expect(page.get_by_role("heading", name=said(live_app, lang, "Sind Sie zum ersten Mal hier?"))).to_be_visible()
     page.get_by_role("button", name=said(live_app, lang, "Ja, zum ersten Mal")).tap()

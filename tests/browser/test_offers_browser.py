@@ -2,8 +2,11 @@
 
 import re
 import subprocess
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from playwright.sync_api import expect
 
 from kiosk import content_seed
@@ -52,6 +55,17 @@ def test_find_an_offer_open_today_by_tapping(page, server, content):
     expect(page.get_by_text("Turnschuhe")).to_be_visible()
     contact_code = page.get_by_role("img", name=re.compile("Kontakt Beispiel: Tischtennis speichern"))
     expect(contact_code).to_be_visible()
+
+
+@time_machine.travel(datetime(2027, 5, 4, 20, 0, tzinfo=ZoneInfo("Europe/Berlin")))
+def test_one_tap_shows_what_is_open_now_over_all_categories(page, server, content):
+    """Tuesday evening: one tap from the offers screen, not one per category."""
+    page.goto(server + "/offers/")
+    page.get_by_role("link", name=re.compile("Jetzt geöffnet & heute")).tap()
+    open_now = page.locator("section.card-group", has=page.get_by_role("heading", name="Jetzt geöffnet"))
+    expect(open_now.get_by_role("link", name=re.compile("Beispiel: Tischtennis"))).to_be_visible()
+    expect(page.get_by_role("link", name=re.compile("Beispiel: Yoga"))).to_have_count(0)  # not today
+    expect(page.get_by_role("link", name=re.compile("Kiez\\+ Sprechstunde"))).to_have_count(0)  # Thursday
 
 
 def test_open_a_help_contact_and_reach_the_emergency_numbers_from_every_help_screen(page, server, content):
@@ -122,7 +136,7 @@ def test_merken_several_and_print_them_together(page, server, content, tmp_path)
     assert "Beispiel: Tischtennis" in text and "TelefonSeelsorge" in text
 
 
-VISITOR_PAGES = ("/offers/", "/offers/sport", "/offers/sport?free=1&lang=tr", "/offers/{offer}",
+VISITOR_PAGES = ("/offers/", "/offers/now", "/offers/sport", "/offers/sport?free=1&lang=tr", "/offers/{offer}",
                  "/offers/{offer}/qr", "/offers/{offer}/slip", "/help/", "/help/violence",
                  "/help/money", "/help/{seelsorge}", "/help/emergency", "/offers/saved")
 
@@ -173,3 +187,76 @@ def test_staff_edit_opening_times_by_selects_and_the_card_follows(page, server, 
     expect(page.get_by_text("Gespeichert: Beispiel: Yoga")).to_be_visible()
     page.goto(f"{server}/offers/{content['later']}")
     expect(page.get_by_text("Mo 09:00–12:00")).to_be_visible()
+
+
+TABLET_SIZES = [(1280, 800), (1024, 768), (800, 1280)]
+
+
+def decode_screen(page, tmp_path) -> str:
+    """What a phone camera pointed at the tablet would read: zbarimg on the visible screen only."""
+    shot = tmp_path / "screen.png"
+    page.screenshot(path=str(shot))  # the viewport, not the full page
+    result = subprocess.run(["zbarimg", "--raw", "-q", str(shot)], capture_output=True, timeout=20,
+                            check=False)  # exit 4: no code found, which the assertion reports
+    return result.stdout.decode("utf-8")
+
+
+def assert_inside_viewport(page, locator):
+    box = locator.bounding_box()
+    size = page.viewport_size
+    assert box["y"] >= 0 and box["y"] + box["height"] <= size["height"], (box, size)
+    assert box["x"] >= 0 and box["x"] + box["width"] <= size["width"], (box, size)
+
+
+@pytest.mark.parametrize("large_text", [False, True], ids=["normal", "large-text"])
+@pytest.mark.parametrize("width,height", TABLET_SIZES, ids=lambda v: str(v))
+def test_the_enlarged_code_fits_the_screen_and_scans(page, server, content, tmp_path, width, height,
+                                                     large_text):
+    page.set_viewport_size({"width": width, "height": height})
+    for path in (f"/help/{content['kiez_plus']}/qr", f"/offers/{content['offer']}/qr"):
+        page.goto(server + path)
+        if large_text and page.get_by_role("button", name="Große Schrift", pressed=False).count():
+            page.get_by_role("button", name="Große Schrift").tap()
+            expect(page.get_by_role("button", name="Große Schrift", pressed=True)).to_be_visible()
+        code = page.locator(".code-enlarged svg")
+        assert_inside_viewport(page, code)
+        assert code.bounding_box()["width"] >= 300  # bigger than on the detail page
+        assert "BEGIN:VCARD" in decode_screen(page, tmp_path), path
+
+
+@pytest.mark.parametrize("large_text", [False, True], ids=["normal", "large-text"])
+def test_the_take_home_code_is_on_the_first_portrait_screen(page, server, content, tmp_path, large_text):
+    """A touch novice does not scroll: the contact code is in view when a detail page opens."""
+    page.set_viewport_size({"width": 800, "height": 1280})
+    for path in (f"/help/{content['kiez_plus']}", f"/offers/{content['offer']}",
+                 f"/help/{content['seelsorge']}"):
+        page.goto(server + path)
+        if large_text and page.get_by_role("button", name="Große Schrift", pressed=False).count():
+            page.get_by_role("button", name="Große Schrift").tap()
+            expect(page.get_by_role("button", name="Große Schrift", pressed=True)).to_be_visible()
+        assert page.evaluate("window.scrollY") == 0
+        assert_inside_viewport(page, page.locator(".code-vcard svg"))
+        assert "BEGIN:VCARD" in decode_screen(page, tmp_path), path
+        expect(page.get_by_role("link", name="Auf Papier ausdrucken")).to_be_in_viewport()
+
+
+CLIPPED = """() => Array.from(document.querySelectorAll(
+    '.home-button, .card-name, .tile-word, .bar-button, .detail-name, .page-title, .fact-row dd'))
+  .filter(el => el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().right > innerWidth)
+  .map(el => el.className + ': ' + el.textContent.trim().slice(0, 40))"""
+
+
+@pytest.mark.parametrize("lang", ["de", "tr"])
+def test_large_text_in_portrait_neither_clips_nor_scrolls_sideways(page, server, content, lang):
+    page.set_viewport_size({"width": 800, "height": 1280})
+    page.goto(server + "/help/health")
+    if lang != "de":
+        page.locator(f"button[lang={lang}]").tap()
+    page.locator(".text-size-button").tap()
+    expect(page.locator(".text-size-button")).to_have_attribute("aria-pressed", "true")
+    for path in ("/help/health", "/help/", "/offers/", "/offers/now", "/offers/sport",
+                 f"/help/{content['seelsorge']}", f"/offers/{content['offer']}", "/help/emergency",
+                 "/activities/", "/checkin/thanks"):
+        page.goto(server + path)
+        assert page.evaluate("document.documentElement.scrollWidth - innerWidth") <= 0, path
+        assert page.evaluate(CLIPPED) == [], path
