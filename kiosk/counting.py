@@ -233,7 +233,7 @@ def count_late_checkin(checkin_id: str, tapped_hour: datetime, tablet_id: int) -
 
 
 def _open_in_hour(start: datetime) -> bool:
-    window = dropin_schedule().next_opening(start, horizon_days=0)
+    window = dropin_schedule(start.date()).next_opening(start, horizon_days=0)
     return window is not None and window.start < start + timedelta(hours=1)
 
 

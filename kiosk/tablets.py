@@ -290,7 +290,7 @@ def today_status(now):
     """Each enrolled tablet: minutes since its last heartbeat, whether that is a warning (silent for
     more than SILENT_AFTER while the drop-in hour is open), and how many check-ins it delivered
     late today."""
-    open_now = counting.dropin_schedule().is_open(now)
+    open_now = counting.dropin_schedule(now.date()).is_open(now)
     late = dict(LateCheckin.select(LateCheckin.tablet, fn.COUNT(LateCheckin.id))
                 .where(LateCheckin.received == now.date()).group_by(LateCheckin.tablet).tuples())
     rows = []

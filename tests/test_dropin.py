@@ -19,6 +19,9 @@ ASCENSION_2027 = datetime(2027, 5, 6, 11, 30, tzinfo=BERLIN)  # a Thursday, in t
 NEXT_THURSDAY = datetime(2027, 5, 13, 11, 30, tzinfo=BERLIN)
 
 
+pytestmark = pytest.mark.usefixtures("enrolled")  # the room's tablet: its check-ins count as normal
+
+
 @pytest.fixture
 def thursdays(app):
     app.config.update(DROPIN_HOURS=THURSDAYS, DROPIN_HOLIDAYS="BE")

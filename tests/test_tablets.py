@@ -151,7 +151,7 @@ def test_rename_is_logged(app, client, auth):
     with app.app_context():
         assert Tablet.get().name == "Tablet Café"
     assert ("tablet_rename", "Tablet Eingang → Tablet Café") in audit_actions(app)
-    assert "tablet_rename" in client.get("/admin/log").get_data(as_text=True)
+    assert "Tablet umbenannt" in client.get("/admin/log").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("path, data, status", [
