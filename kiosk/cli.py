@@ -8,12 +8,13 @@ import os
 import secrets
 
 import click
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
 from . import db
 
 
 @click.command("add-staff")
+@with_appcontext  # the password hash method is a setting
 @click.argument("username")
 @click.option("--password", envvar="KIOSK_STAFF_PASSWORD", prompt=True, hide_input=True,
               confirmation_prompt=True, help="Read from KIOSK_STAFF_PASSWORD in scripts.")
