@@ -6,6 +6,8 @@ disabled account end them for every copy of the cookie.
 import functools
 import hashlib
 import secrets
+import threading
+from contextlib import contextmanager
 from datetime import timedelta
 
 import click
@@ -29,14 +31,16 @@ DEVICE_DAYS = 365
 LOGIN_REFUSED = ("Name oder Passwort falsch. Nach mehreren Fehlversuchen nimmt der Kiosk "
                  "neue Versuche erst nach einer kurzen Pause an.")
 TOO_MANY_HERE = "Zu viele Versuche von diesem Gerät. Bitte in einigen Minuten erneut versuchen."
+BUSY = "Der Kiosk prüft gerade eine andere Anmeldung. Bitte in einem Moment noch einmal versuchen."
 
 
 @bp.record_once
-def _client_limits(state):
-    """Each app keeps its own per-client counts, in memory only."""
+def _login_limits(state):
+    """Each app keeps its own per-client counts (in memory only) and its hashing slots."""
     config = state.app.config
     state.app.extensions["login_clients"] = ClientLimiter(
         config["LOGIN_CLIENT_ATTEMPTS"], config["LOGIN_CLIENT_WINDOW_SECONDS"])
+    state.app.extensions["password_check_slots"] = threading.BoundedSemaphore(config["PASSWORD_CHECKS_AT_ONCE"])
 
 
 def login_required(view):
@@ -118,22 +122,39 @@ def client_limits() -> ClientLimiter:
 
 @bp.route("/login", methods=("GET", "POST"))
 def login():
-    if request.method == "POST" and not client_limits().take(request.remote_addr):
-        return render_template("admin/login.html", form=LoginForm(), error=TOO_MANY_HERE), 429
     form = LoginForm()
-    error = None
+    error, status = None, 200
     if form.validate_on_submit():
-        staff = check_login(form.username.data.strip(), form.password.data)
+        with password_check() as refusal:
+            staff = None if refusal else check_login(form.username.data.strip(), form.password.data)
         if staff:
             client_limits().give_back(request.remote_addr)
             start_session(staff)
             response = redirect(url_for("admin.today"))
             remember_device(response, staff)
             return response
-        error = LOGIN_REFUSED
-    elif request.method == "POST":
-        client_limits().give_back(request.remote_addr)  # no password was checked
-    return render_template("admin/login.html", form=form, error=error)
+        error, status = refusal or (LOGIN_REFUSED, 200)
+    return render_template("admin/login.html", form=form, error=error), status
+
+
+@contextmanager
+def password_check():
+    """Admits one password check, or yields (message, status) to answer at once, before any hash:
+    the client is over its limit, or another check is hashing (a flood then takes one core at
+    most, and the tablets keep the rest)."""
+    address = request.remote_addr
+    if not client_limits().take(address):
+        yield TOO_MANY_HERE, 429
+        return
+    slots = current_app.extensions["password_check_slots"]
+    if not slots.acquire(blocking=False):
+        client_limits().give_back(address)
+        yield BUSY, 429
+        return
+    try:
+        yield None
+    finally:
+        slots.release()
 
 
 def hash_password(password: str) -> str:

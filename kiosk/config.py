@@ -23,6 +23,7 @@ class Defaults:
 
     # Staff side
     PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's; the tests' fixtures use a cheap one
+    PASSWORD_CHECKS_AT_ONCE = 1  # scrypt hashes running at once; more wait their turn with a 429
     # Password checks per client address (in memory only) in a sliding window (kiosk/login_limits.py) ...
     LOGIN_CLIENT_ATTEMPTS = 10
     LOGIN_CLIENT_WINDOW_SECONDS = 600

@@ -9,7 +9,7 @@ from werkzeug.security import check_password_hash
 from wtforms import PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from .auth import (TOO_MANY_HERE, audit, client_limits, end_sessions, hash_password, login_required,
+from .auth import (audit, client_limits, end_sessions, hash_password, login_required, password_check,
                    start_session)
 from .db import database
 from .forms import EmptyForm, KioskForm
@@ -96,12 +96,15 @@ def remove(staff_id):
 def change_password():
     """The old password is guessed no faster than at the login, and a session that keeps getting it
     wrong ends: a stolen session cannot take the account over."""
-    if request.method == "POST" and not client_limits().take(request.remote_addr):
-        return render_template("admin/password.html", form=PasswordChangeForm(), error=TOO_MANY_HERE), 429
     form = PasswordChangeForm()
     error = None
     if form.validate_on_submit():
-        if not check_password_hash(g.staff.password_hash, form.old_password.data):
+        with password_check() as refusal:
+            right = not refusal and check_password_hash(g.staff.password_hash, form.old_password.data)
+        if refusal:
+            message, status = refusal
+            return render_template("admin/password.html", form=form, error=message), status
+        if not right:
             if g.staff_session.failed_checks + 1 >= current_app.config["LOGIN_FREE_FAILURES"]:
                 end_sessions_of(g.staff_session.id)
                 flash("Das bisherige Passwort war mehrmals falsch. Bitte melden Sie sich neu an.")
@@ -119,8 +122,6 @@ def change_password():
             start_session(Staff.get_by_id(g.staff.id))  # this device gets a new login; all others end
             flash("Ihr Passwort ist geändert. Auf allen anderen Geräten sind Sie abgemeldet.")
             return redirect(url_for(".team"))
-    elif request.method == "POST":
-        client_limits().give_back(request.remote_addr)  # no password was checked
     status = 400 if request.method == "POST" else 200
     return render_template("admin/password.html", form=form, error=error), status
 

@@ -10,8 +10,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import time_machine
 
-from kiosk import auth
-from kiosk.auth import LOGIN_REFUSED, TOO_MANY_HERE, create_staff
+from kiosk import auth, staff_admin
+from kiosk.auth import BUSY, LOGIN_REFUSED, TOO_MANY_HERE, create_staff
 from kiosk.login_limits import MAX_CLIENTS, ClientLimiter, client_key, delay_after
 from kiosk.models import Staff, utcnow
 from tests.conftest import STAFF_PASSWORD, AuthActions, form_value
@@ -36,6 +36,7 @@ def hashes(monkeypatch):
         return real(stored, password)
 
     monkeypatch.setattr(auth, "check_password_hash", counting)
+    monkeypatch.setattr(staff_admin, "check_password_hash", counting)
     return made
 
 
@@ -55,6 +56,19 @@ def test_a_client_over_its_limit_is_refused_before_any_hash(app, hashes):
     assert response.status_code == 429 and error_of(response) == TOO_MANY_HERE
     assert len(hashes) == 10  # refused without hashing
     assert AuthActions(from_address(app, "192.168.1.20")).login().status_code == 302  # others still can
+
+
+def test_one_hash_at_a_time_and_the_rest_are_told_to_wait(app, hashes):
+    """While a check is hashing, another is answered at once: a flood takes one core at most."""
+    slots = app.extensions["password_check_slots"]
+    assert slots.acquire(blocking=False)  # a check running in another thread
+    laptop = AuthActions(from_address(app, "192.168.1.66"))
+    for _ in range(12):
+        response = laptop.login()
+        assert response.status_code == 429 and error_of(response) == BUSY
+    assert not hashes
+    slots.release()
+    assert laptop.login().status_code == 302  # the waits used none of its budget
 
 
 def test_the_client_limit_is_a_sliding_window(app):
