@@ -7,6 +7,7 @@ import functools
 import hashlib
 import secrets
 import threading
+import time
 from contextlib import contextmanager
 from datetime import timedelta
 
@@ -18,7 +19,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .db import database
 from .forms import EmptyForm, LoginForm
-from .login_limits import ClientLimiter, delay_after
+from .login_limits import ClientLimiter, FloodGuard, delay_after
 from .models import AuditEntry, Staff, StaffSession, utcnow
 
 bp = Blueprint("auth", __name__, url_prefix="/admin")
@@ -31,6 +32,15 @@ DEVICE_DAYS = 365
 LOGIN_REFUSED = ("Name oder Passwort falsch. Nach mehreren Fehlversuchen nimmt der Kiosk "
                  "neue Versuche erst nach einer kurzen Pause an.")
 TOO_MANY_HERE = "Zu viele Versuche von diesem Gerät. Bitte in einigen Minuten erneut versuchen."
+PASSWORD_FORMS = ("/admin/login", "/admin/staff/password")  # where a password is checked
+# What a client over its limit gets, from kiosk.login_limits.FloodGuard ({root}: the app's prefix).
+TOO_MANY_PAGE = f"""<!doctype html>
+<html lang="de"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Bitte warten – Kiez+ Kiosk</title><link rel="stylesheet" href="{{root}}/static/css/admin.css"></head>
+<body class="admin"><main class="admin-main"><div class="login card"><h1>Bitte warten</h1>
+<p class="error-message" role="alert">{TOO_MANY_HERE}</p>
+<a class="button" href="{{root}}/admin/login">Zur Anmeldung</a></div></main></body></html>
+"""
 BUSY = "Der Kiosk prüft gerade eine andere Anmeldung. Bitte in einem Moment noch einmal versuchen."
 
 
@@ -38,9 +48,11 @@ BUSY = "Der Kiosk prüft gerade eine andere Anmeldung. Bitte in einem Moment noc
 def _login_limits(state):
     """Each app keeps its own per-client counts (in memory only) and its hashing slots."""
     config = state.app.config
-    state.app.extensions["login_clients"] = ClientLimiter(
+    limiter = state.app.extensions["login_clients"] = ClientLimiter(
         config["LOGIN_CLIENT_ATTEMPTS"], config["LOGIN_CLIENT_WINDOW_SECONDS"])
+    state.app.wsgi_app = FloodGuard(state.app.wsgi_app, limiter, PASSWORD_FORMS, TOO_MANY_PAGE)
     state.app.extensions["password_check_slots"] = threading.BoundedSemaphore(config["PASSWORD_CHECKS_AT_ONCE"])
+    state.app.extensions["password_check_seconds"] = {}  # hash method: running average
 
 
 def login_required(view):
@@ -167,20 +179,47 @@ def _dummy_hash(method: str) -> str:
 
 
 def check_login(username, password):
-    """The account when the password fits, else None, in about the time of one password check:
-    an unknown name and an account slowed down for now check a dummy hash instead."""
+    """The account when the password fits, else None, in about the time of one password check.
+
+    An unknown name and an account slowed down for now check nothing: they wait as long as a real
+    check takes here (its running average), which costs no CPU, so a flood of made-up names or of
+    guesses at a slowed account takes nothing from the tablets.
+    """
     staff = Staff.get_or_none((Staff.username == username) & (Staff.active == True))  # noqa: E712
     slowed = (staff is not None and staff.locked_until is not None and staff.locked_until > utcnow()
               and remembered_device() != staff.id)
     if staff is None or slowed:
-        check_password_hash(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
+        time.sleep(check_seconds(_dummy_hash(current_app.config["PASSWORD_HASH_METHOD"])))
         return None
+    began = time.perf_counter()
     if check_password_hash(staff.password_hash, password):
         Staff.update(failed_logins=0, locked_until=None).where(Staff.id == staff.id).execute()
         return staff
     if remembered_device() != staff.id:  # the owner's own typos do not slow their account
         note_failure(staff)
+    record_check_seconds(staff.password_hash, time.perf_counter() - began)
     return None
+
+
+def _method_of(password_hash: str) -> str:
+    return password_hash.split("$", 1)[0]  # "scrypt:32768:8:1"
+
+
+def check_seconds(password_hash: str) -> float:
+    """How long a wrong password takes to refuse with this hash method; measured once if unknown."""
+    times = current_app.extensions["password_check_seconds"]
+    method = _method_of(password_hash)
+    if method not in times:
+        began = time.perf_counter()
+        check_password_hash(password_hash, "not the password")
+        times[method] = time.perf_counter() - began
+    return times[method]
+
+
+def record_check_seconds(password_hash: str, seconds: float):
+    times = current_app.extensions["password_check_seconds"]
+    method = _method_of(password_hash)
+    times[method] = seconds if method not in times else 0.8 * times[method] + 0.2 * seconds
 
 
 def note_failure(staff):

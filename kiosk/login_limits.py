@@ -9,7 +9,8 @@ Two limits, both checked before any password is hashed:
   wrong password. A device that has (it carries a signed device cookie, OWASP's "device cookie"
   pattern) is not slowed, so strangers slowing an account never keep its owner out.
 
-No Flask here: the login view (kiosk/auth.py) wires these to requests.
+No Flask here: the login view (kiosk/auth.py) wires these to requests, and ``FloodGuard`` turns
+away a client over its limit in front of the app, before sessions, forms or the database.
 """
 
 import ipaddress
@@ -60,6 +61,13 @@ class ClientLimiter:
             times.append(now)
             return True
 
+    def is_full(self, address: str | None) -> bool:
+        """Whether the next attempt would be refused: a flood is turned away before anything else."""
+        now = self.clock()
+        with self._lock:
+            times = self._seen.get(client_key(address))
+            return times is not None and sum(1 for t in times if t > now - self.window) >= self.attempts
+
     def give_back(self, address: str | None) -> None:
         """A successful login does not use up the client's budget."""
         with self._lock:
@@ -80,3 +88,23 @@ def delay_after(failures: int, free: int, first_seconds: float, max_seconds: flo
     if failures < free:
         return timedelta(0)
     return timedelta(seconds=min(max_seconds, first_seconds * 2 ** min(failures - free, 32)))
+
+
+class FloodGuard:
+    """WSGI middleware: a POST to a password form from a client over its limit gets a small 429
+    page straight away. Its cost is what makes a flood harmless, so it does as little as it can."""
+
+    HEADERS = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"),
+               ("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'"),
+               ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer")]
+
+    def __init__(self, wsgi_app, limiter: ClientLimiter, paths, page: str):
+        self.wsgi_app, self.limiter, self.paths, self.page = wsgi_app, limiter, frozenset(paths), page
+
+    def __call__(self, environ, start_response):
+        if (environ.get("REQUEST_METHOD") == "POST" and environ.get("PATH_INFO") in self.paths
+                and self.limiter.is_full(environ.get("REMOTE_ADDR"))):
+            body = self.page.replace("{root}", environ.get("SCRIPT_NAME", "")).encode()
+            start_response("429 Too Many Requests", [*self.HEADERS, ("Content-Length", str(len(body)))])
+            return [body]
+        return self.wsgi_app(environ, start_response)
