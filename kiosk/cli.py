@@ -95,5 +95,6 @@ def main():
     """The ``kiosk`` console script."""
     from . import create_app
 
+    os.umask(0o077)  # whatever the kiosk writes (database, backups, uploads) is its user's only
     os.environ.setdefault("FLASK_APP", "kiosk")
     FlaskGroup(create_app=create_app, name="kiosk")()

@@ -54,7 +54,7 @@ def test_security_headers_on_every_response(client, path):
 
 def test_session_cookie_is_httponly_and_samesite(client, auth):
     response = auth.login()
-    cookie = response.headers["Set-Cookie"]
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
