@@ -242,7 +242,7 @@ def remember_device(response, staff):
     """A signed note that this browser has logged in to this account (no address, no identifier)."""
     response.set_cookie(DEVICE_COOKIE, _device_signer().dumps(staff.id), max_age=DEVICE_DAYS * 86400,
                         path=url_for("auth.login"), httponly=True, samesite="Strict",
-                        secure=current_app.config["SESSION_COOKIE_SECURE"])
+                        secure=request.is_secure or current_app.config["SESSION_COOKIE_SECURE"])
 
 
 def remembered_device():

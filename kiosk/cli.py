@@ -36,12 +36,29 @@ def add_staff_command(username, password, admin):
 @click.option("--host", default="0.0.0.0", show_default=True)
 @click.option("--port", default=8080, show_default=True)
 @click.option("--threads", default=4, show_default=True)
-def serve_command(host, port, threads):
+@click.option("--tls", is_flag=True, help="Also serve HTTPS with the kiosk's own certificate (made if missing).")
+@click.option("--tls-port", default=8443, show_default=True)
+def serve_command(host, port, threads, tls, tls_port):
     """Serve the kiosk with waitress (the production way). No access log is written."""
     from flask import current_app
 
     db.create_tables()
-    serve_app(current_app._get_current_object(), host, port, threads)
+    app = current_app._get_current_object()
+    if tls:
+        serve_https(app, host, tls_port, threads)
+    serve_app(app, host, port, threads)
+
+
+def serve_https(app, host, port, threads):
+    """HTTPS beside the plain port (kiosk/tls.py says why cheroot), certificates made if missing."""
+    from .tls import SERVER_FILE, fingerprint, load_ca, make_certificates, room_names, serve_tls, tls_folder
+
+    if not os.path.exists(os.path.join(tls_folder(app), SERVER_FILE)):
+        make_certificates(tls_folder(app), room_names())
+    serve_tls(app, host, port, threads)
+    shown = "localhost" if host == "0.0.0.0" else host
+    click.echo(f"HTTPS: https://{shown}:{port}/ ; to trust it on a device, open /tls/ on the plain port "
+               f"(fingerprint {fingerprint(load_ca(app))}).")
 
 
 def serve_app(app, host, port, threads):

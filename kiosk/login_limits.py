@@ -96,7 +96,7 @@ class FloodGuard:
 
     HEADERS = [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"),
                ("Content-Security-Policy", "default-src 'self'; frame-ancestors 'none'"),
-               ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "no-referrer")]
+               ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "same-origin")]
 
     def __init__(self, wsgi_app, limiter: ClientLimiter, paths, page: str):
         self.wsgi_app, self.limiter, self.paths, self.page = wsgi_app, limiter, frozenset(paths), page

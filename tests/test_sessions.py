@@ -131,7 +131,7 @@ def test_own_devices_are_listed_by_browser_name(app, team):
     AuthActions(office).login()
     AuthActions(tablet).login()
     page = office.get("/admin/staff/sessions").get_data(as_text=True)
-    assert "Firefox auf Windows <strong>(dieses Gerät)</strong>" in page
+    assert "<strong>Firefox auf Windows</strong> (dieses Gerät)" in page
     assert "Safari auf iPad" in page
     assert "10.0" not in page and "127.0.0.1" not in page  # no version, no address
 
