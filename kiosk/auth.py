@@ -70,7 +70,8 @@ def token_digest(token: str) -> str:
 
 
 def idle_limit() -> timedelta:
-    return current_app.config["PERMANENT_SESSION_LIFETIME"]
+    """PERMANENT_SESSION_LIFETIME as a timedelta (a KIOSK_ variable gives it in seconds)."""
+    return current_app.permanent_session_lifetime
 
 
 @bp.before_app_request

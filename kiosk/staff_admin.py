@@ -9,8 +9,8 @@ from werkzeug.security import check_password_hash
 from wtforms import PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from .auth import (audit, client_limits, end_sessions, hash_password, login_required, password_check,
-                   start_session)
+from .auth import (audit, client_limits, end_sessions, hash_password, idle_limit, login_required,
+                   password_check, start_session)
 from .db import database
 from .forms import EmptyForm, KioskForm
 from .models import Staff, StaffSession, utcnow
@@ -54,7 +54,7 @@ def other_account(staff_id):
 def team():
     staff = Staff.select().order_by(Staff.username)
     devices = dict(StaffSession.select(StaffSession.staff, fn.COUNT(StaffSession.id))
-                   .where(StaffSession.last_used > utcnow() - current_app.config["PERMANENT_SESSION_LIFETIME"])
+                   .where(StaffSession.last_used > utcnow() - idle_limit())
                    .group_by(StaffSession.staff).tuples())
     return render_template("admin/staff.html", staff=staff, devices=devices, form=EmptyForm(), now_utc=utcnow())
 
@@ -133,9 +133,10 @@ def end_sessions_of(*session_ids):
 def sessions_page(person):
     records = (StaffSession.select().where(
         (StaffSession.staff == person.id)
-        & (StaffSession.last_used > utcnow() - current_app.config["PERMANENT_SESSION_LIFETIME"]))
+        & (StaffSession.last_used > utcnow() - idle_limit()))
         .order_by(StaffSession.last_used.desc()))
-    return render_template("admin/sessions.html", person=person, records=records, form=EmptyForm())
+    return render_template("admin/sessions.html", person=person, records=records, form=EmptyForm(),
+                           idle_minutes=int(idle_limit().total_seconds() // 60))
 
 
 @bp.get("/sessions")

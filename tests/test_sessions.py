@@ -73,6 +73,15 @@ def test_idle_time_is_30_minutes_by_default(app, client, auth):
         assert client.get("/admin/").status_code == 302
 
 
+def test_the_idle_time_may_be_set_in_seconds(app, client, auth):
+    app.config["PERMANENT_SESSION_LIFETIME"] = 120  # as KIOSK_PERMANENT_SESSION_LIFETIME=120 gives it
+    with time_machine.travel(START, tick=False) as clock:
+        auth.login()
+        assert "nach 2 Minuten" in client.get("/admin/staff/sessions").get_data(as_text=True)
+        clock.shift(timedelta(seconds=121))
+        assert client.get("/admin/").status_code == 302
+
+
 def test_a_forged_or_old_style_cookie_gets_no_login(app, client):
     with client.session_transaction() as session:
         session["staff_session"] = "made-up-token"
