@@ -44,8 +44,8 @@ FLOODERS = 6
 SECONDS = 20  # per phase
 LATE = 10  # seconds into the flood after which the per-client budgets are spent (reported apart)
 GOAL = 2.0
-KIOSK = [sys.executable, "-c", "import os, sys; from kiosk.cli import main; sys.argv[0] = 'kiosk'; "
-         "sys.setswitchinterval(float(os.environ.get('BENCH_SWITCH', '0.005'))); main()"]
+# `kiosk serve` as the console script runs it (the project need not be installed in this Python).
+KIOSK = [sys.executable, "-c", "import sys; from kiosk.cli import main; sys.argv[0] = 'kiosk'; main()"]
 STAFF, PASSWORD = "bench", "a long bench password"
 
 

@@ -6,6 +6,7 @@
 import logging
 import os
 import secrets
+import sys
 
 import click
 from flask.cli import FlaskGroup, with_appcontext
@@ -61,9 +62,17 @@ def serve_https(app, host, port, threads):
                f"(fingerprint {fingerprint(load_ca(app))}).")
 
 
+# How long a thread may hold the GIL before another gets it (Python's default: 5 ms). Every SQLite
+# call and socket write lets go of it, and with the default a check-in may wait up to 5 ms to get
+# it back each time while other requests run: under a login flood check-ins slowed less with
+# 0.5 ms (bench/bench_login_flood.py; figures in docs/benchmarks.md).
+GIL_SWITCH_SECONDS = 0.0005
+
+
 def serve_app(app, host, port, threads):
     from waitress import serve
 
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
     # waitress writes no access log; its queue notices are noise on a kiosk's console.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     click.echo(f"Kiez+ Kiosk: open http://{'localhost' if host == '0.0.0.0' else host}:{port}/ "
