@@ -153,15 +153,15 @@ def login():
 @contextmanager
 def password_check():
     """Admits one password check, or yields (message, status) to answer at once, before any hash:
-    the client is over its limit, or another check is hashing (a flood then takes one core at
-    most, and the tablets keep the rest)."""
+    the client is over its limit, or another check is running (a flood then takes one core at
+    most, and the tablets keep the rest). A "busy" answer counts as an attempt too, so a flood
+    soon meets the cheap refusal in front of the app instead of retrying here."""
     address = request.remote_addr
     if not client_limits().take(address):
         yield TOO_MANY_HERE, 429
         return
     slots = current_app.extensions["password_check_slots"]
     if not slots.acquire(blocking=False):
-        client_limits().give_back(address)
         yield BUSY, 429
         return
     try:

@@ -64,12 +64,18 @@ def test_one_hash_at_a_time_and_the_rest_are_told_to_wait(app, hashes):
     slots = app.extensions["password_check_slots"]
     assert slots.acquire(blocking=False)  # a check running in another thread
     laptop = AuthActions(from_address(app, "192.168.1.66"))
-    for _ in range(12):
+    for _ in range(3):
         response = laptop.login()
         assert response.status_code == 429 and error_of(response) == BUSY
     assert not hashes
     slots.release()
-    assert laptop.login().status_code == 302  # the waits used none of its budget
+    assert laptop.login().status_code == 302
+    assert slots.acquire(blocking=False)
+    flood = AuthActions(from_address(app, "192.168.1.67"))
+    for _ in range(10):
+        assert error_of(flood.login()) == BUSY  # each counts as an attempt ...
+    assert error_of(flood.login()) == TOO_MANY_HERE  # ... so the flood meets the cheap refusal
+    slots.release()
 
 
 def test_the_client_limit_is_a_sliding_window(app):
