@@ -7,6 +7,7 @@ import hashlib
 import os
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
@@ -85,6 +86,8 @@ def test_the_guide_over_https(https_browser, https_port):
     page = context.new_page()
     page.goto(f"https://localhost:{https_port}/tls/")
     assert page.locator("svg.tls-qr").is_visible()
+    results = Axe().run(page)
+    assert results.violations_count == 0, results.generate_report()
     with page.expect_download() as download:
         page.click("text=Zertifikat laden")
     assert download.value.suggested_filename == "kiez-kiosk-ca.crt"
