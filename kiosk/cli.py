@@ -56,10 +56,11 @@ def serve_https(app, host, port, threads):
 
     if not os.path.exists(os.path.join(tls_folder(app), SERVER_FILE)):
         make_certificates(tls_folder(app), room_names())
-    serve_tls(app, host, port, threads)
+    server = serve_tls(app, host, port, threads)
     shown = "localhost" if host == "0.0.0.0" else host
     click.echo(f"HTTPS: https://{shown}:{port}/ ; to trust it on a device, open /tls/ on the plain port "
                f"(fingerprint {fingerprint(load_ca(app))}).")
+    return server
 
 
 # How long a thread may hold the GIL before another gets it (Python's default: 5 ms). Every SQLite

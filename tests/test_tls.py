@@ -145,3 +145,18 @@ def test_the_guide_shows_the_fingerprint_and_a_qr_code_to_the_certificate(app, c
 def test_without_certificates_the_guide_is_not_there(app, client):
     assert client.get("/tls/").status_code == 404
     assert client.get("/tls/kiez-kiosk-ca.crt").status_code == 404
+
+
+def test_serve_tls_makes_missing_certificates_and_serves_https(app, capsys):
+    """What `kiosk serve --tls` does before waitress takes the plain port: one command, no set-up."""
+    from kiosk.cli import serve_https
+    from tests.tablet import free_port
+
+    port = free_port()
+    server = serve_https(app, "127.0.0.1", port, threads=2)
+    try:
+        status, headers, _ = https_request(port, tls_folder(app), "GET", "/health")
+    finally:
+        server.stop()
+    assert status == 200 and "Strict-Transport-Security" in headers
+    assert f"HTTPS: https://127.0.0.1:{port}/" in capsys.readouterr().out
