@@ -5,19 +5,32 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install translations messages bench debian-packages
+.PHONY: run test install lock translations messages bench debian-packages
 
 install: $(VENV)/installed
 
-$(VENV)/installed: pyproject.toml
+# Exactly the pinned versions, each checked against its hash (requirements-test.lock: the
+# production lock plus the test, benchmark and build tools); then the kiosk itself, adding nothing.
+# Updating the lock: see README ("Dependencies").
+$(VENV)/installed: pyproject.toml requirements.lock requirements-test.lock
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install --quiet --require-hashes --no-deps -r requirements-test.lock
+	$(BIN)/pip install --quiet --no-deps --no-build-isolation -e .
 	touch $@
 
 # Chromium, zbar, poppler, fonts, faketime: installed when root or sudo allows, else the command to run.
 debian-packages:
 	bash scripts/debian-packages.sh
+
+# Re-make both locks from pyproject.toml, keeping every pin that still fits. To move on:
+#   make lock LOCK_OPTIONS=--upgrade   or   make lock LOCK_OPTIONS='--upgrade-package flask'
+lock:
+	$(BIN)/pip install --quiet 'pip-tools>=7.4,<8'
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+	  --no-emit-find-links --extra postgres $(LOCK_OPTIONS) -o requirements.lock pyproject.toml
+	$(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe --no-emit-index-url \
+	  --no-emit-find-links --extra postgres --extra test --extra bench --build-deps-for editable \
+	  $(LOCK_OPTIONS) -c requirements.lock -o requirements-test.lock pyproject.toml
 
 translations: install
 	$(BIN)/pybabel compile --statistics -d kiosk/translations
@@ -36,5 +49,4 @@ test: debian-packages install translations
 	$(BIN)/pytest
 
 bench: install
-	$(BIN)/pip install --quiet -e '.[bench]'
 	for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done

@@ -29,8 +29,8 @@ def fetch(url):
 def pins(path):
     with open(path) as f:
         for line in f:
-            line = line.split("#", 1)[0].strip()
-            if line:
+            line = line.split("#", 1)[0].strip().rstrip("\\").strip()
+            if line and not line.startswith("--"):  # pip-compile's "--hash=…" lines follow each pin
                 name, version = line.split("==")
                 yield name, version
 

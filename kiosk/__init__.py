@@ -65,6 +65,9 @@ def create_app(test_config=None, instance_path=None):
     from . import tablets
 
     app.register_blueprint(tablets.bp)  # enrolled tablets: enrolment, heartbeat, staff page
+    from . import tls
+
+    tls.init_app(app)  # the kiosk's own certificates, Secure cookies and HSTS over HTTPS
     errors.init_app(app)
     cli.init_app(app)
     app.after_request(_security_headers)
@@ -114,7 +117,9 @@ def _security_headers(response):
     # A view may set a stricter policy of its own (uploads are served with "sandbox").
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
+    # No address ever leaves for another host; the kiosk's own forms keep their Referer, which
+    # Flask-WTF checks on every POST over HTTPS.
+    response.headers["Referrer-Policy"] = "same-origin"
     response.headers["X-Frame-Options"] = "DENY"
     if request.endpoint != "static":
         # Pages carry one-time tickets and figures: never show a stale copy from the cache.

@@ -27,11 +27,10 @@ from flask import (
     url_for,
 )
 from flask.cli import with_appcontext
-from playhouse.db_url import parse as parse_url
 
 from .auth import audit, login_required
 from .counting import berlin_now
-from .db import database, database_url
+from .db import database, database_url, make_private, protect_sqlite_files, sqlite_path
 from .forms import EmptyForm
 
 KEEP_DAILY = 14
@@ -52,8 +51,7 @@ class BackupError(Exception):
 
 def sqlite_file(app):
     """The path of the app's SQLite database, or None on another database (PostgreSQL: pg_dump)."""
-    url = database_url(app)
-    return parse_url(url)["database"] if url.startswith("sqlite") else None
+    return sqlite_path(database_url(app))
 
 
 def backup_folder(app):
@@ -118,6 +116,7 @@ def copy_database(source, target):
         writer.close()
         reader.close()
     try:
+        make_private(partial)
         with open(partial, "rb+") as f:
             os.fsync(f.fileno())
         os.replace(partial, target)
@@ -157,6 +156,7 @@ def copy_uploads(app, from_folder, to_folder):
         os.makedirs(target, mode=0o700, exist_ok=True)
     for name in missing:
         shutil.copy2(os.path.join(source, name), os.path.join(target, name))
+        make_private(os.path.join(target, name))
 
 
 class DailyBackup:
@@ -240,6 +240,7 @@ def restore_backup(app, path):
     finally:
         target.close()
         source.close()
+    protect_sqlite_files(live)
     copy_uploads(app, from_folder=os.path.join(os.path.dirname(os.path.abspath(path)), "uploads"),
                  to_folder=None)
     with app.app_context():

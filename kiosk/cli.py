@@ -6,14 +6,16 @@
 import logging
 import os
 import secrets
+import sys
 
 import click
-from flask.cli import FlaskGroup
+from flask.cli import FlaskGroup, with_appcontext
 
 from . import db
 
 
 @click.command("add-staff")
+@with_appcontext  # the password hash method is a setting
 @click.argument("username")
 @click.option("--password", envvar="KIOSK_STAFF_PASSWORD", prompt=True, hide_input=True,
               confirmation_prompt=True, help="Read from KIOSK_STAFF_PASSWORD in scripts.")
@@ -35,17 +37,43 @@ def add_staff_command(username, password, admin):
 @click.option("--host", default="0.0.0.0", show_default=True)
 @click.option("--port", default=8080, show_default=True)
 @click.option("--threads", default=4, show_default=True)
-def serve_command(host, port, threads):
+@click.option("--tls", is_flag=True, help="Also serve HTTPS with the kiosk's own certificate (made if missing).")
+@click.option("--tls-port", default=8443, show_default=True)
+def serve_command(host, port, threads, tls, tls_port):
     """Serve the kiosk with waitress (the production way). No access log is written."""
     from flask import current_app
 
     db.create_tables()
-    serve_app(current_app._get_current_object(), host, port, threads)
+    app = current_app._get_current_object()
+    if tls:
+        serve_https(app, host, tls_port, threads)
+    serve_app(app, host, port, threads)
+
+
+def serve_https(app, host, port, threads):
+    """HTTPS beside the plain port (kiosk/tls.py says why cheroot), certificates made if missing."""
+    from .tls import SERVER_FILE, fingerprint, load_ca, make_certificates, room_names, serve_tls, tls_folder
+
+    if not os.path.exists(os.path.join(tls_folder(app), SERVER_FILE)):
+        make_certificates(tls_folder(app), room_names())
+    server = serve_tls(app, host, port, threads)
+    shown = "localhost" if host == "0.0.0.0" else host
+    click.echo(f"HTTPS: https://{shown}:{port}/ ; to trust it on a device, open /tls/ on the plain port "
+               f"(fingerprint {fingerprint(load_ca(app))}).")
+    return server
+
+
+# How long a thread may hold the GIL before another gets it (Python's default: 5 ms). Every SQLite
+# call and socket write lets go of it, and with the default a check-in may wait up to 5 ms to get
+# it back each time while other requests run: under a login flood check-ins slowed less with
+# 0.5 ms (bench/bench_login_flood.py; figures in docs/benchmarks.md).
+GIL_SWITCH_SECONDS = 0.0005
 
 
 def serve_app(app, host, port, threads):
     from waitress import serve
 
+    sys.setswitchinterval(GIL_SWITCH_SECONDS)
     # waitress writes no access log; its queue notices are noise on a kiosk's console.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     click.echo(f"Kiez+ Kiosk: open http://{'localhost' if host == '0.0.0.0' else host}:{port}/ "
@@ -94,5 +122,6 @@ def main():
     """The ``kiosk`` console script."""
     from . import create_app
 
+    os.umask(0o077)  # whatever the kiosk writes (database, backups, uploads) is its user's only
     os.environ.setdefault("FLASK_APP", "kiosk")
     FlaskGroup(create_app=create_app, name="kiosk")()

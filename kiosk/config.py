@@ -24,9 +24,16 @@ class Defaults:
     BURST_WINDOW_SECONDS = 60
 
     # Staff side
-    LOGIN_ATTEMPTS = 5  # failed logins before the account is locked ...
-    LOGIN_LOCK_MINUTES = 10  # ... for this long
-    PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)  # refreshed on every request: 30 min idle
+    PASSWORD_HASH_METHOD = "scrypt"  # werkzeug's; the tests' fixtures use a cheap one
+    PASSWORD_CHECKS_AT_ONCE = 1  # scrypt hashes running at once; more wait their turn with a 429
+    # Password checks per client address (in memory only) in a sliding window (kiosk/login_limits.py) ...
+    LOGIN_CLIENT_ATTEMPTS = 10
+    LOGIN_CLIENT_WINDOW_SECONDS = 600
+    # ... and per account: after this many failures in a row, a wait that doubles each time.
+    LOGIN_FREE_FAILURES = 5
+    LOGIN_FIRST_DELAY_SECONDS = 15
+    LOGIN_MAX_DELAY_SECONDS = 300
+    PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)  # a staff session ends after this long idle
 
     # Security
     SESSION_COOKIE_HTTPONLY = True

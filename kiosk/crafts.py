@@ -27,7 +27,7 @@ from wtforms.validators import DataRequired, Length, Optional
 from . import counting, reports, translated
 from .admin import history_range
 from .auth import audit, login_required
-from .db import database
+from .db import database, make_private
 from .forms import EmptyForm, KioskForm
 from .models import CraftSheet, CraftStep, utcnow
 
@@ -102,7 +102,7 @@ def checked_upload(storage: FileStorage, allowed: tuple[str, ...]) -> tuple[byte
 
 def uploads_dir() -> str:
     path = os.path.join(current_app.instance_path, "uploads")
-    os.makedirs(path, exist_ok=True)
+    os.makedirs(path, mode=0o700, exist_ok=True)
     return path
 
 
@@ -116,7 +116,7 @@ def store_upload(storage: FileStorage, allowed: tuple[str, ...], written: list) 
     token = secrets.token_hex(16)
     name = f"{token}.{kind}"
     path = os.path.join(uploads_dir(), name)
-    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o640), "wb") as file:
+    with open(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as file:
         written.append(name)
         file.write(data)
     pages = render_pdf_pages(path, token, written) if kind == "pdf" else 0
@@ -143,6 +143,7 @@ def render_pdf_pages(pdf_path: str, token: str, written: list) -> int:
         for number, made_name in enumerate(made, 1):
             name = f"{token}-p{number}.png"
             os.replace(os.path.join(scratch, made_name), os.path.join(uploads_dir(), name))
+            make_private(os.path.join(uploads_dir(), name))  # pdftoppm writes with its umask
             written.append(name)
     return len(made)
 

@@ -9,6 +9,7 @@ import os
 import click
 from peewee import DatabaseProxy, SqliteDatabase
 from playhouse.db_url import connect
+from playhouse.db_url import parse as parse_url
 
 database = DatabaseProxy()
 
@@ -48,6 +49,31 @@ def create_tables():
     upgrade()
 
 
+def make_private(path):
+    """Only the kiosk's own user may read it: a folder 0700, a file 0600 (backups and the database
+    hold every password hash). Done after creation too, since SQLite and other programs create
+    files with the process's umask; a path owned by someone else is left to its owner."""
+    if os.path.exists(path) and os.stat(path).st_uid == os.getuid():
+        os.chmod(path, 0o700 if os.path.isdir(path) else 0o600)
+
+
+def sqlite_path(url: str) -> str | None:
+    """The file of an SQLite database URL, else None (PostgreSQL, or an in-memory database)."""
+    if not url.startswith("sqlite"):
+        return None
+    path = parse_url(url)["database"]
+    return None if path in ("", ":memory:") else path
+
+
+def protect_sqlite_files(path):
+    """Create the database file 0600 before SQLite does (SQLite gives its WAL and SHM files the
+    database's mode), and tighten the files of an older installation."""
+    if not os.path.exists(path):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600))
+    for name in (path, path + "-wal", path + "-shm"):
+        make_private(name)
+
+
 def is_sqlite() -> bool:
     return isinstance(database.obj, SqliteDatabase)
 
@@ -60,7 +86,11 @@ def init_db_command():
 
 
 def init_app(app):
-    database.initialize(open_database(database_url(app)))
+    make_private(app.instance_path)
+    url = database_url(app)
+    if sqlite_path(url):
+        protect_sqlite_files(sqlite_path(url))
+    database.initialize(open_database(url))
 
     @app.before_request
     def _connect():

@@ -275,3 +275,24 @@ class DropinClosure(BaseModel):
 
 
 MODELS += [DropinClosure]
+
+
+# --- Staff sessions (issue 13) ------------------------------------------------------------------
+
+
+class StaffSession(BaseModel):
+    """One staff login on one device, checked on every staff request and ended on the server.
+
+    The cookie holds a random token; this table only its SHA-256, so a copy of the database (a
+    backup) opens no session. No address is kept, only the browser's name for the staff's own list.
+    """
+
+    token_hash = CharField(max_length=64, unique=True)
+    staff = ForeignKeyField(Staff, backref="sessions", on_delete="CASCADE")
+    created = DateTimeField(default=utcnow)
+    last_used = DateTimeField(default=utcnow, index=True)
+    browser = CharField(max_length=64, default="")  # "Firefox auf Windows"
+    failed_checks = SmallIntegerField(default=0)  # wrong old passwords on the password page
+
+
+MODELS += [StaffSession]

@@ -1,16 +1,19 @@
-"""The team's accounts: everyone sees the list and changes their own password; an admin disables
-and removes accounts. Every change is audited. Accounts are created on the command line only.
+"""The team's accounts: everyone sees the list, changes their own password and ends their own
+logins on other devices; an admin disables and removes accounts and ends anyone's logins. Every
+change is audited. Accounts are created on the command line only.
 """
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
-from werkzeug.security import check_password_hash, generate_password_hash
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
+from peewee import fn
+from werkzeug.security import check_password_hash
 from wtforms import PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from .auth import audit, login_required, start_session
+from .auth import (audit, client_limits, end_sessions, hash_password, idle_limit, login_required,
+                   password_check, start_session)
 from .db import database
 from .forms import EmptyForm, KioskForm
-from .models import Staff, utcnow
+from .models import Staff, StaffSession, utcnow
 
 bp = Blueprint("staff_admin", __name__, url_prefix="/admin/staff")
 
@@ -50,7 +53,10 @@ def other_account(staff_id):
 @bp.get("/")
 def team():
     staff = Staff.select().order_by(Staff.username)
-    return render_template("admin/staff.html", staff=staff, form=EmptyForm(), now_utc=utcnow())
+    devices = dict(StaffSession.select(StaffSession.staff, fn.COUNT(StaffSession.id))
+                   .where(StaffSession.last_used > utcnow() - idle_limit())
+                   .group_by(StaffSession.staff).tuples())
+    return render_template("admin/staff.html", staff=staff, devices=devices, form=EmptyForm(), now_utc=utcnow())
 
 
 @bp.post("/<int:staff_id>/active")
@@ -58,9 +64,11 @@ def toggle_active(staff_id):
     if not EmptyForm().validate():
         abort(400)
     staff = other_account(staff_id)
-    enable = not staff.active
+    slowed = staff.locked_until is not None and staff.locked_until > utcnow()
+    enable = not staff.active or slowed  # "Entsperren" on a slowed account lifts the wait
     with database.atomic():
         Staff.update(active=enable, failed_logins=0, locked_until=None).where(Staff.id == staff.id).execute()
+        end_sessions(staff.id)
         audit("staff_enable" if enable else "staff_disable", staff.username)
     flash(f"{staff.username} kann sich wieder anmelden." if enable
           else f"{staff.username} kann sich nicht mehr anmelden.")
@@ -76,6 +84,7 @@ def remove(staff_id):
         if not form.validate():
             abort(400)
         with database.atomic():
+            end_sessions(staff.id)
             Staff.delete().where(Staff.id == staff.id).execute()
             audit("staff_remove", staff.username)
         flash(f"Der Zugang {staff.username} ist entfernt. Das Protokoll behält seine Einträge.")
@@ -85,18 +94,103 @@ def remove(staff_id):
 
 @bp.route("/password", methods=("GET", "POST"))
 def change_password():
+    """The old password is guessed no faster than at the login, and a session that keeps getting it
+    wrong ends: a stolen session cannot take the account over."""
     form = PasswordChangeForm()
     error = None
     if form.validate_on_submit():
-        if not check_password_hash(g.staff.password_hash, form.old_password.data):
+        with password_check() as refusal:
+            right = not refusal and check_password_hash(g.staff.password_hash, form.old_password.data)
+        if refusal:
+            message, status = refusal
+            return render_template("admin/password.html", form=form, error=message), status
+        if not right:
+            if g.staff_session.failed_checks + 1 >= current_app.config["LOGIN_FREE_FAILURES"]:
+                end_sessions_of(g.staff_session.id)
+                flash("Das bisherige Passwort war mehrmals falsch. Bitte melden Sie sich neu an.")
+                return redirect(url_for("auth.login"))
+            StaffSession.update(failed_checks=StaffSession.failed_checks + 1).where(
+                StaffSession.id == g.staff_session.id).execute()
             error = "Das bisherige Passwort stimmt nicht."
         else:
+            client_limits().give_back(request.remote_addr)
             with database.atomic():
-                Staff.update(password_hash=generate_password_hash(form.new_password.data)).where(
+                Staff.update(password_hash=hash_password(form.new_password.data)).where(
                     Staff.id == g.staff.id).execute()
+                end_sessions(g.staff.id)
                 audit("password_change", g.staff.username)
-            start_session(Staff.get_by_id(g.staff.id))  # this login stays; others on other devices end
-            flash("Ihr Passwort ist geändert.")
+            start_session(Staff.get_by_id(g.staff.id))  # this device gets a new login; all others end
+            flash("Ihr Passwort ist geändert. Auf allen anderen Geräten sind Sie abgemeldet.")
             return redirect(url_for(".team"))
     status = 400 if request.method == "POST" else 200
     return render_template("admin/password.html", form=form, error=error), status
+
+
+def end_sessions_of(*session_ids):
+    StaffSession.delete().where(StaffSession.id.in_(session_ids)).execute()
+
+
+def sessions_page(person):
+    records = (StaffSession.select().where(
+        (StaffSession.staff == person.id)
+        & (StaffSession.last_used > utcnow() - idle_limit()))
+        .order_by(StaffSession.last_used.desc()))
+    return render_template("admin/sessions.html", person=person, records=records, form=EmptyForm(),
+                           idle_minutes=int(idle_limit().total_seconds() // 60))
+
+
+@bp.get("/sessions")
+def own_sessions():
+    """Where I am logged in: each device by its browser's name, since when, last used."""
+    return sessions_page(g.staff)
+
+
+@bp.get("/<int:staff_id>/sessions")
+def sessions_of(staff_id):
+    if staff_id == g.staff.id:
+        return redirect(url_for(".own_sessions"))
+    return sessions_page(other_account(staff_id))
+
+
+@bp.post("/sessions/<int:session_id>/end")
+def end_session(session_id):
+    """End one login: one's own anywhere, or, as an admin, anyone's."""
+    if not EmptyForm().validate():
+        abort(400)
+    record = StaffSession.get_or_none(StaffSession.id == session_id)
+    if record is None or (record.staff_id != g.staff.id and not g.staff.is_admin):
+        abort(404)
+    owner = Staff.get_by_id(record.staff_id)
+    with database.atomic():
+        end_sessions_of(record.id)
+        if owner.id != g.staff.id:
+            audit("session_end", owner.username)
+    if record.id == g.staff_session.id:
+        flash("Sie sind abgemeldet.")
+        return redirect(url_for("auth.login"))
+    flash(f"Die Anmeldung auf „{record.browser}“ ist beendet.")
+    return redirect(url_for(".own_sessions") if owner.id == g.staff.id else url_for(".sessions_of", staff_id=owner.id))
+
+
+@bp.post("/sessions/end-others")
+def end_other_sessions():
+    """Log out everywhere else: after a lost phone, or on leaving a shared computer logged in."""
+    if not EmptyForm().validate():
+        abort(400)
+    StaffSession.delete().where((StaffSession.staff == g.staff.id)
+                                & (StaffSession.id != g.staff_session.id)).execute()
+    flash("Auf allen anderen Geräten sind Sie abgemeldet.")
+    return redirect(url_for(".own_sessions"))
+
+
+@bp.post("/<int:staff_id>/sessions/end")
+def end_all_sessions_of(staff_id):
+    """An admin logs someone out everywhere (a lost phone, a colleague leaving)."""
+    if not EmptyForm().validate():
+        abort(400)
+    staff = other_account(staff_id)
+    with database.atomic():
+        end_sessions(staff.id)
+        audit("sessions_end", staff.username)
+    flash(f"{staff.username} ist auf allen Geräten abgemeldet.")
+    return redirect(url_for(".team"))

@@ -72,6 +72,8 @@ def app(tmp_path):
         "TESTING": True,
         "SECRET_KEY": "test",
         "DATABASE_URL": fresh_database_url(tmp_path),
+        # A cheap hash keeps hundreds of fixtures fast; tests/test_login_limits.py uses scrypt.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
         "AUTO_BACKUP": False,  # tests/test_backup.py switches it on where it is the subject
         # Counting is open all week in tests unless a test says otherwise.
         "DROPIN_HOURS": [[d, "00:00", "23:59"] for d in range(7)],

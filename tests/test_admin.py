@@ -1,4 +1,4 @@
-"""Staff pages: login and its lock, every admin page behind the login, figures, manual counts."""
+"""Staff pages: login (limits: tests/test_login_limits.py), every admin page behind the login, figures, manual counts."""
 
 import re
 from datetime import date, datetime, timedelta, timezone
@@ -45,17 +45,6 @@ def test_wrong_login_is_refused(client, auth, username, password):
     response = auth.login(username, password)
     assert response.status_code == 200
     assert client.get("/admin/").status_code == 302
-
-
-def test_five_failures_lock_the_account(app, client, auth):
-    for _ in range(5):
-        auth.login(password="wrong password")
-    page = auth.login().get_data(as_text=True)  # even the right password
-    assert "Zu viele Fehlversuche" in page
-    assert client.get("/admin/").status_code == 302
-    with app.app_context():
-        Staff.update(locked_until=None).execute()
-    assert auth.login().status_code == 302
 
 
 def test_login_starts_a_new_session(app, client, auth):

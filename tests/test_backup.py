@@ -280,3 +280,65 @@ def test_craft_files_are_backed_up_and_come_back_with_a_restore(app, runner):
     assert sorted(os.listdir(uploads)) == ["sheet-a.png", "sheet-b.png"]
     with open(os.path.join(uploads, "sheet-a.png"), "rb") as f:
         assert f.read() == b"first picture"
+
+
+@pytest.fixture
+def open_umask():
+    """A process that would make files readable by everyone, as a plain shell or cron job does."""
+    previous = os.umask(0o022)
+    yield
+    os.umask(previous)
+
+
+def modes(folder):
+    """{path relative to folder: permission bits} of everything under it."""
+    found = {".": oct(os.stat(folder).st_mode & 0o777)}
+    for root, dirs, files in os.walk(folder):
+        for name in dirs + files:
+            path = os.path.join(root, name)
+            found[os.path.relpath(path, folder)] = oct(os.stat(path).st_mode & 0o777)
+    return found
+
+
+def test_files_are_private_after_init_db_backup_and_restore(tmp_path, open_umask):
+    from kiosk import create_app
+    from kiosk.db import database
+
+    instance = tmp_path / "instance"
+    app = create_app({"AUTO_BACKUP": False}, instance_path=str(instance))  # the real layout: no URL, no key
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["init-db"]).exit_code == 0
+    uploads = instance / "uploads"
+    uploads.mkdir(mode=0o755)
+    (uploads / "sheet.png").write_bytes(b"a picture")
+    os.chmod(uploads / "sheet.png", 0o644)  # as an older kiosk wrote it
+    saved = runner.invoke(args=["backup"]).output.split("Backup written: ")[1].strip()
+    shutil.rmtree(uploads)  # lost; comes back with the restore
+    result = runner.invoke(args=["restore", saved, "--yes"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        Staff.select().count()  # the restored database in use: WAL and SHM exist
+        found = modes(instance)
+    database.close()
+    database.obj.close_all()
+    assert {"kiosk.sqlite3", "kiosk.sqlite3-wal", "kiosk.sqlite3-shm", "secret_key", "backups",
+            os.path.join("uploads", "sheet.png"), os.path.join("backups", "uploads", "sheet.png")} <= set(found)
+    assert any(name.startswith(os.path.join("backups", "before-restore-")) for name in found)
+    assert any(name.startswith(os.path.join("backups", "kiosk-")) for name in found)
+    wrong = {name: mode for name, mode in found.items()
+             if mode != (oct(0o700) if os.path.isdir(instance / name) else oct(0o600))}
+    assert not wrong
+
+
+def test_an_older_installations_files_are_tightened_on_start(tmp_path):
+    from kiosk import create_app
+    from kiosk.db import database
+
+    instance = tmp_path / "instance"
+    instance.mkdir(mode=0o755)
+    os.chmod(instance, 0o755)
+    (instance / "kiosk.sqlite3").write_bytes(b"")
+    os.chmod(instance / "kiosk.sqlite3", 0o644)
+    create_app({"SECRET_KEY": "x"}, instance_path=str(instance))
+    database.obj.close_all()
+    assert modes(instance) == {".": oct(0o700), "kiosk.sqlite3": oct(0o600)}

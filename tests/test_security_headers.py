@@ -23,7 +23,7 @@ def assert_safe_headers(response, where):
     assert csp == CONTENT_SECURITY_POLICY or "sandbox" in csp, (where, csp)
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp, where
     assert headers.get("X-Content-Type-Options") == "nosniff", where
-    assert headers.get("Referrer-Policy") == "no-referrer", where
+    assert headers.get("Referrer-Policy") == "same-origin", where
     assert headers.get("X-Frame-Options") == "DENY", where
     if not where[1].startswith("/static/"):
         assert headers.get("Cache-Control") == "no-store", where
