@@ -28,8 +28,10 @@ from kiosk import create_app, tablets
 from kiosk.auth import create_staff
 from kiosk.counting import bursts
 from kiosk.db import create_tables, database
+from kiosk.models import Staff
 
 STAFF_PASSWORD = "a long test password"
+BEN_PASSWORD = "bens own long password"
 # A Thursday in the drop-in hour (11:00–12:30), far from midnight and from a clock change.
 FIXED_NOW = datetime(2026, 11, 19, 11, 30, tzinfo=ZoneInfo("Europe/Berlin"))
 TEST_DATABASE_URL = os.environ.get("KIOSK_TEST_DATABASE_URL")
@@ -141,3 +143,12 @@ class AuthActions:
 @pytest.fixture
 def auth(client):
     return AuthActions(client)
+
+
+@pytest.fixture
+def team(app):
+    """anna is the admin, ben a colleague; returns {username: id}."""
+    with app.app_context():
+        Staff.update(is_admin=True).where(Staff.username == "anna").execute()
+        create_staff("ben", BEN_PASSWORD)
+        return {s.username: s.id for s in Staff.select()}

@@ -6,16 +6,15 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import time_machine
 
-from kiosk.auth import browser_name, create_staff
+from kiosk.auth import browser_name
 from kiosk.models import AuditEntry, Staff, StaffSession
-from tests.conftest import STAFF_PASSWORD, AuthActions, form_value
+from tests.conftest import BEN_PASSWORD, STAFF_PASSWORD, AuthActions, form_value
 
 FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"
 SAFARI_IPAD = ("Mozilla/5.0 (iPad; CPU OS 17_5 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) "
                "Version/17.5 Mobile/15E148 Safari/604.1")
 CHROME_ANDROID = ("Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) "
                   "Chrome/126.0.0.0 Mobile Safari/537.36")
-BEN_PASSWORD = "bens own long password"
 START = datetime(2026, 3, 5, 10, 0, tzinfo=timezone.utc)
 
 
@@ -113,15 +112,6 @@ def test_a_password_change_ends_every_other_login(app):
     assert office.get("/admin/").status_code == 200  # this device has a new login
     assert phone.get("/admin/").status_code == 302
     assert thief.get("/admin/").status_code == 302  # the copy was of the old login
-
-
-@pytest.fixture
-def team(app):
-    """anna is the admin, ben a colleague."""
-    with app.app_context():
-        Staff.update(is_admin=True).where(Staff.username == "anna").execute()
-        create_staff("ben", BEN_PASSWORD)
-        return {s.username: s.id for s in Staff.select()}
 
 
 def test_disabling_an_account_ends_its_logins(app, client, auth, team):

@@ -6,22 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from kiosk.auth import create_staff
 from kiosk.models import AuditEntry, Staff
-from tests.conftest import STAFF_PASSWORD, AuthActions, form_value
+from tests.conftest import BEN_PASSWORD, STAFF_PASSWORD, AuthActions, form_value
 from tests.routes import rules, sample_url
 
 ROOT = Path(__file__).resolve().parent.parent
-BEN_PASSWORD = "bens own long password"
-
-
-@pytest.fixture
-def team(app):
-    """anna is the admin, ben is a colleague; returns {username: id}."""
-    with app.app_context():
-        Staff.update(is_admin=True).where(Staff.username == "anna").execute()
-        create_staff("ben", BEN_PASSWORD)
-        return {s.username: s.id for s in Staff.select()}
 
 
 def csrf(client, path="/admin/staff/"):

@@ -9,9 +9,10 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import sync_playwright
 
-from kiosk import create_app, tablets
+from kiosk import content_seed, create_app, tablets
 from kiosk.auth import create_staff
 from kiosk.counting import bursts
+from kiosk.crafts import add_demo_craft_sheets
 from kiosk.db import create_tables, database
 from tests.serving import served_in_a_thread
 
@@ -82,3 +83,11 @@ def enrolled(page, server, live_app):
         tablet, secret = tablets.redeem(code)
     page.context.add_cookies([{"name": tablets.COOKIE, "value": secret, "url": server, "httpOnly": True}])
     return tablet
+
+
+@pytest.fixture
+def content(live_app):
+    """The shipped content (Kiez+ and the emergency numbers) and the demo craft sheets."""
+    with live_app.app_context():
+        content_seed.seed_content()
+        add_demo_craft_sheets()

@@ -10,9 +10,6 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from werkzeug.exceptions import HTTPException
 
-from kiosk import content_seed
-from kiosk.crafts import add_demo_craft_sheets
-
 LANGUAGES = ("de", "en", "tr", "ar")
 SIZES = ({"width": 1280, "height": 800}, {"width": 800, "height": 1280}, {"width": 1024, "height": 768},
          # the browser's zoom at 200 % on a 1280×800 tablet: half the CSS pixels
@@ -31,13 +28,6 @@ TOO_SMALL_TARGETS = """() => Array.from(document.querySelectorAll(
   .filter(([el, box]) => box.width < %d || box.height < %d)
   .map(([el, box]) => el.outerHTML.slice(0, 90) + ` ${Math.round(box.width)}x${Math.round(box.height)}`)""" % (
     MIN_TARGET, MIN_TARGET)
-
-
-@pytest.fixture
-def content(live_app):
-    with live_app.app_context():
-        content_seed.seed_content()
-        add_demo_craft_sheets()
 
 
 def visitor_pages(page, server, app):

@@ -1,20 +1,9 @@
 """One tap on a print button opens the print dialog once."""
 
-import pytest
 from playwright.sync_api import expect
-
-from kiosk import content_seed
-from kiosk.crafts import add_demo_craft_sheets
 
 # window.print replaced by a counter before any of the page's scripts run.
 COUNT_PRINTS = "window.printCalls = 0; window.print = function () { window.printCalls += 1; };"
-
-
-@pytest.fixture
-def content(live_app):
-    with live_app.app_context():
-        content_seed.seed_content()
-        add_demo_craft_sheets()
 
 
 def test_one_tap_prints_once(page, server, content):
