@@ -20,9 +20,8 @@ from hypothesis import strategies as st
 from werkzeug.routing import IntegerConverter
 
 from kiosk import content_seed, crafts, hsds
-from kiosk.auth import password_stamp
 from kiosk.models import AuditEntry, CraftSheet, Count, Service, Staff
-from tests.conftest import form_value
+from tests.conftest import AuthActions, form_value
 from tests.routes import rules, sample_url, sample_values
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,15 +61,11 @@ def check(app, before, response):
 
 
 def admin_client(app):
-    """A client logged in as the admin (the session set directly: no slow password hash per example)."""
+    """A client logged in as the admin, through the login form (the fixtures' hash is cheap)."""
     with app.app_context():
         Staff.update(is_admin=True).execute()
-        staff = Staff.get()
     client = app.test_client()
-    with client.session_transaction() as session:
-        session["staff_id"] = staff.id
-        session["password_stamp"] = password_stamp(staff.password_hash)
-        session.permanent = True
+    assert AuthActions(client).login().status_code == 302
     return client
 
 
