@@ -114,9 +114,9 @@ def test_a_turkish_visitor_gets_a_turkish_word_search_of_the_day(page, server):
     expect(page.get_by_role("heading", name=re.compile("Günün bulmacası"))).to_be_visible()
     page.locator("a[href='/activities/today/easy']").tap()
     expect(page).to_have_url(re.compile(r"/activities/wordsearch/easy/8/2027-05-05\?lang=tr$"))
-    words = puzzles.puzzle_type("wordsearch").generate("2027-05-05", "easy", 8, lang="tr").data["words"]
-    for word in words:
-        expect(page.locator(".word-list li", has_text=word)).to_be_visible()
+    wordsearch = puzzles.puzzle_type("wordsearch")
+    for word in wordsearch.generate("2027-05-05", "easy", 8, lang="tr").data["words"]:
+        expect(page.locator(".word-list li", has_text=wordsearch.grid_letters(word, "tr"))).to_be_visible()
 
 
 def test_paint_a_nonogram_by_tapping(page, server):
