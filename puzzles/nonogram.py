@@ -8,10 +8,11 @@ asked for explicitly).
 How a puzzle is made
 --------------------
 The seed chooses between a designed picture (heart, house, cup … from
-``data/nonogram_pictures.json``, maybe mirrored) and a random picture. Pictures are nicer, and
-elderly visitors like to see what they painted; random ones keep the daily puzzle from repeating.
-A random picture fills each cell with a chance set by the level and is redrawn until it passes the
-test every puzzle passes:
+``data/nonogram_pictures.json``, about thirty per size, maybe mirrored) and a random picture.
+Pictures are nicer, and elderly visitors like to see what they painted; random ones keep the daily
+puzzle from repeating. A random picture is mirror-symmetric left to right, so it looks drawn rather
+than scattered: each cell of its left half is filled with a chance set by the level, the right half
+mirrors it, and it is redrawn until it passes the test every puzzle passes:
 
 A puzzle is accepted only when the *line solver* solves it completely. It looks at one row or
 column at a time, lists every way the clue's blocks fit that line and the cells already known,
@@ -91,8 +92,14 @@ def _designed(pictures, rng):
 
 
 def _random_solvable(size, density, rng):
+    """A random picture, mirror-symmetric left to right, that the line solver completes.
+
+    Symmetry makes a random picture look drawn (a vase, a face, a beetle) instead of like noise.
+    """
+    half = (size + 1) // 2  # an odd size keeps its middle column once
     for _ in range(MAX_RANDOM_TRIES):
-        cells = [[int(rng.random() < density) for _ in range(size)] for _ in range(size)]
+        left = [[int(rng.random() < density) for _ in range(half)] for _ in range(size)]
+        cells = [row + row[: size - half][::-1] for row in left]
         if line_solve(*clues(cells))[0] == cells:
             return cells
     return None
