@@ -42,6 +42,7 @@ AUDIT_ACTIONS = {
     "tablet_add": "Tablet angelegt", "tablet_enrolled": "Tablet angemeldet",
     "tablet_code": "Neuer Code für Tablet", "tablet_rename": "Tablet umbenannt",
     "tablet_revoke": "Tablet abgemeldet",
+    "session_end": "Anmeldung auf einem Gerät beendet", "sessions_end": "Alle Anmeldungen beendet",
     "dropin_closed": "Sprechstunde abgesagt", "dropin_reopened": "Absage der Sprechstunde zurückgenommen",
 }
 AUDIT_ACTIONS.update({f"content_{table}_{action}": f"{spec.singular} {done}"

@@ -15,7 +15,6 @@ from kiosk.tls import SERVER_FILE, make_certificates, serve_tls, tls_folder
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
 PHONE = {"width": 390, "height": 844}
-SHOTS = "/tmp/i13"
 
 
 @pytest.fixture
@@ -63,10 +62,7 @@ def test_staff_log_in_over_https(https_browser, https_port):
     page.goto(f"{base}/admin/staff/sessions")
     row = page.locator(".sessions-list li")
     assert row.count() == 1 and "Chrome auf Linux (dieses Gerät)" in row.inner_text()
-    os.makedirs(SHOTS, exist_ok=True)
-    page.screenshot(path=f"{SHOTS}/sessions-390.png", full_page=True)
     page.set_viewport_size({"width": 1280, "height": 800})
-    page.screenshot(path=f"{SHOTS}/sessions-1280.png", full_page=True)
 
     copied = https_browser.new_context(viewport=PHONE)
     copied.add_cookies([c for c in cookies if c["name"] == "session"])
@@ -91,5 +87,4 @@ def test_the_guide_over_https(https_browser, https_port):
     with page.expect_download() as download:
         page.click("text=Zertifikat laden")
     assert download.value.suggested_filename == "kiez-kiosk-ca.crt"
-    page.screenshot(path=f"{SHOTS}/tls-guide-800.png", full_page=True)
     context.close()

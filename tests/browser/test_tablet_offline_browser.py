@@ -79,7 +79,6 @@ def stays_with_overlay(tablet, kiosk, text):
     tablet.wait_for_timeout(5000)  # a few retries later: still on our page, never Chromium's error page
     assert tablet.url.startswith(kiosk.base)
     expect(tablet.get_by_role("alert")).to_be_visible()
-    tablet.screenshot(path=f"/tmp/i12/away-{tablet.viewport_size['width']}.png")
 
 
 def test_a_tap_while_the_server_is_away_waits_calmly_and_goes_home(tablet, kiosk):
@@ -139,7 +138,6 @@ def test_staff_enrol_the_tablet_by_touch_and_it_reports_alive(page, server, live
     page.get_by_role("button", name="Tablet hinzufügen und Code erzeugen").tap()
     code = page.locator("[data-code]").inner_text()
     expect(page.get_by_role("img", name="Anmeldeadresse mit Code für das Tablet")).to_be_visible()
-    page.screenshot(path="/tmp/i12/tablets-390.png", full_page=True)
 
     context = browser.new_context(viewport=TABLET, has_touch=True, locale="de-DE")
     tablet = context.new_page()
@@ -153,7 +151,7 @@ def test_staff_enrol_the_tablet_by_touch_and_it_reports_alive(page, server, live
         Tablet.update(last_seen=datetime(2026, 1, 1)).execute()  # long silent, as far as the server knows
     tablet.evaluate("() => window.localStorage.clear()")
     tablet.get_by_role("button", name=re.compile("Ich bin da")).tap()
-    expect(tablet.get_by_role("heading", name="Wie viele seid ihr?")).to_be_visible()
+    expect(tablet.get_by_role("heading", name="Wie viele sind Sie?")).to_be_visible()
     tablet.wait_for_timeout(1500)  # the heartbeat of the question page
     with live_app.app_context():
         assert Tablet.get().last_seen > datetime(2026, 1, 2)
@@ -164,7 +162,6 @@ def test_staff_enrol_the_tablet_by_touch_and_it_reports_alive(page, server, live
     page.set_viewport_size({"width": 1280, "height": 800})
     page.get_by_role("link", name="Heute").tap()
     expect(page.locator(".tablets-today")).to_contain_text("Tablet Eingang")
-    page.screenshot(path="/tmp/i12/today-1280.png", full_page=True)
 
 
 # --- no tap lost ----------------------------------------------------------------------------
@@ -203,7 +200,6 @@ def test_a_checkin_tapped_while_the_server_is_away_is_counted_once_later(tablet,
     kiosk.stop()
     tablet.get_by_role("button", name=re.compile("Ich bin da")).tap()
     expect(tablet.get_by_role("status")).to_contain_text("Schön, dass Sie da sind!")  # thanked as usual
-    tablet.screenshot(path="/tmp/i12/kept-thanks-1280.png")
     [waiting] = kept(tablet)
     assert set(waiting) == {"id", "hour"} and waiting["hour"] % 3600 == 0  # nothing else is kept
     expect(tablet.get_by_role("alert")).to_contain_text(AWAY["de"], timeout=5000)  # then: one moment
