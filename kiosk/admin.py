@@ -43,6 +43,8 @@ AUDIT_ACTIONS = {
     "tablet_code": "Neuer Code für Tablet", "tablet_rename": "Tablet umbenannt",
     "tablet_revoke": "Tablet abgemeldet",
     "dropin_closed": "Sprechstunde abgesagt", "dropin_reopened": "Absage der Sprechstunde zurückgenommen",
+    "wordlist_add": "Wortliste angelegt", "wordlist_hide": "Wortliste ausgeschaltet",
+    "wordlist_show": "Wortliste eingeschaltet",
 }
 AUDIT_ACTIONS.update({f"content_{table}_{action}": f"{spec.singular} {done}"
                       for table, spec in content_admin.TABLES.items()

@@ -168,7 +168,8 @@ def refused_words(words, lang: str) -> list[tuple[str, str]]:
     refused = []
     for word in words:
         letters = grid_letters(word, lang)
-        if not set(letters) <= alphabet:
+        # ß is German only; upper case would slip it into another language's grid as "SS"
+        if not set(letters) <= alphabet or ("ß" in word and lang != "de"):
             refused.append((word, "letters"))
         elif len(letters) < SHORTEST_WORD:
             refused.append((word, "short"))

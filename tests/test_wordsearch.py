@@ -298,6 +298,7 @@ def test_refused_words_follow_the_language():
     # Turkish has no Q or W, German no Ş; a Turkish grid also avoids German blocked words.
     assert ws.refused_words(["Quiz", "şeker"], "tr") == [("Quiz", "letters")]
     assert ws.refused_words(["şeker"], "de") == [("şeker", "letters")]
+    assert ws.refused_words(["Straße"], "en") == [("Straße", "letters")]
     assert ws.refused_words(["regen"], "tr") == [("regen", "blocked")]
     assert ws.refused_words(AUTUMN, "de") == []
     with pytest.raises(PuzzleError):
