@@ -47,7 +47,8 @@ class WordListForm(KioskForm):
     title = StringField("Titel", validators=[InputRequired(), Length(max=80)])
     lang = SelectField("Sprache der Wörter", choices=list(LANG_NAMES.items()))
     words = TextAreaField("Wörter (eins pro Zeile oder mit Komma getrennt)",
-                          validators=[InputRequired(), Length(max=4000)])
+                          validators=[InputRequired(), Length(max=4000)],
+                          render_kw={"rows": 8, "class": "wordlist-words"})
     submit = SubmitField("Liste speichern")
 
     def validate_words(self, field):
@@ -103,6 +104,6 @@ def switch(list_id, action):
         abort(404)
     entry.active = action == "show"
     entry.save()
-    audit(f"wordlist_{action}", entry.title)
+    audit("wordlist_show" if entry.active else "wordlist_hide", entry.title)
     flash(f"„{entry.title}“ " + ("wird wieder verwendet." if entry.active else "wird nicht mehr verwendet."))
     return redirect(url_for(".lists"))
