@@ -38,7 +38,7 @@ def test_staff_save_a_list_on_a_phone_and_a_visitor_solves_it_by_tapping(page, s
     page.set_viewport_size({"width": 800, "height": 1280})
     page.goto(f"{server}/activities/wordsearch/medium/10/browser?lang=de&list={entry.id}")
     page.screenshot(path=SHOTS / "wordsearch-list-800x1280.png")
-    letter = lambda cell: page.locator(f'button.cell[data-r="{cell[0]}"][data-c="{cell[1]}"]')  # noqa: E731
+    letter = lambda cell: page.locator(f'button.cell[data-r="{cell[0]}"][data-c="{cell[1]}"]')
     for found in p.solution:
         letter(found["start"]).tap()
         letter(found["end"]).tap()
