@@ -52,10 +52,11 @@ def create_app(test_config=None, instance_path=None):
     app.register_blueprint(crafts.bp)  # craft sheets and activity figures for staff
     app.register_blueprint(auth.bp)
     app.register_blueprint(admin.bp)
-    from . import backup, dropin_admin, health, staff_admin
+    from . import backup, dropin_admin, health, staff_admin, wordlists_admin
 
     app.register_blueprint(staff_admin.bp)
     app.register_blueprint(dropin_admin.bp)  # staff close the drop-in hour on a team day
+    app.register_blueprint(wordlists_admin.bp)  # staff word lists for the word search
     app.register_blueprint(health.bp)
     backup.init_app(app)  # the backup page, the backup/restore commands, the daily backup
     from . import content_admin, offers

@@ -19,11 +19,13 @@ import puzzles
 from puzzles import LEVELS, PuzzleError
 
 from . import counting, crafts
+from .models import WordList
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 
 # Seeds we make are short hex strings or dates; nothing else is accepted in an address.
 SEED = re.compile(r"[A-Za-z0-9-]{1,32}")
+LIST_THEME = "list-"  # a word search's theme name when it comes from staff list N: "list-N"
 
 KIND_NAMES = {
     "sudoku": _l("Sudoku"),
@@ -112,29 +114,57 @@ def wordsearch_lang() -> str:
     return chosen if chosen in wordsearch.LANGS else "de"
 
 
-def build_puzzle(kind, level, size, seed):
-    """The puzzle an address stands for; anything the library refuses is a calm 404."""
+def staff_lists(lang, size) -> list[int]:
+    """The ids of the team's active word lists in ``lang`` with enough words for ``size``."""
+    fitting_sizes = puzzles.puzzle_type("wordsearch").fitting_sizes
+    return [entry.id for entry in WordList.select().where(WordList.active, WordList.lang == lang)
+            .order_by(WordList.id) if size in fitting_sizes(entry.word_list(), lang)]
+
+
+def requested_list() -> int | None:
+    """The staff list an address names (``?list=3``), None if it names none."""
+    if "list" not in request.args:
+        return None
+    return request.args.get("list", type=int) or abort(404)
+
+
+def build_puzzle(kind, level, size, seed, list_id=None):
+    """The puzzle an address stands for; anything the library refuses is a calm 404.
+
+    A word search from a staff list names the list in its address (``?list=3``); a list switched
+    off since, or in another language, is a 404 like any other address that no longer exists.
+    """
     if not SEED.fullmatch(seed) or kind not in puzzle_kinds():
         abort(404)
     try:
-        if kind == "wordsearch":
-            return puzzles.puzzle_type(kind).generate(seed, level, size, lang=wordsearch_lang())
-        return puzzles.generate(kind, seed, level, size)
+        if kind != "wordsearch":
+            return puzzles.generate(kind, seed, level, size)
+        wordsearch, lang = puzzles.puzzle_type(kind), wordsearch_lang()
+        if list_id is None:
+            return wordsearch.generate(seed, level, size, lang=lang)
+        entry = WordList.get_or_none(WordList.id == list_id, WordList.active, WordList.lang == lang)
+        if entry is None:
+            abort(404)
+        return wordsearch.generate(seed, level, size, theme=f"{LIST_THEME}{entry.id}", lang=lang,
+                                   words=entry.word_list())
     except PuzzleError:
         abort(404)
 
 
 def puzzle_links(p):
-    """The addresses of a puzzle's pages; a word search keeps its language in the address too."""
+    """The addresses of a puzzle's pages; a word search keeps its language (and the staff list it
+    comes from) in the address too."""
     where = {"kind": p.kind, "level": p.level, "size": p.size}
     if p.kind == "wordsearch":
         where["lang"] = p.data["lang"]
+        if p.data["theme"].startswith(LIST_THEME):
+            where["list"] = int(p.data["theme"].removeprefix(LIST_THEME))
     return {
         "puzzle": url_for(".puzzle", seed=p.seed, **where),
         "solution": url_for(".solution", seed=p.seed, **where),
         "print": url_for(".print_puzzle", seed=p.seed, **where),
         "check": url_for(".check", seed=p.seed, **where),
-        "new": url_for(".new_puzzle", **where),
+        "new": url_for(".new_puzzle", **{key: value for key, value in where.items() if key != "list"}),
     }
 
 
@@ -206,13 +236,18 @@ def choose(kind):
 def new_puzzle(kind, level, size):
     """A fresh random seed; picking a puzzle is counted here, so a reload of it is not."""
     seed = secrets.token_hex(5)
-    p = build_puzzle(kind, level, size, seed)
+    list_id = None
+    if kind == "wordsearch":
+        # each staff list is one more theme beside the built-in ones, picked as often as each
+        themes = puzzles.puzzle_type(kind).THEMES
+        list_id = secrets.choice([None] * len(themes) + staff_lists(wordsearch_lang(), size))
+    p = build_puzzle(kind, level, size, seed, list_id)
     counting.count_event(f"activity:{kind}:{level}")
     return redirect(puzzle_links(p)["puzzle"])
 
 
 def puzzle_page(kind, level, size, seed, template, solved_view=False, rules=SCREEN_RULES):
-    p = build_puzzle(kind, level, size, seed)
+    p = build_puzzle(kind, level, size, seed, requested_list())
     return render_template(
         template,
         p=p,
@@ -273,7 +308,7 @@ def check(kind, level, size, seed):
     Says how many cells are wrong and which, never the solution. Solving counts once per puzzle:
     the session remembers the last one solved, so a repeated check does not count again.
     """
-    p = build_puzzle(kind, level, size, seed)
+    p = build_puzzle(kind, level, size, seed, requested_list())
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or "answer" not in body:
         return jsonify(error="bad request"), 400

@@ -44,6 +44,8 @@ AUDIT_ACTIONS = {
     "tablet_revoke": "Tablet abgemeldet",
     "session_end": "Anmeldung auf einem Gerät beendet", "sessions_end": "Alle Anmeldungen beendet",
     "dropin_closed": "Sprechstunde abgesagt", "dropin_reopened": "Absage der Sprechstunde zurückgenommen",
+    "wordlist_add": "Wortliste angelegt", "wordlist_hide": "Wortliste ausgeschaltet",
+    "wordlist_show": "Wortliste eingeschaltet",
 }
 AUDIT_ACTIONS.update({f"content_{table}_{action}": f"{spec.singular} {done}"
                       for table, spec in content_admin.TABLES.items()

@@ -296,3 +296,26 @@ class StaffSession(BaseModel):
 
 
 MODELS += [StaffSession]
+
+
+# --- Staff word lists for the word search (issue 11) --------------------------------------------
+
+
+class WordList(BaseModel):
+    """A themed word list of the team's own (the season, a festival, the Kiez) for word searches.
+
+    Its words never change once saved, so a puzzle address that names the list (``?list=3``)
+    always rebuilds the same grid; staff switch a list off instead of editing it.
+    """
+
+    title = CharField(max_length=80)
+    lang = CharField(max_length=2)  # "de", "tr", "en": the word search's languages
+    words = TextField()  # one word a line, as the team typed it
+    active = BooleanField(default=True)
+    created = DateTimeField(default=utcnow)
+
+    def word_list(self) -> list[str]:
+        return self.words.splitlines()
+
+
+MODELS += [WordList]

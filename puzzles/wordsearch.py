@@ -154,24 +154,72 @@ def spells_blocked_word(letters: str, lang: str) -> bool:
     return bool(pattern.search(letters) or pattern.search(letters[::-1]))
 
 
+def refused_words(words, lang: str) -> list[tuple[str, str]]:
+    """(word, reason) for each word of a staff list the grids could never use, in list order.
+
+    Reasons: ``"short"`` (fewer than 3 letters), ``"long"`` (longer than the largest grid holds),
+    ``"letters"`` (a letter outside the language's grid alphabet: a digit, a space, a letter of
+    another script), ``"blocked"`` (contains a blocked word forwards or backwards).
+    """
+    if lang not in LANGS:
+        raise PuzzleError(f"word search speaks {LANGS}, not {lang!r}")
+    longest = max(length for _, length in WORD_COUNT_AND_LENGTH.values())
+    alphabet = set(LETTER_WEIGHTS[lang])
+    refused = []
+    for word in words:
+        letters = grid_letters(word, lang)
+        # ß is German only; upper case would slip it into another language's grid as "SS"
+        if not set(letters) <= alphabet or ("ß" in word and lang != "de"):
+            refused.append((word, "letters"))
+        elif len(letters) < SHORTEST_WORD:
+            refused.append((word, "short"))
+        elif len(letters) > longest:
+            refused.append((word, "long"))
+        elif spells_blocked_word(letters, lang):
+            refused.append((word, "blocked"))
+    return refused
+
+
+def fitting_sizes(words, lang: str) -> tuple[int, ...]:
+    """The grid sizes a list has enough usable words for, counting only words that hide in no other
+    list word (those can always be chosen together, so a grid of that size never runs short)."""
+    refused = {word for word, _ in refused_words(words, lang)}
+    letters = [grid_letters(word, lang) for word in dict.fromkeys(words) if word not in refused]
+    free = [a for i, a in enumerate(letters)
+            if not any(_hides_in(a, b) for j, b in enumerate(letters) if i != j)]
+    return tuple(size for size, (count, longest) in WORD_COUNT_AND_LENGTH.items()
+                 if sum(SHORTEST_WORD <= len(a) <= longest for a in free) >= count)
+
+
 def generate(seed, level: str, size: int | None = None, theme: str | None = None,
-             lang: str = "de") -> Puzzle:
+             lang: str = "de", words=None) -> Puzzle:
     """The word search for these arguments; ``theme=None`` lets the seed choose the theme.
 
     The theme is chosen first and the grid's random numbers depend on it, so rebuilding with the
     chosen theme given explicitly (``theme=puzzle.data["theme"]``) yields the very same puzzle.
+    ``words`` is a list of one's own (a staff list): then ``theme`` only names it, and the same
+    words and name give the same puzzle again.
     """
     seed, level = check_seed(seed), check_level(level)
     size = pick_size(NAME, level, size, SIZES, LEVEL_SIZES)
-    if theme is None:
-        theme = rng_for(f"{NAME}/theme", seed, level, size).choice(THEMES)
-    words = load_words(lang, theme)
+    if words is not None:
+        if lang not in LANGS:
+            raise PuzzleError(f"word search speaks {LANGS}, not {lang!r}")
+        if size not in fitting_sizes(words, lang):
+            raise PuzzleError(f"too few fitting words for a {size}×{size} grid")
+        theme = theme or "own"
+        words = tuple(dict.fromkeys(words))
+    else:
+        if theme is None:
+            theme = rng_for(f"{NAME}/theme", seed, level, size).choice(THEMES)
+        words = load_words(lang, theme)
     rng = rng_for(f"{NAME}/{lang}/{theme}", seed, level, size)
 
     count, longest = WORD_COUNT_AND_LENGTH[size]
     candidates = [(word, grid_letters(word, lang)) for word in words]
     candidates = [(w, g) for w, g in candidates
-                  if SHORTEST_WORD <= len(g) <= longest and not spells_blocked_word(g, lang)]
+                  if SHORTEST_WORD <= len(g) <= longest and set(g) <= set(LETTER_WEIGHTS[lang])
+                  and not spells_blocked_word(g, lang)]
     directions = LEVEL_DIRECTIONS[level]
     for _ in range(MAX_ATTEMPTS):
         chosen = _choose_words(candidates, count, rng)

@@ -279,3 +279,55 @@ def test_check_refuses_another_kind_of_puzzle(puzzle):
     other = Puzzle("maze", "easy", "1", 8, puzzle.data, puzzle.solution)
     with pytest.raises(PuzzleError):
         ws.check(other, segments(puzzle))
+
+
+# A staff list for the autumn, as the team might type it (14 words, enough for every size).
+AUTUMN = ["Laterne", "Kürbis", "Drachen", "Apfel", "Nebel", "Kastanie", "Blätter", "Pilz", "Igel",
+          "Herbst", "Sturm", "Wind", "Ernte", "Straße"]
+
+
+def test_refused_words_name_each_reason():
+    words = ["Laterne", "ab", "Straßenbahnhaltestelle", "Kiez 36", "Реген", "Regen", "neger", "Igel"]
+    assert ws.refused_words(words, "de") == [
+        ("ab", "short"), ("Straßenbahnhaltestelle", "long"), ("Kiez 36", "letters"),
+        ("Реген", "letters"), ("Regen", "blocked"), ("neger", "blocked"),
+    ]
+
+
+def test_refused_words_follow_the_language():
+    # Turkish has no Q or W, German no Ş; a Turkish grid also avoids German blocked words.
+    assert ws.refused_words(["Quiz", "şeker"], "tr") == [("Quiz", "letters")]
+    assert ws.refused_words(["şeker"], "de") == [("şeker", "letters")]
+    assert ws.refused_words(["Straße"], "en") == [("Straße", "letters")]
+    assert ws.refused_words(["regen"], "tr") == [("regen", "blocked")]
+    assert ws.refused_words(AUTUMN, "de") == []
+    with pytest.raises(PuzzleError):
+        ws.refused_words(AUTUMN, "fr")
+
+
+def test_fitting_sizes_count_only_words_that_hide_in_no_other():
+    assert ws.fitting_sizes(AUTUMN, "de") == (8, 10, 12)
+    assert ws.fitting_sizes(AUTUMN[:9], "de") == (10,)  # only five of them have six letters or fewer
+    # "Hof" hides in "Bahnhof", so of these seven only five can be counted on: too few for 8×8.
+    assert ws.fitting_sizes(["Hof", "Bahnhof", "Igel", "Pilz", "Wind", "Nebel", "Sturm"], "de") == ()
+    # refused words do not count either
+    assert ws.fitting_sizes(["Regen", "ab", "Igel", "Pilz", "Wind", "Nebel", "Sturm"], "de") == ()
+
+
+@settings(max_examples=60, deadline=None)
+@given(seed=SEEDS, level=st.sampled_from(LEVELS))
+def test_a_staff_list_gives_a_grid_of_its_words_only(seed, level):
+    p = ws.generate(seed, level, lang="de", theme="list7", words=AUTUMN)
+    assert set(p.data["words"]) <= set(AUTUMN)
+    assert p.data["theme"] == "list7"
+    assert p.data["grid"] == ws.generate(seed, level, lang="de", theme="list7", words=AUTUMN).data["grid"]
+    for placed in p.solution:
+        (found,) = segments_reading(p.data["grid"], ws.grid_letters(placed["word"], "de"))
+        assert found == {tuple(placed["start"]), tuple(placed["end"])}
+
+
+def test_a_staff_list_too_small_for_the_size_is_refused():
+    with pytest.raises(PuzzleError):
+        ws.generate("x", "hard", 12, words=AUTUMN[:9])
+    with pytest.raises(PuzzleError):
+        ws.generate("x", "easy", 8, lang="fr", words=AUTUMN)
