@@ -4,6 +4,7 @@ These tests never skip: without /usr/bin/chromium they fail, so CI cannot pass t
 """
 
 import logging
+from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
@@ -66,13 +67,22 @@ def server(live_app):
     database.close()
 
 
-@pytest.fixture
-def page(browser, server):
-    context = browser.new_context(viewport=TABLET, has_touch=True, is_mobile=False, locale="de-DE")
+@contextmanager
+def touch_page(browser, viewport, is_mobile=False):
+    """A page in a fresh browser context with touch, in German, closed on leaving."""
+    context = browser.new_context(viewport=viewport, has_touch=True, is_mobile=is_mobile, locale="de-DE")
     page = context.new_page()
     page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def page(browser, server):
+    with touch_page(browser, TABLET) as page:
+        yield page
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from kiosk import content_seed, counting
 from kiosk.crafts import add_demo_craft_sheets
 from kiosk.models import CraftSheet, Location, Service, Staff
+from tests.browser.conftest import touch_page
 
 PHONE = {"width": 390, "height": 844}
 MIN_TARGET = 48
@@ -58,11 +59,8 @@ def content(live_app):
 
 @pytest.fixture
 def phone(browser, server):
-    context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, locale="de-DE")
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    with touch_page(browser, PHONE, is_mobile=True) as page:
+        yield page
 
 
 def log_in(page, server):
