@@ -25,10 +25,11 @@ sys.path.insert(0, str(ROOT))
 from playwright.sync_api import sync_playwright  # noqa: E402
 from waitress.server import create_server  # noqa: E402
 
-from kiosk import create_app, directory, qr  # noqa: E402
-from kiosk.content_seed import KIEZ_PLUS_UID, add_demo_offers, seed_content  # noqa: E402
+from kiosk import create_app, qr
 from kiosk.db import create_tables  # noqa: E402
 from kiosk.models import Service, Setting  # noqa: E402
+from kiosk.offers import directory  # noqa: E402
+from kiosk.offers.seed import KIEZ_PLUS_UID, add_demo_offers, seed_content  # noqa: E402
 
 REQUESTS = 200
 GOALS = {"warm_p95_ms": 50, "cold_p95_ms": 250, "page_kb": 100}

@@ -20,10 +20,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from kiosk import create_app  # noqa: E402
-from kiosk.auth import create_staff  # noqa: E402
-from kiosk.counting import GROUP_SIZES, REASONS  # noqa: E402
+from kiosk.checkin.counting import GROUP_SIZES, REASONS  # noqa: E402
 from kiosk.db import create_tables, database  # noqa: E402
 from kiosk.models import Count  # noqa: E402
+from kiosk.staff.auth import create_staff  # noqa: E402
 
 YEARS = 5
 REPEATS = 30

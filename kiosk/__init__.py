@@ -8,8 +8,8 @@ from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.routing import IntegerConverter
 
-from . import db
-from .config import Defaults
+from kiosk import db
+from kiosk.config import Defaults
 
 PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -45,29 +45,29 @@ def create_app(test_config=None, instance_path=None):
     babel.init_app(app, locale_selector=visitor_language)
     csrf.init_app(app)
 
-    from . import activities, admin, auth, cli, crafts, errors, visitor
+    from kiosk import cli, errors, health, tls
+    from kiosk.activities import crafts, wordlists
+    from kiosk.activities import views as activities
+    from kiosk.checkin import closures, tablets
+    from kiosk.checkin import views as checkin
+    from kiosk.offers import admin as offers_admin
+    from kiosk.offers import views as offers
+    from kiosk.staff import auth, backup, team
+    from kiosk.staff import views as staff
 
-    app.register_blueprint(visitor.bp)
+    app.register_blueprint(checkin.bp)  # the home screen and the anonymous check-in
     app.register_blueprint(activities.bp)  # Rätsel & Basteln for visitors
     app.register_blueprint(crafts.bp)  # craft sheets and activity figures for staff
     app.register_blueprint(auth.bp)
-    app.register_blueprint(admin.bp)
-    from . import backup, dropin_admin, health, staff_admin, wordlists_admin
-
-    app.register_blueprint(staff_admin.bp)
-    app.register_blueprint(dropin_admin.bp)  # staff close the drop-in hour on a team day
-    app.register_blueprint(wordlists_admin.bp)  # staff word lists for the word search
+    app.register_blueprint(staff.bp)  # Today, History, manual counts
+    app.register_blueprint(team.bp)
+    app.register_blueprint(closures.bp)  # staff close the drop-in hour on a team day
+    app.register_blueprint(wordlists.bp)  # staff word lists for the word search
     app.register_blueprint(health.bp)
     backup.init_app(app)  # the backup page, the backup/restore commands, the daily backup
-    from . import content_admin, offers
-
     app.register_blueprint(offers.bp)  # Angebote im Kiez, Hilfe & Beratung
-    app.register_blueprint(content_admin.bp)  # staff: offers and help contacts, HSDS import/export
-    from . import tablets
-
+    app.register_blueprint(offers_admin.bp)  # staff: offers and help contacts, HSDS import/export
     app.register_blueprint(tablets.bp)  # enrolled tablets: enrolment, heartbeat, staff page
-    from . import tls
-
     tls.init_app(app)  # the kiosk's own certificates, Secure cookies and HSTS over HTTPS
     errors.init_app(app)
     cli.init_app(app)

@@ -11,7 +11,7 @@ import sys
 import click
 from flask.cli import FlaskGroup, with_appcontext
 
-from . import db
+from kiosk import db
 
 
 @click.command("add-staff")
@@ -22,8 +22,8 @@ from . import db
 @click.option("--admin", is_flag=True, help="May disable and remove accounts (the first account always may).")
 def add_staff_command(username, password, admin):
     """Create a staff account for the admin pages."""
-    from .auth import create_staff
-    from .models import Staff
+    from kiosk.models import Staff
+    from kiosk.staff.auth import create_staff
 
     db.create_tables()
     with db.database.atomic():
@@ -52,7 +52,15 @@ def serve_command(host, port, threads, tls, tls_port):
 
 def serve_https(app, host, port, threads):
     """HTTPS beside the plain port (kiosk/tls.py says why cheroot), certificates made if missing."""
-    from .tls import SERVER_FILE, fingerprint, load_ca, make_certificates, room_names, serve_tls, tls_folder
+    from kiosk.tls import (
+        SERVER_FILE,
+        fingerprint,
+        load_ca,
+        make_certificates,
+        room_names,
+        serve_tls,
+        tls_folder,
+    )
 
     if not os.path.exists(os.path.join(tls_folder(app), SERVER_FILE)):
         make_certificates(tls_folder(app), room_names())
@@ -88,11 +96,11 @@ def demo_command(host, port):
     """Start the kiosk on the separate demo database, with demo counts and a demo staff login."""
     from flask import current_app
 
-    from .auth import create_staff
-    from .content_seed import add_demo_offers
-    from .crafts import add_demo_craft_sheets
-    from .demo import add_demo_counts
-    from .models import Count, Staff
+    from kiosk.activities.crafts import add_demo_craft_sheets
+    from kiosk.checkin.demo import add_demo_counts
+    from kiosk.models import Count, Staff
+    from kiosk.offers.seed import add_demo_offers
+    from kiosk.staff.auth import create_staff
 
     app = current_app._get_current_object()
     if not app.config["DEMO"]:
@@ -112,7 +120,7 @@ def demo_command(host, port):
 
 
 def init_app(app):
-    from .migrations import migrate_command
+    from kiosk.migrations import migrate_command
 
     for command in (add_staff_command, serve_command, demo_command, migrate_command):
         app.cli.add_command(command)
@@ -120,7 +128,7 @@ def init_app(app):
 
 def main():
     """The ``kiosk`` console script."""
-    from . import create_app
+    from kiosk import create_app
 
     os.umask(0o077)  # whatever the kiosk writes (database, backups, uploads) is its user's only
     os.environ.setdefault("FLASK_APP", "kiosk")

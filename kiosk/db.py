@@ -44,7 +44,7 @@ def open_database(url: str):
 
 def create_tables():
     """Create missing tables and bring an older database up to date (kiosk/migrations.py)."""
-    from .migrations import upgrade
+    from kiosk.migrations import upgrade
 
     upgrade()
 

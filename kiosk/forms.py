@@ -20,7 +20,7 @@ from wtforms.fields.core import UnboundField
 from wtforms.form import BaseForm
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
-from .counting import MANUAL_KINDS
+from kiosk.checkin.counting import MANUAL_KINDS
 
 TOKEN = [DataRequired(), Regexp(r"^[A-Za-z0-9_.-]{16,64}$")]  # "." joins a signed ticket's parts
 

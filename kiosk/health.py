@@ -10,8 +10,8 @@ import shutil
 from flask import Blueprint, current_app, jsonify
 from peewee import DatabaseError
 
-from .db import database
-from .models import Setting
+from kiosk.db import database
+from kiosk.models import Setting
 
 bp = Blueprint("health", __name__)
 

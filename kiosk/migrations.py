@@ -10,8 +10,8 @@ import click
 from peewee import BooleanField
 from playhouse.migrate import SchemaMigrator, migrate
 
-from .db import database
-from .models import MODELS, Count, SchemaVersion, Staff
+from kiosk.db import database
+from kiosk.models import MODELS, Count, SchemaVersion, Staff
 
 FIRST_RELEASED = 1
 

@@ -15,7 +15,7 @@ from peewee import (
     TextField,
 )
 
-from .db import database
+from kiosk.db import database
 
 WHOLE_DAY = -1  # the hour of a staff count entered without an hour
 

@@ -15,13 +15,22 @@ import os
 import socket
 
 import click
-from flask import Blueprint, abort, current_app, has_request_context, render_template, request, send_file, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    has_request_context,
+    render_template,
+    request,
+    send_file,
+    url_for,
+)
 from flask.cli import with_appcontext
 from flask.sessions import SecureCookieSessionInterface
 from markupsafe import Markup
 
-from .db import make_private
-from .qr import qr_svg
+from kiosk.db import make_private
+from kiosk.qr import qr_svg
 
 bp = Blueprint("tls", __name__, url_prefix="/tls")
 

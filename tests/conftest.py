@@ -24,11 +24,12 @@ import pytest
 import time_machine
 from playhouse.db_url import connect
 
-from kiosk import create_app, tablets
-from kiosk.auth import create_staff
-from kiosk.counting import bursts
+from kiosk import create_app
+from kiosk.checkin import tablets
+from kiosk.checkin.counting import bursts
 from kiosk.db import create_tables, database
 from kiosk.models import Staff
+from kiosk.staff.auth import create_staff
 
 STAFF_PASSWORD = "a long test password"
 BEN_PASSWORD = "bens own long password"

@@ -9,9 +9,11 @@ import pytest
 import time_machine
 
 import puzzles
-from kiosk import counting, crafts, reports
-from kiosk.activities import KIND_NAMES, size_for_level
+from kiosk.activities import crafts
+from kiosk.activities.views import KIND_NAMES, size_for_level
+from kiosk.checkin import counting
 from kiosk.models import CraftSheet, Setting
+from kiosk.staff import reports
 
 ROOT = Path(__file__).resolve().parent.parent
 KIND_SIZES = {"sudoku": 4, "wordsearch": 8, "maze": 6, "nonogram": 5, "futoshiki": 4}

@@ -8,8 +8,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from kiosk import backup, counting, migrations
+from kiosk import migrations
+from kiosk.checkin import counting
 from kiosk.models import AuditEntry, Count, Staff
+from kiosk.staff import backup
 from tests.conftest import form_value
 from tests.fixtures.make_schema_v1 import FIXTURE
 
@@ -258,7 +260,7 @@ def test_only_an_admin_downloads(app, client, auth):
 
 def test_the_demo_keeps_its_backups_apart(tmp_path):
     from kiosk import create_app
-    from kiosk.backup import backup_folder
+    from kiosk.staff.backup import backup_folder
 
     demo = create_app({"SECRET_KEY": "x", "DEMO": True}, instance_path=str(tmp_path))
     real = create_app({"SECRET_KEY": "x"}, instance_path=str(tmp_path))

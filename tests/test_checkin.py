@@ -5,8 +5,9 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 import time_machine
 
-from kiosk import counting, reports
+from kiosk.checkin import counting
 from kiosk.models import MODELS, Count, Setting, Ticket
+from kiosk.staff import reports
 from tests.conftest import form_value
 
 pytestmark = pytest.mark.usefixtures("enrolled")  # the room's tablet: its check-ins count as normal

@@ -7,8 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
-from kiosk import content_seed, counting, directory, hsds
+from kiosk.checkin import counting
 from kiosk.models import AuditEntry, Category, Location, Organization, Phone, Service, ServiceCategory
+from kiosk.offers import directory, hsds
+from kiosk.offers import seed as content_seed
 from kiosk.schedules import DatedException, MonthlyRule, WeeklyRule
 from tests.conftest import form_value
 from tests.routes import rules, sample_url

@@ -4,8 +4,9 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from kiosk import counting, reports
+from kiosk.checkin import counting
 from kiosk.models import Count
+from kiosk.staff import reports
 
 
 def utc(*args):

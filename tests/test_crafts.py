@@ -8,8 +8,10 @@ import zlib
 
 import pytest
 
-from kiosk import counting, crafts, reports
+from kiosk.activities import crafts
+from kiosk.checkin import counting
 from kiosk.models import AuditEntry, CraftSheet, CraftStep
+from kiosk.staff import reports
 from tests.conftest import form_value
 
 

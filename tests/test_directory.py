@@ -5,9 +5,10 @@ from datetime import date, datetime
 
 import pytest
 
-from kiosk import content_seed, directory
-from kiosk.directory import AUDIENCE, CLOSED, HELP, LATER, LATER_TODAY, NO_TIMES, OFFER, OPEN_NOW
 from kiosk.models import Category, Location, Service
+from kiosk.offers import directory
+from kiosk.offers import seed as content_seed
+from kiosk.offers.directory import AUDIENCE, CLOSED, HELP, LATER, LATER_TODAY, NO_TIMES, OFFER, OPEN_NOW
 from kiosk.schedules import BERLIN
 
 # Thursday 26 March 2026, 14:00 Berlin (winter time; summer time starts on Sunday the 29th).

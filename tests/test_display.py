@@ -74,7 +74,7 @@ def test_offline_page_has_no_forms_and_speaks_all_languages(client):
 def test_english_uses_the_catalog_and_a_24_hour_clock(app, client, monkeypatch):
     from datetime import datetime
 
-    from kiosk import counting
+    from kiosk.checkin import counting
 
     monkeypatch.setattr(counting, "berlin_now", lambda: datetime(2026, 11, 23, 9, 0, tzinfo=counting.BERLIN))
     app.config["DROPIN_HOURS"] = [[3, "11:00", "12:30"]]

@@ -7,10 +7,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from kiosk import counting, reports
-from kiosk.dropin import HOLIDAY, berlin_holidays, closed_today
+from kiosk.checkin import counting
+from kiosk.checkin.dropin import HOLIDAY, berlin_holidays, closed_today
+from kiosk.checkin.views import dropin_status
 from kiosk.models import AuditEntry, DropinClosure
-from kiosk.visitor import dropin_status
+from kiosk.staff import reports
 from tests.conftest import form_value
 
 BERLIN = ZoneInfo("Europe/Berlin")

@@ -19,8 +19,10 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from werkzeug.routing import IntegerConverter
 
-from kiosk import content_seed, crafts, hsds
-from kiosk.models import AuditEntry, CraftSheet, Count, Service, Staff
+from kiosk.activities import crafts
+from kiosk.models import AuditEntry, Count, CraftSheet, Service, Staff
+from kiosk.offers import hsds
+from kiosk.offers import seed as content_seed
 from tests.conftest import AuthActions, form_value
 from tests.routes import rules, sample_url, sample_values
 

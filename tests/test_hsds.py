@@ -11,9 +11,11 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
-from kiosk import content_seed, create_app, hsds
+from kiosk import create_app
 from kiosk.db import create_tables, database
 from kiosk.models import Category, Organization, Phone, Service
+from kiosk.offers import hsds
+from kiosk.offers import seed as content_seed
 from kiosk.spreadsheet import FORMULA_STARTS, csv_cell, from_csv_cell
 
 HSDS_SCHEMAS = Path("/work/shared/hsds-3.0.1/schema")

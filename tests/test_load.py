@@ -5,8 +5,9 @@ import threading
 
 import pytest
 
-from kiosk import counting, reports
-from kiosk.tablets import COOKIE
+from kiosk.checkin import counting
+from kiosk.checkin.tablets import COOKIE
+from kiosk.staff import reports
 from tests.conftest import STAFF_PASSWORD, enrolled_tablet
 from tests.serving import served_in_a_thread
 from tests.tablet import Tablet

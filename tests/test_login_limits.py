@@ -10,10 +10,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import time_machine
 
-from kiosk import auth, staff_admin
-from kiosk.auth import BUSY, LOGIN_REFUSED, TOO_MANY_HERE, create_staff
-from kiosk.login_limits import MAX_CLIENTS, ClientLimiter, client_key, delay_after
 from kiosk.models import Staff, utcnow
+from kiosk.staff import auth
+from kiosk.staff import team as staff_admin
+from kiosk.staff.auth import BUSY, LOGIN_REFUSED, TOO_MANY_HERE, create_staff
+from kiosk.staff.login_limits import MAX_CLIENTS, ClientLimiter, client_key, delay_after
 from tests.conftest import STAFF_PASSWORD, AuthActions, form_value
 
 START = datetime(2026, 3, 5, 10, 0, tzinfo=timezone.utc)

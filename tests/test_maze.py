@@ -7,8 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from puzzles import LEVELS, Check, Puzzle, PuzzleError
-from puzzles import maze
+from puzzles import LEVELS, Check, Puzzle, PuzzleError, maze
 
 SEEDS = st.text(st.characters(categories=("L", "N", "P")), min_size=1, max_size=20)
 # wall bit -> (row step, column step, the wall bit of the neighbour facing back)

@@ -7,8 +7,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from puzzles import LEVELS, Check, Puzzle, PuzzleError
-from puzzles import nonogram
+from puzzles import LEVELS, Check, Puzzle, PuzzleError, nonogram
 
 SEEDS = st.text(st.characters(categories=("L", "N", "P")), min_size=1, max_size=20)
 

@@ -10,11 +10,15 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from kiosk import content_seed, counting, directory, offers, reports
-from kiosk.directory import AUDIENCE, HELP, OFFER
+from kiosk.checkin import counting
 from kiosk.models import Category, Count, Location, Service, Setting
+from kiosk.offers import directory
+from kiosk.offers import seed as content_seed
+from kiosk.offers import views as offers
+from kiosk.offers.directory import AUDIENCE, HELP, OFFER
+from kiosk.offers.vcard import build_vcard, tel_uri
 from kiosk.qr import qr_png, qr_svg
-from kiosk.vcard import build_vcard, tel_uri
+from kiosk.staff import reports
 from tests.conftest import form_value
 
 TURKISH_NAME = "Kadın Danışma Merkezi – Beispiel"

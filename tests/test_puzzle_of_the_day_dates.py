@@ -9,8 +9,8 @@ from datetime import datetime
 import pytest
 
 import puzzles
-from kiosk.activities import KIND_NAMES, day_kind
-from kiosk.counting import BERLIN
+from kiosk.activities.views import KIND_NAMES, day_kind
+from kiosk.checkin.counting import BERLIN
 from tests.dates import DAY_PUZZLE_DATES
 from tests.test_activities import post_check
 

@@ -6,8 +6,8 @@ import subprocess
 import pytest
 import segno
 
+from kiosk.offers.vcard import Contact, Phone, build_vcard, tel_uri
 from kiosk.qr import QUIET_ZONE, encode, qr_png, qr_svg
-from kiosk.vcard import Contact, Phone, build_vcard, tel_uri
 
 GERMAN = "Müller Straße"
 TURKISH = "Kadın Danışma Merkezi, İstanbul Şişli"

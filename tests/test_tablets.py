@@ -8,8 +8,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import time_machine
 
-from kiosk import counting, reports, tablets
+from kiosk.checkin import counting, tablets
 from kiosk.models import AuditEntry, Count, LateCheckin, Tablet
+from kiosk.staff import reports
 from tests.conftest import enrol, form_value
 
 THURSDAY_11_30 = datetime(2026, 11, 26, 10, 30, tzinfo=timezone.utc)  # 11:30 in Berlin

@@ -2,8 +2,9 @@
 
 import json
 
-from kiosk import content_seed, translated
+from kiosk import translated
 from kiosk.models import CraftSheet, Service
+from kiosk.offers import seed as content_seed
 from tests.conftest import form_value
 from tests.test_content_admin import category_ids, entry_form, page
 

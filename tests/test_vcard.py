@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.vcard import (
+from kiosk.offers.vcard import (
     Contact,
     Phone,
     build_vcard,

@@ -6,7 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 import puzzles
-from kiosk import activities
+from kiosk.activities import views as activities
 from kiosk.models import AuditEntry, WordList
 from tests.conftest import form_value
 

@@ -10,11 +10,13 @@ from datetime import timedelta
 import pytest
 from playwright.sync_api import sync_playwright
 
-from kiosk import content_seed, create_app, tablets
-from kiosk.auth import create_staff
-from kiosk.counting import bursts
-from kiosk.crafts import add_demo_craft_sheets
+from kiosk import create_app
+from kiosk.activities.crafts import add_demo_craft_sheets
+from kiosk.checkin import tablets
+from kiosk.checkin.counting import bursts
 from kiosk.db import create_tables, database
+from kiosk.offers import seed as content_seed
+from kiosk.staff.auth import create_staff
 from tests.serving import served_in_a_thread
 
 CHROMIUM = "/usr/bin/chromium"

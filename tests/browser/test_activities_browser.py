@@ -11,7 +11,9 @@ import time_machine
 from playwright.sync_api import expect
 
 import puzzles
-from kiosk import counting, crafts, reports
+from kiosk.activities import crafts
+from kiosk.checkin import counting
+from kiosk.staff import reports
 from tests.browser.test_checkin_browser import assert_no_axe_violations, staff_login
 
 

@@ -4,12 +4,13 @@ import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 import time_machine
 from axe_playwright_python.sync_playwright import Axe
-import pytest
 from playwright.sync_api import expect
 
-from kiosk import counting, reports
+from kiosk.checkin import counting
+from kiosk.staff import reports
 
 pytestmark = pytest.mark.usefixtures("enrolled")  # the room's tablet: its check-ins count
 

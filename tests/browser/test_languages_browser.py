@@ -7,7 +7,9 @@ from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 
 import puzzles
-from kiosk import content_seed, counting, reports
+from kiosk.checkin import counting
+from kiosk.offers import seed as content_seed
+from kiosk.staff import reports
 from tests.browser.test_accessibility_browser import SIZES, choose_language, sideways_scrolling
 
 pytestmark = pytest.mark.usefixtures("enrolled")  # the room's tablet: its check-ins count

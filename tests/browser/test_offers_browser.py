@@ -9,9 +9,9 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from kiosk import content_seed
-from kiosk.directory import AUDIENCE, OFFER
 from kiosk.models import Service
+from kiosk.offers import seed as content_seed
+from kiosk.offers.directory import AUDIENCE, OFFER
 from tests.browser.test_checkin_browser import assert_no_axe_violations, staff_login
 
 OPEN_ALL_WEEK = '{"weekly": [%s]}' % ", ".join(

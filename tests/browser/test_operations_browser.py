@@ -5,9 +5,10 @@ import re
 
 from playwright.sync_api import expect
 
-from kiosk.auth import create_staff
 from kiosk.models import AuditEntry, Staff
+from kiosk.staff.auth import create_staff
 from tests.browser.test_checkin_browser import assert_no_axe_violations, staff_login
+
 
 def make_team(live_app):
     with live_app.app_context():

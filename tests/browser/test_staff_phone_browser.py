@@ -9,9 +9,10 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from kiosk import content_seed, counting
-from kiosk.crafts import add_demo_craft_sheets
+from kiosk.activities.crafts import add_demo_craft_sheets
+from kiosk.checkin import counting
 from kiosk.models import CraftSheet, Location, Service, Staff
+from kiosk.offers import seed as content_seed
 from tests.browser.conftest import touch_page
 
 PHONE = {"width": 390, "height": 844}

@@ -8,9 +8,11 @@ from datetime import datetime, timezone
 import pytest
 from playwright.sync_api import expect
 
-from kiosk import counting, create_app, reports, tablets
+from kiosk import create_app
+from kiosk.checkin import counting, tablets
 from kiosk.db import database
 from kiosk.models import Count, Tablet
+from kiosk.staff import reports
 from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, TABLET
 from tests.tablet import free_port, start_kiosk
 

@@ -3,9 +3,9 @@
 import random
 from datetime import timedelta
 
-from .counting import GROUP_SIZES, NORMAL, OFF_HOURS, REASONS, berlin_now
-from .db import database
-from .models import WHOLE_DAY, Count
+from kiosk.checkin.counting import GROUP_SIZES, NORMAL, OFF_HOURS, REASONS, berlin_now
+from kiosk.db import database
+from kiosk.models import WHOLE_DAY, Count
 
 
 def demo_rows(today, weeks=12, rng=None):

@@ -19,10 +19,10 @@ from urllib.parse import urlsplit
 from babel import Locale, UnknownLocaleError
 from peewee import JOIN
 
-from .models import Category, Location, Organization, Phone, Service, ServiceCategory
-from .schedules import Schedule, Window, weekly_summary
-from .vcard import Contact
-from .vcard import Phone as VcardPhone
+from kiosk.models import Category, Location, Organization, Phone, Service, ServiceCategory
+from kiosk.offers.vcard import Contact
+from kiosk.offers.vcard import Phone as VcardPhone
+from kiosk.schedules import Schedule, Window, weekly_summary
 
 OFFER, HELP, AUDIENCE = "offer", "help", "audience"
 KINDS = (OFFER, HELP, AUDIENCE)

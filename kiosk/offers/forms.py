@@ -20,10 +20,10 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from .directory import COMMON_LANGUAGES, KEY_PATTERN, is_email, is_web_address, language_name
-from .forms import KioskForm
-from .schedules import DatedException, MonthlyRule, Schedule, WeeklyRule
-from .vcard import normalise_phone, readable_phone
+from kiosk.forms import KioskForm
+from kiosk.offers.directory import COMMON_LANGUAGES, KEY_PATTERN, is_email, is_web_address, language_name
+from kiosk.offers.vcard import normalise_phone, readable_phone
+from kiosk.schedules import DatedException, MonthlyRule, Schedule, WeeklyRule
 
 WEEKDAYS = [("0", "Montag"), ("1", "Dienstag"), ("2", "Mittwoch"), ("3", "Donnerstag"),
             ("4", "Freitag"), ("5", "Samstag"), ("6", "Sonntag")]

@@ -8,11 +8,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from wtforms import DateField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from . import counting
-from .auth import audit, login_required
-from .dropin import HORIZON_DAYS, berlin_holidays
-from .forms import EmptyForm, KioskForm
-from .models import DropinClosure
+from kiosk.checkin import counting
+from kiosk.checkin.dropin import HORIZON_DAYS, berlin_holidays
+from kiosk.forms import EmptyForm, KioskForm
+from kiosk.models import DropinClosure
+from kiosk.staff.auth import audit, login_required
 
 bp = Blueprint("dropin_admin", __name__, url_prefix="/admin/dropin")
 

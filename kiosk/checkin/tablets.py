@@ -13,17 +13,28 @@ import re
 import secrets
 from datetime import datetime, timedelta, timezone
 
-from flask import Blueprint, abort, flash, g, jsonify, make_response, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    jsonify,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from peewee import DatabaseError, fn
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
-from . import counting
-from .auth import audit, login_required
-from .db import database
-from .forms import EmptyForm, KioskForm
-from .models import LateCheckin, Tablet, utcnow
-from .qr import qr_svg
+from kiosk.checkin import counting
+from kiosk.db import database
+from kiosk.forms import EmptyForm, KioskForm
+from kiosk.models import LateCheckin, Tablet, utcnow
+from kiosk.qr import qr_svg
+from kiosk.staff.auth import audit, login_required
 
 bp = Blueprint("tablets", __name__)
 

@@ -5,12 +5,14 @@ from datetime import date, timedelta, timezone
 from babel.numbers import format_decimal
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 
-from . import content_admin, counting, reports, tablets
-from .auth import audit, login_required
-from .counting import MANUAL_KINDS, REASONS
-from .db import database
-from .forms import CorrectionForm, EmptyForm, ManualCountForm
-from .models import WHOLE_DAY, AuditEntry, Setting
+from kiosk.checkin import counting, tablets
+from kiosk.checkin.counting import MANUAL_KINDS, REASONS
+from kiosk.db import database
+from kiosk.forms import CorrectionForm, EmptyForm, ManualCountForm
+from kiosk.models import WHOLE_DAY, AuditEntry, Setting
+from kiosk.offers import admin as content_admin
+from kiosk.staff import reports
+from kiosk.staff.auth import audit, login_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -107,7 +109,7 @@ def today():
 
 def puzzles_picked(first, last):
     """[("Sudoku (Leicht)", 3), …]: the puzzle types and levels visitors picked most."""
-    from .activities import KIND_NAMES, LEVEL_NAMES  # activities imports admin, through crafts
+    from kiosk.activities.views import KIND_NAMES, LEVEL_NAMES  # activities imports admin, through crafts
 
     picked = []
     for key, total in reports.most_counted("activity", first, last):

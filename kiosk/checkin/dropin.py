@@ -11,8 +11,8 @@ from functools import lru_cache
 import holidays
 from flask import current_app
 
-from .models import DropinClosure
-from .schedules import DatedException, Schedule
+from kiosk.models import DropinClosure
+from kiosk.schedules import DatedException, Schedule
 
 HORIZON_DAYS = 70  # as far ahead as Schedule.next_opening looks
 HOLIDAY, CLOSURE = "holiday", "closure"

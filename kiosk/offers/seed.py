@@ -13,11 +13,11 @@ from flask import current_app
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
-from .db import database
-from .directory import AUDIENCE, HELP, OFFER
-from .models import Category, Location, Organization, Phone, Service, ServiceCategory
-from .schedules import Schedule
-from .vcard import normalise_phone
+from kiosk.db import database
+from kiosk.models import Category, Location, Organization, Phone, Service, ServiceCategory
+from kiosk.offers.directory import AUDIENCE, HELP, OFFER
+from kiosk.offers.vcard import normalise_phone
+from kiosk.schedules import Schedule
 
 SEED_NAMESPACE = uuid.UUID("0d7c6a64-3f0e-4c36-9a55-5b0a3f1f6a11")
 

@@ -9,9 +9,14 @@ import click
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from peewee import fn
 
-from . import counting, directory, hsds, reports, translated
-from .auth import audit, login_required
-from .content_forms import (
+from kiosk import translated
+from kiosk.checkin import counting
+from kiosk.db import database
+from kiosk.forms import EmptyForm
+from kiosk.models import Category, Location, Organization, Phone, Service, ServiceCategory
+from kiosk.offers import directory, hsds
+from kiosk.offers.directory import AUDIENCE, HELP, OFFER
+from kiosk.offers.forms import (
     KIND_LABELS,
     PHONE_LABELS,
     STATUS_LABELS,
@@ -22,13 +27,11 @@ from .content_forms import (
     ServiceForm,
     phones_from,
 )
-from .content_seed import seed_content
-from .db import database
-from .directory import AUDIENCE, HELP, OFFER
-from .forms import EmptyForm
-from .models import Category, Location, Organization, Phone, Service, ServiceCategory
-from .offers import RESERVED_KEYS
-from .vcard import readable_phone
+from kiosk.offers.seed import seed_content
+from kiosk.offers.vcard import readable_phone
+from kiosk.offers.views import RESERVED_KEYS
+from kiosk.staff import reports
+from kiosk.staff.auth import audit, login_required
 
 bp = Blueprint("content_admin", __name__, url_prefix="/admin/content", cli_group=None)
 
@@ -443,7 +446,7 @@ def export(name):
 @bp.cli.command("seed-content")
 def seed_content_command():
     """Add the shipped true content (Kiez+, nationwide help numbers, categories); safe to repeat."""
-    from .db import create_tables
+    from kiosk.db import create_tables
 
     create_tables()
     added = seed_content()

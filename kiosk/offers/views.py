@@ -15,15 +15,17 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from . import counting, directory, translated
-from .content_seed import CATEGORY_LABELS, EMERGENCY_NUMBERS, KIEZ_PLUS_UID, german
-from .directory import CLOSED, HELP, LATER, LATER_TODAY, OFFER, OPEN_NOW
-from .forms import EmptyForm
-from .models import Service
-from .qr import qr_svg
-from .schedules import Phrases, describe_next
-from .vcard import build_vcard, readable_phone, tel_uri
-from .visitor import dropin_line, dropin_status
+from kiosk import translated
+from kiosk.checkin import counting
+from kiosk.checkin.views import dropin_line, dropin_status
+from kiosk.forms import EmptyForm
+from kiosk.models import Service
+from kiosk.offers import directory
+from kiosk.offers.directory import CLOSED, HELP, LATER, LATER_TODAY, OFFER, OPEN_NOW
+from kiosk.offers.seed import CATEGORY_LABELS, EMERGENCY_NUMBERS, KIEZ_PLUS_UID, german
+from kiosk.offers.vcard import build_vcard, readable_phone, tel_uri
+from kiosk.qr import qr_svg
+from kiosk.schedules import Phrases, describe_next
 
 bp = Blueprint("offers", __name__)
 

@@ -7,9 +7,9 @@ from datetime import date, timedelta
 
 from peewee import fn
 
-from .counting import DOUBTFUL, GROUP_SIZES, MANUAL_KINDS, NORMAL, OFF_HOURS, REASONS, UNENROLLED
-from .models import WHOLE_DAY, Count
-from .spreadsheet import csv_cell
+from kiosk.checkin.counting import DOUBTFUL, GROUP_SIZES, MANUAL_KINDS, NORMAL, OFF_HOURS, REASONS, UNENROLLED
+from kiosk.models import WHOLE_DAY, Count
+from kiosk.spreadsheet import csv_cell
 
 WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 

@@ -18,9 +18,9 @@ from flask import current_app, has_request_context, request
 from itsdangerous import BadSignature, TimestampSigner
 from peewee import EXCLUDED
 
-from .db import database
-from .dropin import dropin_schedule
-from .models import Count, LateCheckin, Setting, Ticket, utcnow
+from kiosk.checkin.dropin import dropin_schedule
+from kiosk.db import database
+from kiosk.models import Count, LateCheckin, Setting, Ticket, utcnow
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -27,12 +27,20 @@ from datetime import date
 from babel import Locale
 from peewee import IntegrityError
 
-from .db import database
-from .directory import AUDIENCE, HELP, KEY_PATTERN, OFFER, is_email, is_language_code, is_web_address
-from .models import Category, Location, Organization, Phone, Service, ServiceCategory
-from .schedules import Schedule, from_hsds, to_hsds
-from .spreadsheet import csv_cell, from_csv_cell
-from .vcard import normalise_phone
+from kiosk.db import database
+from kiosk.models import Category, Location, Organization, Phone, Service, ServiceCategory
+from kiosk.offers.directory import (
+    AUDIENCE,
+    HELP,
+    KEY_PATTERN,
+    OFFER,
+    is_email,
+    is_language_code,
+    is_web_address,
+)
+from kiosk.offers.vcard import normalise_phone
+from kiosk.schedules import Schedule, from_hsds, to_hsds
+from kiosk.spreadsheet import csv_cell, from_csv_cell
 
 HSDS_NAMESPACE = uuid.UUID("6c3f1f8e-2b7a-4d0e-9a51-8f3f5b7d2c10")
 MAX_UNPACKED_BYTES = 8 * 1024 * 1024  # all files of one zip together, unpacked

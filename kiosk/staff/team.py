@@ -9,11 +9,19 @@ from werkzeug.security import check_password_hash
 from wtforms import PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from .auth import (audit, client_limits, end_sessions, hash_password, idle_limit, login_required,
-                   password_check, start_session)
-from .db import database
-from .forms import EmptyForm, KioskForm
-from .models import Staff, StaffSession, utcnow
+from kiosk.db import database
+from kiosk.forms import EmptyForm, KioskForm
+from kiosk.models import Staff, StaffSession, utcnow
+from kiosk.staff.auth import (
+    audit,
+    client_limits,
+    end_sessions,
+    hash_password,
+    idle_limit,
+    login_required,
+    password_check,
+    start_session,
+)
 
 bp = Blueprint("staff_admin", __name__, url_prefix="/admin/staff")
 

@@ -12,15 +12,15 @@ from flask import (
     session,
     url_for,
 )
-
 from flask_babel import format_date, get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from peewee import DatabaseError
 
-from . import counting, dropin, tablets, translated
-from .counting import GROUP_SIZES, REASONS
-from .forms import EmptyForm, TicketForm
+from kiosk import translated
+from kiosk.checkin import counting, dropin, tablets
+from kiosk.checkin.counting import GROUP_SIZES, REASONS
+from kiosk.forms import EmptyForm, TicketForm
 
 bp = Blueprint("visitor", __name__)
 

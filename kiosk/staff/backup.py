@@ -28,10 +28,10 @@ from flask import (
 )
 from flask.cli import with_appcontext
 
-from .auth import audit, login_required
-from .counting import berlin_now
-from .db import database, database_url, make_private, protect_sqlite_files, sqlite_path
-from .forms import EmptyForm
+from kiosk.checkin.counting import berlin_now
+from kiosk.db import database, database_url, make_private, protect_sqlite_files, sqlite_path
+from kiosk.forms import EmptyForm
+from kiosk.staff.auth import audit, login_required
 
 KEEP_DAILY = 14
 KEEP_MONTHLY = 12
@@ -145,7 +145,7 @@ def copy_uploads(app, from_folder, to_folder):
     Upload names are random and a file is never changed under its name, so copying what is
     missing keeps a complete set: every file any kept backup of the database may name.
     """
-    from .crafts import uploads_dir
+    from kiosk.activities.crafts import uploads_dir
 
     with app.app_context():
         live = uploads_dir()
@@ -188,7 +188,7 @@ def inspect_backup(path):
 
     Returns {"version": schema version, "checkins": check-ins stored, "staff": accounts}.
     """
-    from .migrations import FIRST_RELEASED, LATEST
+    from kiosk.migrations import FIRST_RELEASED, LATEST
 
     try:
         with open(path, "rb") as f:
@@ -224,7 +224,7 @@ def restore_backup(app, path):
     either the old or the restored data, never a mix. Then the restored data gets the migrations.
     Returns the path of the copy made before the restore.
     """
-    from .migrations import upgrade
+    from kiosk.migrations import upgrade
 
     inspect_backup(path)
     live = sqlite_file(app)

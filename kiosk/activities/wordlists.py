@@ -13,10 +13,9 @@ from wtforms import SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
 import puzzles
-
-from .auth import audit, login_required
-from .forms import EmptyForm, KioskForm
-from .models import WordList
+from kiosk.forms import EmptyForm, KioskForm
+from kiosk.models import WordList
+from kiosk.staff.auth import audit, login_required
 
 bp = Blueprint("wordlists_admin", __name__, url_prefix="/admin/wordlists")
 

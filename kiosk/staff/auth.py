@@ -12,15 +12,14 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import click
-from flask import (Blueprint, current_app, flash, g, redirect, render_template, request, session,
-                   url_for)
+from flask import Blueprint, current_app, flash, g, redirect, render_template, request, session, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .db import database
-from .forms import EmptyForm, LoginForm
-from .login_limits import ClientLimiter, FloodGuard, delay_after
-from .models import AuditEntry, Staff, StaffSession, utcnow
+from kiosk.db import database
+from kiosk.forms import EmptyForm, LoginForm
+from kiosk.models import AuditEntry, Staff, StaffSession, utcnow
+from kiosk.staff.login_limits import ClientLimiter, FloodGuard, delay_after
 
 bp = Blueprint("auth", __name__, url_prefix="/admin")
 

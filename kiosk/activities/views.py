@@ -16,10 +16,10 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 import puzzles
+from kiosk.activities import crafts
+from kiosk.checkin import counting
+from kiosk.models import WordList
 from puzzles import LEVELS, PuzzleError
-
-from . import counting, crafts
-from .models import WordList
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 

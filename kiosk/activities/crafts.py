@@ -16,6 +16,7 @@ import secrets
 import shutil
 import subprocess
 import tempfile
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_wtf.file import FileField
 from werkzeug.datastructures import FileStorage
@@ -24,12 +25,14 @@ from wtforms import BooleanField, FieldList, FormField, HiddenField, StringField
 from wtforms import Form as SubForm
 from wtforms.validators import DataRequired, Length, Optional
 
-from . import counting, reports, translated
-from .admin import history_range
-from .auth import audit, login_required
-from .db import database, make_private
-from .forms import EmptyForm, KioskForm
-from .models import CraftSheet, CraftStep, utcnow
+from kiosk import translated
+from kiosk.checkin import counting
+from kiosk.db import database, make_private
+from kiosk.forms import EmptyForm, KioskForm
+from kiosk.models import CraftSheet, CraftStep, utcnow
+from kiosk.staff import reports
+from kiosk.staff.auth import audit, login_required
+from kiosk.staff.views import history_range
 
 bp = Blueprint("crafts", __name__, url_prefix="/admin/crafts")
 
@@ -389,7 +392,7 @@ def form_problems(form, sheet=None) -> bool:
 @bp.get("/")
 def index():
     """The craft sheets, and what visitors picked, solved, printed and opened in a chosen range."""
-    from .activities import KIND_NAMES, LEVEL_NAMES, puzzle_kinds  # activities imports this module
+    from kiosk.activities.views import KIND_NAMES, LEVEL_NAMES, puzzle_kinds  # activities imports this module
 
     first, last = history_range(request.args, counting.berlin_now().date())
     sheets = list(CraftSheet.select().order_by(CraftSheet.title))
@@ -491,7 +494,7 @@ def file(name):
 
 # Each step has a picture, so a visitor without German can fold along: drawn for the kiosk as SVG
 # (static/img/crafts/<name>-<n>.svg) and shipped as PNG, because a stored picture is never markup.
-DEMO_PICTURES = os.path.join(os.path.dirname(__file__), os.pardir, "static", "img", "crafts")
+DEMO_PICTURES = os.path.join(os.path.dirname(__file__), os.pardir, os.pardir, "static", "img", "crafts")
 DEMO_SHEETS = (
     ("Papierschiff falten", "boat",
      "1 Blatt Papier, rechteckig (A4)",

@@ -1,0 +1,1 @@
+"""Offers and help: the visitor directory, staff content pages, HSDS import/export, vCard."""
