@@ -13,16 +13,31 @@ import os
 import re
 import time
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 # Before anything reads the zone: Auckland is 12–13 hours from Berlin, so its local date is another
-# day than Berlin's for half of every day.
+# day than Berlin's for half of every day; at FIXED_NOW it is 23:30 there.
 os.environ["TZ"] = "Pacific/Auckland"
 time.tzset()
 
 import pytest
 import time_machine
 from playhouse.db_url import connect
+
+
+def _keeping_the_process_zone(extract):
+    """time-machine switches TZ to the zone of a destination with a ZoneInfo (a test travelling
+    to a Berlin moment would run in Berlin, where a forgotten ``astimezone(BERLIN)`` is
+    invisible): travel moves the clock only, the process stays in Auckland.
+    tests/test_counting.py checks that this still holds after a time-machine upgrade."""
+    def timestamp_only(destination):
+        timestamp, _zone = extract(destination)
+        return timestamp, None
+    return timestamp_only
+
+
+time_machine.extract_timestamp_tzname = _keeping_the_process_zone(time_machine.extract_timestamp_tzname)
 
 from kiosk import create_app
 from kiosk.checkin import tablets
@@ -36,6 +51,18 @@ BEN_PASSWORD = "bens own long password"
 # A Thursday in the drop-in hour (11:00–12:30), far from midnight and from a clock change.
 FIXED_NOW = datetime(2026, 11, 19, 11, 30, tzinfo=ZoneInfo("Europe/Berlin"))
 TEST_DATABASE_URL = os.environ.get("KIOSK_TEST_DATABASE_URL")
+
+
+BROWSER_TESTS = Path(__file__).parent / "browser"
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects by marker
+def pytest_collection_modifyitems(items):
+    """Every test under tests/browser/ is a ``browser`` test, so ``-m "not browser"`` leaves them
+    out; no file has to remember the marker."""
+    for item in items:
+        if BROWSER_TESTS in item.path.parents:
+            item.add_marker(pytest.mark.browser)
 
 
 def fresh_database_url(tmp_path):
