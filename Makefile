@@ -45,8 +45,11 @@ run: install translations
 	bash scripts/debian-packages.sh --warn poppler-utils
 	KIOSK_DEMO=true $(BIN)/kiosk demo
 
+# One pytest worker per core (pytest-xdist); a test file stays on one worker, so its module
+# fixtures (puzzle pools, an exported data set) are built once. Every fixture's port, database and
+# folder is the test's own, so workers never share one. The browser tests run too.
 test: debian-packages install translations
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 bench: install
 	for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done

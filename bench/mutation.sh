@@ -21,7 +21,7 @@ declare -A MODULE=(
   [schedules]=kiosk/schedules.py
 )
 declare -A TESTS=(
-  [counting]="tests/test_counting.py tests/test_checkin.py"
+  [counting]="tests/test_counting.py"
   [reports]="tests/test_reports.py tests/test_counting.py"
   [schedules]="tests/test_schedules.py tests/test_hsds.py"
 )

@@ -65,6 +65,12 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
 
 
+def pytest_configure(config):
+    if TEST_DATABASE_URL and getattr(config.option, "numprocesses", None):
+        raise pytest.UsageError("KIOSK_TEST_DATABASE_URL is one database that every test empties: "
+                                "run these tests without -n (pytest-xdist workers would clear each other's)")
+
+
 def fresh_database_url(tmp_path):
     """An empty database for one test: a new SQLite file, or the PostgreSQL database wiped clean."""
     if not TEST_DATABASE_URL:

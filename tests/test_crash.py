@@ -24,6 +24,7 @@ def stored_checkins(database_file):
         connection.close()
 
 
+@pytest.mark.slow  # a kiosk serve process, killed and started again
 def test_sigkill_in_the_middle_of_check_ins_loses_no_answered_one(tmp_path):
     database_file = tmp_path / "crash.sqlite3"
     server, base = start_kiosk(tmp_path, f"sqlite:///{database_file}")

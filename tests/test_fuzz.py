@@ -139,6 +139,7 @@ def form_fields(app, clients):
     return forms
 
 
+@pytest.mark.slow
 @FUZZ_SETTINGS
 @given(data=st.data())
 def test_any_route_with_any_values_and_method_never_fails(app, data):
@@ -163,6 +164,7 @@ def test_any_route_with_any_values_and_method_never_fails(app, data):
     check(app, before, response)
 
 
+@pytest.mark.slow
 @FUZZ_SETTINGS
 @given(data=st.data())
 def test_every_form_with_random_values_never_fails(app, data):

@@ -24,6 +24,7 @@ def served(app):
         yield url
 
 
+@pytest.mark.slow  # 160 check-ins through waitress
 def test_concurrent_tablets_and_an_admin_store_exactly_the_accepted_check_ins(app, served):
     accepted, refused, admin_pages = [], [], []
     errors = []

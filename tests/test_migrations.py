@@ -136,6 +136,7 @@ def test_migrate_command(v1_app):
     assert "nothing to do" in again.output
 
 
+@pytest.mark.slow  # starts a kiosk serve process
 def test_kiosk_serve_upgrades_an_old_database_when_it_starts(tmp_path):
     """The production start (kiosk serve) migrates by itself: an updated kiosk on old data just runs."""
     shutil.copy(FIXTURE, tmp_path / "v1.sqlite3")

@@ -487,3 +487,20 @@ NINE_TO_FIVE = {"opens_at": "09:00", "closes_at": "17:00"}
 def test_from_hsds_rejects_what_a_schedule_cannot_express(entry, message):
     with pytest.raises(ValueError, match=rf"HSDS schedule 0 \(e94c9f38-.*\): .*{message}"):
         from_hsds([{"id": "e94c9f38-1e8f-4564-91d4-d53501ab1765", **entry}])
+
+
+def test_every_kind_of_rule_is_stored_as_plain_json_and_read_back():
+    data = FULL.to_dict()
+    assert data == {
+        "weekly": [{"weekday": 3, "opens": "11:00", "closes": "12:30"},
+                   {"weekday": 4, "opens": "22:00", "closes": "02:00"}],
+        "monthly": [{"nth": 2, "weekday": 1, "opens": "10:00", "closes": "12:00"},
+                    {"nth": -1, "weekday": 4, "opens": "18:00", "closes": "20:00"}],
+        "exceptions": [
+            {"first": "2026-12-24", "last": "2027-01-02", "closed": True, "opens": None, "closes": None,
+             "note": "Weihnachtspause"},
+            {"first": "2026-12-30", "last": "2026-12-30", "closed": False, "opens": "10:00",
+             "closes": "12:00", "note": ""},
+        ],
+    }
+    assert Schedule.from_dict(json.loads(json.dumps(data))) == FULL
