@@ -5,6 +5,8 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
+from itsdangerous import TimestampSigner
 
 from kiosk.checkin import counting
 from kiosk.models import Count, LateCheckin, Setting, Ticket
@@ -143,8 +145,17 @@ def test_an_increment_is_one_from_the_kiosk_with_the_normal_flag_unless_told(app
 def test_count_now_counts_in_this_berlin_hour(app):
     with app.app_context():
         counting.count_now({"people": 2, "checkin": 1}, counting.DOUBTFUL)
-        assert sorted((str(c.day), c.hour, c.metric, c.value, c.flag) for c in Count.select()) == [
-            ("2026-11-19", 11, "checkin", 1, "doubtful"), ("2026-11-19", 11, "people", 2, "doubtful")]
+        assert sorted((str(c.day), c.hour, c.metric, c.value, c.source, c.flag) for c in Count.select()) == [
+            ("2026-11-19", 11, "checkin", 1, "kiosk", "doubtful"),
+            ("2026-11-19", 11, "people", 2, "kiosk", "doubtful")]
+
+
+def test_add_to_buckets_writes_normal_kiosk_counts_unless_told(app):
+    with app.app_context():
+        counting.add_to_buckets({"people": 2, "checkin": 1}, day=THU, hour=12)
+        counting.add_to_buckets({"people": 3}, day=THU, hour=12, source="staff", flag=counting.OFF_HOURS)
+        assert sorted((c.metric, c.value, c.source, c.flag) for c in Count.select()) == [
+            ("checkin", 1, "kiosk", ""), ("people", 2, "kiosk", ""), ("people", 3, "staff", "off_hours")]
 
 
 @pytest.mark.parametrize("method, headers, person", [
@@ -314,6 +325,13 @@ def test_start_tickets_are_random_and_signed_with_the_apps_key(app):
         assert counting.is_fresh_home_ticket(one) is False
 
 
+def test_a_start_screen_loaded_before_an_update_still_checks_in(app):
+    """The ticket's signature (key, salt, timestamp) is what a tablet holds across a restart."""
+    earlier = TimestampSigner("test", salt="kiosk.checkin-ticket").sign("a-start-screen-ticket").decode()
+    with app.app_context():
+        assert counting.is_fresh_home_ticket(earlier) is True
+
+
 def test_next_token_is_a_keyed_hash_of_the_ticket(app):
     with app.app_context():
         token = counting.next_token("abc")
@@ -398,3 +416,16 @@ def test_late_checkin_ids_are_kept_four_days(app, two_tablets, fixed_clock):
         fixed_clock.move_to(datetime(2026, 11, 24, 11, 0, tzinfo=BERLIN))
         counting.count_late_checkin("g" * 32, berlin_hour(24, 10), 1)
         assert sorted(c.id[0] for c in LateCheckin.select()) == ["f", "g"]
+
+
+def test_a_spent_start_ticket_is_kept_while_its_signature_is_still_good(app):
+    """At exactly a day the signature still passes (itsdangerous refuses only older ones), so the
+    spent ticket must still be there, or a tap at that second would count a second time."""
+    with app.app_context(), time_machine.travel(datetime(2026, 11, 19, 11, 30, tzinfo=BERLIN), tick=False) as clock:
+        token = counting.home_ticket()
+        counting.take_step(token, "checkin", CHECKIN, tablet_id=1)
+        clock.shift(counting.TICKET_MAX_AGE)
+        counting.forget_old_tickets()
+        assert Ticket.select().where(Ticket.token == token).exists()
+        assert counting.take_step(token, "checkin", CHECKIN, tablet_id=1) == counting.next_token(token)
+        assert kiosk_rows() == [("checkin", "", 1), ("people", "", 1)]
