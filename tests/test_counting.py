@@ -244,6 +244,8 @@ def test_take_step_counts_once_and_leads_to_the_same_next_ticket(app):
         group = counting.take_step(token, "checkin", CHECKIN, tablet_id=1)
         assert group == counting.next_token(token)
         assert counting.take_step(token, "checkin", CHECKIN, tablet_id=1) == group  # a double tap
+        stored = {t.token: (t.step, t.used) for t in Ticket.select()}  # as anyone reading the table sees it
+        assert stored == {token: ("checkin", True), group: ("group", False)}
         first = counting.take_step(group, "group", {"people": 2, "group_size:3": 1})
         assert first == counting.next_token(group)
         assert counting.take_step(group, "group", {"people": 2}) == first  # a resubmit
@@ -319,6 +321,7 @@ def test_start_tickets_are_random_and_signed_with_the_apps_key(app):
     with app.app_context():
         one, two = counting.home_ticket(), counting.home_ticket()
         assert one != two
+        assert len(one.split(".")[0]) == 22  # 128 random bits, URL-safe, then time and signature
     other = type(app)("other")
     other.config["SECRET_KEY"] = "another key"
     with other.app_context():
