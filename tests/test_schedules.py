@@ -504,3 +504,13 @@ def test_every_kind_of_rule_is_stored_as_plain_json_and_read_back():
         ],
     }
     assert Schedule.from_dict(json.loads(json.dumps(data))) == FULL
+
+
+def test_a_window_from_the_day_before_is_found_on_a_berlin_afternoon():
+    """Friday 22:00 to Saturday 14:00: at Saturday 13:00 in Berlin it is already Sunday in the
+    suite's Auckland, so a day taken from the machine's zone would miss Friday's window."""
+    overnight = Schedule(weekly=[WeeklyRule(4, time(22), time(14))])
+    assert overnight.is_open(berlin(2026, 12, 5, 13))
+    window = overnight.next_opening(berlin(2026, 12, 5, 13))
+    assert (window.start, window.end) == (berlin(2026, 12, 4, 22), berlin(2026, 12, 5, 14))
+    assert describe_next(overnight, berlin(2026, 12, 5, 13)) == "jetzt geöffnet bis 14 Uhr"
