@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from itsdangerous import TimestampSigner
 
+from kiosk import clock
 from kiosk.checkin import counting
 from kiosk.models import Count, LateCheckin, Setting, Ticket
 from kiosk.staff import reports
@@ -94,7 +95,7 @@ def test_count_event_respects_test_mode(app):
         counting.count_event("offer:7")
         Setting.put("test_mode", "1")
         counting.count_event("offer:7")
-        day = counting.berlin_now().date()
+        day = clock.berlin_now().date()
         assert reports.most_counted("offer", day, day) == [("12", 2), ("7", 1)]
 
 
