@@ -126,14 +126,14 @@ def test_the_tests_run_in_auckland_even_when_travelling_to_a_berlin_moment(fixed
 
 def test_berlin_now_is_berlin_wall_time_not_the_machines():
     """The tests run in Auckland (23:30 on the 19th at this moment): the hour must be Berlin's."""
-    now = counting.berlin_now()
+    now = clock.berlin_now()
     assert (now.date(), now.hour, now.minute) == (THU, 11, 30)
     assert now.utcoffset() == timedelta(hours=1)
 
 
 def test_berlin_now_keeps_berlins_date_when_auckland_is_a_day_ahead(fixed_clock):
     fixed_clock.move_to(datetime(2026, 11, 19, 13, 5, tzinfo=BERLIN))  # Auckland: 01:05 on the 20th
-    assert counting.berlin_now().date() == THU
+    assert clock.berlin_now().date() == THU
 
 
 def test_an_increment_is_one_from_the_kiosk_with_the_normal_flag_unless_told(app):
@@ -205,13 +205,13 @@ def test_test_mode_is_off_until_switched_on(app):
 
 def test_checkin_flag_from_a_browser_that_is_no_tablet(app):
     with app.app_context():
-        assert counting.checkin_flag(counting.berlin_now(), None) == counting.UNENROLLED
+        assert counting.checkin_flag(clock.berlin_now(), None) == counting.UNENROLLED
 
 
 def test_one_tablets_burst_does_not_mark_another_tablets_visitors(app):
     app.config.update(BURST_LIMIT=2, BURST_WINDOW_SECONDS=60)
     with app.app_context():
-        now = counting.berlin_now()
+        now = clock.berlin_now()
         assert [counting.checkin_flag(now, 1) for _ in range(3)] == ["", "", counting.DOUBTFUL]
         assert counting.checkin_flag(now, 2) == counting.NORMAL
 
