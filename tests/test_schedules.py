@@ -514,3 +514,26 @@ def test_a_window_from_the_day_before_is_found_on_a_berlin_afternoon():
     window = overnight.next_opening(berlin(2026, 12, 5, 13))
     assert (window.start, window.end) == (berlin(2026, 12, 4, 22), berlin(2026, 12, 5, 14))
     assert describe_next(overnight, berlin(2026, 12, 5, 13)) == "jetzt geöffnet bis 14 Uhr"
+
+
+def test_describe_next_six_days_ahead_names_the_weekday_only():
+    assert describe_next(DROP_IN, berlin(2026, 11, 27, 9)) == "Do 11–12:30 Uhr"  # Friday to Thursday
+
+
+def test_describe_next_open_until_midnight_says_24():
+    until_midnight = Schedule(weekly=[WeeklyRule(4, time(20), time(0))])
+    assert describe_next(until_midnight, berlin(2026, 12, 4, 21)) == "jetzt geöffnet bis 24 Uhr"
+
+
+def test_describe_next_looks_seventy_days_ahead_unless_told():
+    """From Thursday 3 Dec the horizon's last day is 11 Feb (day 70); a special day on 12 Feb is beyond."""
+    def special(day):
+        return Schedule(exceptions=[DatedException(day, day, False, time(10), time(12))])
+    assert describe_next(special(date(2027, 2, 11)), berlin(2026, 12, 3, 9)) == "Do, 11.2. 10–12 Uhr"
+    assert describe_next(special(date(2027, 2, 12)), berlin(2026, 12, 3, 9)) == ""
+    assert describe_next(special(date(2026, 12, 7)), berlin(2026, 12, 3, 9), horizon_days=3) == ""
+
+
+def test_describe_next_opening_at_midnight_says_0():
+    after_midnight = Schedule(weekly=[WeeklyRule(5, time(0), time(2))])  # Saturday 00:00–02:00
+    assert describe_next(after_midnight, berlin(2026, 12, 4, 9)) == "morgen 0–2 Uhr"
