@@ -1,7 +1,7 @@
 """Opening times: open now, next opening, exceptions, midnight and summer time, texts, HSDS."""
 
 import json
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from pathlib import Path
 
 import pytest
@@ -537,3 +537,25 @@ def test_describe_next_looks_seventy_days_ahead_unless_told():
 def test_describe_next_opening_at_midnight_says_0():
     after_midnight = Schedule(weekly=[WeeklyRule(5, time(0), time(2))])  # Saturday 00:00–02:00
     assert describe_next(after_midnight, berlin(2026, 12, 4, 9)) == "morgen 0–2 Uhr"
+
+
+def test_touching_windows_join_into_one():
+    split = Schedule(weekly=[WeeklyRule(3, time(12), time(14)), WeeklyRule(3, time(9), time(12))])
+    assert [(w.start, w.end) for w in split.windows_on(date(2026, 12, 3))] == [
+        (berlin(2026, 12, 3, 9), berlin(2026, 12, 3, 14))]
+
+
+def test_an_hour_that_the_spring_night_skips_entirely_is_no_window():
+    """02:00–03:00 on 29 March 2026: both ends are the real moment 03:00, nothing is left."""
+    skipped = Schedule(weekly=[WeeklyRule(6, time(2), time(3))])
+    assert skipped.windows_on(date(2026, 3, 29)) == []
+    assert describe_next(skipped, berlin(2026, 3, 28, 9)) == "So, 5.4. 2–3 Uhr"
+
+
+def test_a_time_zone_that_gives_no_offset_is_refused():
+    class NoOffset(tzinfo):
+        def utcoffset(self, moment):
+            return None
+
+    with pytest.raises(ValueError, match="has no time zone"):
+        DROP_IN.is_open(datetime(2026, 12, 3, 11, tzinfo=NoOffset()))
