@@ -78,12 +78,11 @@ def free_port():
 
 
 def kiosk_command():
-    """The ``kiosk`` console script; where the project is not installed, the same from this checkout."""
-    script = os.path.join(os.path.dirname(sys.executable), "kiosk")
-    if os.path.exists(script):
-        return [script], {}
+    """What the ``kiosk`` console script runs, from this checkout: the script itself would run
+    whichever checkout the venv was installed from (another work tree's code and static files)."""
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    return [sys.executable, "-c", "from kiosk.__main__ import main; main()"], {"PYTHONPATH": root}
+    path = os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")]))
+    return [sys.executable, "-c", "from kiosk.__main__ import main; main()"], {"PYTHONPATH": path}
 
 
 def start_kiosk(folder, database_url, threads=4, port=None, **settings):
