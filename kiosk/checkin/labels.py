@@ -1,5 +1,5 @@
-"""The words for the visitor's answers, in one place: the tablet shows them in the visitor's
-language, the staff pages and the CSV in German, so staff read the very words the visitor tapped."""
+"""The words for the visitor's answers, in one place: what the tablet shows (in the visitor's
+language) and the short German names of the staff pages and the CSV, side by side."""
 
 from flask_babel import gettext
 
@@ -16,6 +16,16 @@ REASON_WORDS = {
     "meeting": N_("Leute treffen & Kaffee"),
     "digital": N_("Hilfe mit Handy & Computer"),
     "information": N_("Infos zu Angeboten"),
+}
+
+
+# Staff tables, selects and CSV headings are narrow (a phone's width): the short German names.
+REASON_SHORT = {
+    "counselling": "Beratung",
+    "crafts": "Basteln & Rätsel",
+    "meeting": "Treffen & Kaffee",
+    "digital": "Digitale Hilfe",
+    "information": "Infos zu Angeboten",
 }
 
 

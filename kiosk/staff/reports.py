@@ -10,7 +10,7 @@ from peewee import fn
 
 from kiosk.checkin.counting import DOUBTFUL, GROUP_SIZES, MANUAL_KINDS, NORMAL, OFF_HOURS, REASONS, UNENROLLED
 from kiosk.checkin.dropin import dropin_schedule
-from kiosk.checkin.labels import REASON_WORDS
+from kiosk.checkin.labels import REASON_SHORT
 from kiosk.clock import WEEKDAYS, utcnow
 from kiosk.models import WHOLE_DAY, Category, Count, LateCheckin, Service, Tablet
 from kiosk.offers.directory import HELP, OFFER
@@ -193,7 +193,7 @@ def csv_report(first, last, flags=(NORMAL,)) -> str:
     """
     rows = [
         ["Datum", "Wochentag", "Personen", "Check-ins", "Gruppen", "Erstbesuche"]
-        + [f"Anlass: {REASON_WORDS[r]}" for r in REASONS]
+        + [f"Anlass: {REASON_SHORT[r]}" for r in REASONS]
         + [CSV_MANUAL_LABELS[k] for k in CSV_MANUAL_LABELS]
     ]
     for day, fig in every_day(first, last, flags):

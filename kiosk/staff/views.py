@@ -9,7 +9,7 @@ from kiosk import clock
 from kiosk.activities.labels import KIND_NAMES, LEVEL_NAMES
 from kiosk.checkin import counting
 from kiosk.checkin.counting import MANUAL_KINDS, REASONS
-from kiosk.checkin.labels import REASON_WORDS
+from kiosk.checkin.labels import REASON_SHORT
 from kiosk.db import database
 from kiosk.forms import CorrectionForm, EmptyForm, ManualCountForm
 from kiosk.models import WHOLE_DAY, AuditEntry, Setting
@@ -29,7 +29,7 @@ MANUAL_LABELS = {
 }
 # Short names: a select shows its choice on one line, also at a phone's width.
 CORRECTABLE = {"people": "Personen", "checkin": "Check-ins", "first_visit:yes": "Erstbesuche"}
-CORRECTABLE.update({f"reason:{r}": f"Anlass: {REASON_WORDS[r]}" for r in REASONS})
+CORRECTABLE.update({f"reason:{r}": f"Anlass: {REASON_SHORT[r]}" for r in REASONS})
 CORRECTABLE.update({f"manual:{k}": reports.CSV_MANUAL_LABELS[k] for k in MANUAL_KINDS if k != "people"})
 # What each audit action is called in the change log (the stored word stays as it is).
 AUDIT_ACTIONS = {
@@ -101,7 +101,7 @@ def today():
         outside_chart=sum(hours) - sum(hours[h] for h in SHOWN_HOURS),
         without_hour=without_hour,
         week_bars=week_bars + [("heute", figures["people"])],
-        reason_labels=REASON_WORDS,
+        reason_labels=REASON_SHORT,
         manual_labels=MANUAL_LABELS,
         test_form=EmptyForm(),
         used={"Rätsel gewählt": puzzles_picked(day, day), **reports.most_asked(day, day)},
@@ -150,7 +150,7 @@ def history():
         set_apart=reports.set_apart(first, last),
         weekdays=weekdays,
         months=reports.by_month(days) if span > 62 else [],
-        reason_labels=REASON_WORDS,
+        reason_labels=REASON_SHORT,
         manual_labels=MANUAL_LABELS,
         has_counts=reports.has_counts,
         pick=request.args.get("range", "week"),
