@@ -34,6 +34,9 @@ class Defaults:
     LOGIN_FIRST_DELAY_SECONDS = 15
     LOGIN_MAX_DELAY_SECONDS = 300
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)  # a staff session ends after this long idle
+    # Figures that leave the team (the API, exports): an hour's or a day's count below this is
+    # shown as "< 3" (kiosk/staff/reports.py small_number); monthly and yearly totals stay exact.
+    SMALL_NUMBER_THRESHOLD = 3
 
     # Security
     SESSION_COOKIE_HTTPONLY = True

@@ -26,8 +26,9 @@ BERLIN = ZoneInfo("Europe/Berlin")
 
 GROUP_SIZES = (1, 2, 3, 4, 5, 6)  # 6 stands for "6 or more" and counts as 6 people
 REASONS = ("counselling", "crafts", "meeting", "digital", "information")
+AGE_BANDS = ("child", "adult", "senior")  # Kind / Erwachsen / 65+: asked only when staff switch it on
 MANUAL_KINDS = ("people", "outreach", "kaffeeklatsch", "flyers", "referrals", "digital_help")
-CHECKIN_STEPS = ("checkin", "group", "first", "reasons", "done")
+CHECKIN_STEPS = ("checkin", "group", "first", "reasons", "age", "done")
 
 NORMAL, DOUBTFUL, OFF_HOURS = "", "doubtful", "off_hours"
 UNENROLLED = "unenrolled"  # "nicht vom Tablet": a check-in from a browser that is not an enrolled tablet
@@ -120,6 +121,20 @@ bursts = BurstDetector()
 
 def test_mode() -> bool:
     return Setting.get_value("test_mode", "0") == "1"
+
+
+def age_question_on() -> bool:
+    """Whether the check-in ends with the optional age-band question (staff switch it on)."""
+    return Setting.get_value("age_question", "0") == "1"
+
+
+def checkin_increments(language: str) -> dict:
+    """What one check-in adds: a visit, a person, and the screen language it was made in.
+
+    The language is a bucket of its own beside the check-in, in the same upsert and so the same
+    transaction: it costs the visitor no tap and links to no answer (each answer is its own bucket).
+    """
+    return {"checkin": 1, "people": 1, f"language:{language}": 1}
 
 
 def checkin_flag(moment: datetime, tablet_id: int | None) -> str:

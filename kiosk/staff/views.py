@@ -48,6 +48,7 @@ AUDIT_ACTIONS = {
     "dropin_closed": "Sprechstunde abgesagt", "dropin_reopened": "Absage der Sprechstunde zurückgenommen",
     "wordlist_add": "Wortliste angelegt", "wordlist_hide": "Wortliste ausgeschaltet",
     "wordlist_show": "Wortliste eingeschaltet",
+    "age_question": "Altersfrage am Tablet",
 }
 AUDIT_ACTIONS.update({f"content_{table}_{action}": f"{spec.singular} {done}"
                       for table, spec in content_admin.TABLES.items()
@@ -104,7 +105,14 @@ def today():
         test_form=EmptyForm(),
         used={"Rätsel gewählt": puzzles_picked(day, day), **content_admin.most_asked(day, day)},
         tablets=tablets.today_status(counting.berlin_now()),
+        reach=shown_reach(day, day, flags, hours_of=day),
     )
+
+
+def shown_reach(first, last, flags, hours_of=None):
+    found = reports.reach(first, last, flags, current_app.config["LANGUAGES"], hours_of)
+    found["age_question_on"] = counting.age_question_on()
+    return found
 
 
 def puzzles_picked(first, last):
@@ -128,6 +136,20 @@ def toggle_test_mode():
         audit("test_mode", "an" if switched_on else "aus")
     flash("Testbetrieb ist an: am Tablet wird nichts gezählt." if switched_on
           else "Testbetrieb ist aus: es wird wieder gezählt.")
+    return redirect(url_for(".today"))
+
+
+@bp.post("/age-question")
+def toggle_age_question():
+    """The optional age-band question at the end of the check-in, switched on and off by staff."""
+    if not EmptyForm().validate():
+        abort(400)
+    switched_on = not counting.age_question_on()
+    with database.atomic():
+        Setting.put("age_question", "1" if switched_on else "0")
+        audit("age_question", "an" if switched_on else "aus")
+    flash("Die Altersfrage ist an: als letzte, freiwillige Frage beim Check-in." if switched_on
+          else "Die Altersfrage ist aus.")
     return redirect(url_for(".today"))
 
 
@@ -181,6 +203,7 @@ def history():
         has_counts=reports.has_counts,
         pick=request.args.get("range", "week"),
         today=counting.berlin_now().date(),
+        reach=shown_reach(first, last, flags),
     )
 
 
