@@ -170,6 +170,22 @@ def people_by_hour(day, flags=(NORMAL,)):
     return hours, without_hour
 
 
+def people_by_weekday_and_hour(first, last, flags=(NORMAL,)):
+    """People per weekday (Monday first) and hour 0..23 over a range: the hours-of-the-week grid.
+    What staff entered without an hour is left out (it has no place in the grid)."""
+    grid = [[0] * 24 for _ in range(7)]
+    rows = (
+        Count.select(Count.day, Count.hour, fn.SUM(Count.value))
+        .where(Count.day.between(first, last) & (Count.metric == "people") & Count.flag.in_(flags)
+               & (Count.hour != WHOLE_DAY))
+        .group_by(Count.day, Count.hour)
+        .tuples()
+    )
+    for day, hour, total in rows:
+        grid[_as_date(day).weekday()][hour] += total
+    return grid
+
+
 def same_weekday_before(day, weeks=4, flags=(NORMAL,)):
     """The people count on the same weekday of the weeks before, oldest first."""
     days = [day - timedelta(weeks=n) for n in range(weeks, 0, -1)]
