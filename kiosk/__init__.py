@@ -52,7 +52,7 @@ def create_app(test_config=None, instance_path=None):
     from kiosk.checkin import views as checkin
     from kiosk.offers import admin as offers_admin
     from kiosk.offers import views as offers
-    from kiosk.staff import auth, backup, pictures, team
+    from kiosk.staff import api, api_tokens, auth, backup, pictures, team
     from kiosk.staff import views as staff
 
     app.register_blueprint(checkin.bp)  # the home screen and the anonymous check-in
@@ -61,6 +61,8 @@ def create_app(test_config=None, instance_path=None):
     app.register_blueprint(auth.bp)
     app.register_blueprint(staff.bp)  # Today, History, manual counts
     app.register_blueprint(pictures.bp)  # the year as a heat map and an hours-of-the-week grid
+    app.register_blueprint(api.bp)  # read-only figures as JSON for the Träger's statistics
+    app.register_blueprint(api_tokens.bp)  # admins make and revoke the API's tokens
     app.register_blueprint(team.bp)
     app.register_blueprint(closures.bp)  # staff close the drop-in hour on a team day
     app.register_blueprint(wordlists.bp)  # staff word lists for the word search

@@ -37,6 +37,9 @@ class Defaults:
     # Figures that leave the team (the API, exports): an hour's or a day's count below this is
     # shown as "< 3" (kiosk/staff/reports.py small_number); monthly and yearly totals stay exact.
     SMALL_NUMBER_THRESHOLD = 3
+    # The figures API (kiosk/staff/api.py): requests per token (or per address without one) in a window.
+    API_REQUESTS_PER_WINDOW = 60
+    API_WINDOW_SECONDS = 60
 
     # Security
     SESSION_COOKIE_HTTPONLY = True
