@@ -52,7 +52,7 @@ def create_app(test_config=None, instance_path=None):
     from kiosk.checkin import views as checkin
     from kiosk.offers import admin as offers_admin
     from kiosk.offers import views as offers
-    from kiosk.staff import api, api_tokens, auth, backup, pictures, team
+    from kiosk.staff import api, api_tokens, auth, backup, mail, pictures, team
     from kiosk.staff import views as staff
 
     app.register_blueprint(checkin.bp)  # the home screen and the anonymous check-in
@@ -68,6 +68,7 @@ def create_app(test_config=None, instance_path=None):
     app.register_blueprint(wordlists.bp)  # staff word lists for the word search
     app.register_blueprint(health.bp)
     backup.init_app(app)  # the backup page, the backup/restore commands, the daily backup
+    mail.init_app(app)  # the weekly e-mail's staff page and its daily check
     app.register_blueprint(offers.bp)  # Angebote im Kiez, Hilfe & Beratung
     app.register_blueprint(offers_admin.bp)  # staff: offers and help contacts, HSDS import/export
     app.register_blueprint(tablets.bp)  # enrolled tablets: enrolment, heartbeat, staff page

@@ -119,10 +119,31 @@ def demo_command(host, port):
     serve_app(app, host, port, threads=4)
 
 
+@click.command("send-report")
+@with_appcontext
+@click.option("--again", is_flag=True, help="Send last week's e-mail even if it went out already.")
+def send_report_command(again):
+    """Send last week's figures by e-mail (for cron, e.g. Mondays at 7:00), unless they went out."""
+    from kiosk.checkin.counting import berlin_now
+    from kiosk.staff import mail
+
+    db.create_tables()
+    if not mail.is_configured():
+        raise click.ClickException("Set MAIL_SERVER, MAIL_FROM and REPORT_MAIL_TO first (README: \"The weekly e-mail\").")
+    monday, sunday = mail.week_before(berlin_now().date())
+    if not again and mail.due_week(berlin_now().date()) is None:
+        click.echo(f"The e-mail for {monday:%d.%m.}–{sunday:%d.%m.%Y} went out already (--again sends it again).")
+        return
+    error = mail.send_week(monday)
+    if error:
+        raise click.ClickException(f"Not sent: {error}")
+    click.echo(f"Sent the e-mail for {monday:%d.%m.}–{sunday:%d.%m.%Y} to {', '.join(mail.recipients())}.")
+
+
 def init_app(app):
     from kiosk.migrations import migrate_command
 
-    for command in (add_staff_command, serve_command, demo_command, migrate_command):
+    for command in (add_staff_command, serve_command, demo_command, migrate_command, send_report_command):
         app.cli.add_command(command)
 
 

@@ -50,5 +50,18 @@ class Defaults:
     # Backups (kiosk/backup.py): the first request of each day backs the SQLite database up.
     AUTO_BACKUP = True
     BACKUP_DIR = None  # None means instance/backups
+    # The weekly e-mail (kiosk/staff/mail.py, README "The weekly e-mail"): last week's figures
+    # against the same week a year before, to REPORT_MAIL_TO, through this SMTP server.
+    MAIL_SERVER = ""  # e.g. "smtp.example.org"; empty: no e-mail at all
+    MAIL_PORT = 587
+    MAIL_SECURITY = "starttls"  # "starttls" (port 587), "ssl" (port 465) or "none" (a relay in the house)
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_FROM = ""  # "kiosk@example.org"
+    MAIL_TIMEOUT_SECONDS = 20
+    REPORT_MAIL_TO = []  # ["team@example.org"]; as a KIOSK_ variable JSON or "a@x.org,b@x.org"
+    AUTO_REPORT_MAIL = True  # check at the first request of each day (besides `kiosk send-report`)
+    REPORT_MAIL_RETRY_MINUTES = 60  # after a failure, the next try
+
     # /health answers 503 when less than this is free on the instance folder's disk.
     HEALTH_MIN_FREE_MB = 100

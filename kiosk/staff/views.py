@@ -11,7 +11,7 @@ from kiosk.db import database
 from kiosk.forms import CorrectionForm, EmptyForm, ManualCountForm
 from kiosk.models import WHOLE_DAY, AuditEntry, Setting
 from kiosk.offers import admin as content_admin
-from kiosk.staff import reports
+from kiosk.staff import mail, reports
 from kiosk.staff.auth import audit, login_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -50,6 +50,7 @@ AUDIT_ACTIONS = {
     "wordlist_show": "Wortliste eingeschaltet",
     "age_question": "Altersfrage am Tablet",
     "api_token_add": "API-Schlüssel erzeugt", "api_token_revoke": "API-Schlüssel widerrufen",
+    "report_mail_send": "Wochenmail von Hand gesendet",
 }
 AUDIT_ACTIONS.update({f"content_{table}_{action}": f"{spec.singular} {done}"
                       for table, spec in content_admin.TABLES.items()
@@ -107,6 +108,7 @@ def today():
         used={"Rätsel gewählt": puzzles_picked(day, day), **content_admin.most_asked(day, day)},
         tablets=tablets.today_status(counting.berlin_now()),
         reach=shown_reach(day, day, flags, hours_of=day),
+        mail_error=Setting.get_value(mail.LAST_ERROR, ""),
     )
 
 
