@@ -230,9 +230,11 @@ LATE_MAX_AGE = timedelta(hours=48)  # the oldest tap a tablet may still deliver
 LATE_IDS_KEPT = timedelta(days=4)  # longer than LATE_MAX_AGE: a replay is always recognised
 
 
-def count_late_checkin(checkin_id: str, tapped_hour: datetime, tablet_id: int) -> bool:
+def count_late_checkin(checkin_id: str, tapped_hour: datetime, tablet_id: int,
+                       language: str | None = None) -> bool:
     """Count a check-in tapped in ``tapped_hour`` (its start, UTC) in that hour's bucket, once per
-    id. False when this id was counted before (a repeated delivery)."""
+    id, with the screen language it was tapped in when the tablet kept it. False when this id was
+    counted before (a repeated delivery)."""
     day, hour = bucket_for(tapped_hour)
     received = berlin_now().date()
     with database.atomic():
@@ -242,7 +244,8 @@ def count_late_checkin(checkin_id: str, tapped_hour: datetime, tablet_id: int) -
         if not fresh:
             return False
         if not test_mode():
-            add_to_buckets({"checkin": 1, "people": 1}, day=day, hour=hour,
+            increments = checkin_increments(language) if language else {"checkin": 1, "people": 1}
+            add_to_buckets(increments, day=day, hour=hour,
                            flag=NORMAL if _open_in_hour(tapped_hour) else OFF_HOURS)
     return True
 

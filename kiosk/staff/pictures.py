@@ -1,7 +1,7 @@
 """Pictures of the figures staff would rather look at: a calendar heat map of a year (a cell per
 day) and an hours-of-the-week grid (weekday × hour), drawn here as SVG.
 
-The drawing needs no Flask: each function takes plain numbers and returns SVG markup with a
+The drawing needs no request: each function takes plain numbers and returns SVG markup with a
 title and a text alternative (``role="img"``, ``<title>``, ``<desc>``) and a ``<title>`` on every
 cell, so a screen reader and a mouse pointer both get the figure; the page puts the same numbers
 in a table beside the picture. The colour steps are relative to the largest value shown, and
@@ -17,6 +17,7 @@ from markupsafe import Markup, escape
 from kiosk.checkin import counting
 from kiosk.staff import reports
 from kiosk.staff.auth import login_required
+from kiosk.staff.views import format_number
 
 bp = Blueprint("pictures", __name__, url_prefix="/admin/pictures")
 
@@ -45,12 +46,8 @@ def step_ranges(top):
     return ranges
 
 
-def _number(value):
-    return f"{value:,}".replace(",", ".")
-
-
 def _people(value):
-    return "1 Person" if value == 1 else f"{_number(value)} Personen"
+    return "1 Person" if value == 1 else f"{format_number(value)} Personen"
 
 
 def legend(top, x, y):
@@ -59,7 +56,7 @@ def legend(top, x, y):
              f'<text x="{CELL + 4}" y="{CELL - 3}" font-size="12">0</text>']
     offset = CELL + 24
     for step, lowest, highest in step_ranges(top):
-        label = _number(lowest) if lowest == highest else f"{_number(lowest)}–{_number(highest)}"
+        label = format_number(lowest) if lowest == highest else f"{format_number(lowest)}–{format_number(highest)}"
         parts.append(f'<rect x="{offset}" width="{CELL}" height="{CELL}" fill="{STEP_COLOURS[step]}"/>')
         parts.append(f'<text x="{offset + CELL + 4}" y="{CELL - 3}" font-size="12">{label}</text>')
         offset += CELL + 12 + 8 * len(label)
