@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 from kiosk.checkin import counting
 from kiosk.models import Setting
 from kiosk.staff import reports
-from tests.browser.test_accessibility_browser import choose_language, sideways_scrolling
+from tests.browser.test_accessibility_browser import choose_language, problems_on, sideways_scrolling
 from tests.browser.test_languages_browser import said
 
 pytestmark = pytest.mark.usefixtures("enrolled")
@@ -26,6 +26,7 @@ def test_the_age_question_by_touch(page, server, live_app, lang, band, german):
         page.get_by_role("button", name=re.compile(text("Überspringen"))).tap()
     expect(page.get_by_role("heading", name=text("Zu welcher Altersgruppe gehören Sie?"))).to_be_visible()
     expect(page.get_by_text(text("Frage %(n)s von %(total)s").replace("%(n)s", "4").replace("%(total)s", "4"))).to_be_visible()
+    assert problems_on(page) == []  # axe, as for the other questions
     for width, height in ((1280, 800), (800, 1280)):
         page.set_viewport_size({"width": width, "height": height})
         assert not sideways_scrolling(page)
