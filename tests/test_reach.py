@@ -3,6 +3,7 @@ and the small-number rule for figures that leave the team."""
 
 import pytest
 
+from kiosk import clock
 from kiosk.checkin import counting
 from kiosk.models import Count, Setting
 from kiosk.staff import reports
@@ -19,7 +20,7 @@ def choose_language(client, code):
 
 def language_counts(app):
     with app.app_context():
-        day = counting.berlin_now().date()
+        day = clock.berlin_now().date()
         return reports.counted_by_key("language", day, day)
 
 
@@ -55,7 +56,7 @@ def test_a_double_tap_counts_the_language_once(app, client):
 
 def test_languages_per_hour_of_a_day(app):
     with app.app_context():
-        day = counting.berlin_now().date()
+        day = clock.berlin_now().date()
         counting.add_to_buckets({"language:de": 2, "language:tr": 1}, day=day, hour=11)
         counting.add_to_buckets({"language:tr": 4}, day=day, hour=12)
         assert reports.counted_by_key_and_hour("language", day) == {"de": {11: 2}, "tr": {11: 1, 12: 4}}
@@ -93,7 +94,7 @@ def test_with_the_setting_the_age_question_comes_last_and_counts_alone(app, clie
     assert response.headers["Location"].endswith("/checkin/thanks")
     client.post("/checkin/age", data=sent)  # a resubmit counts nothing
     with app.app_context():
-        day = counting.berlin_now().date()
+        day = clock.berlin_now().date()
         assert reports.counted_by_key("age", day, day) == {"senior": 1}
         # The age band is a bucket of its own: no row ties it to the language or any answer.
         age_rows = [c.metric for c in Count.select() if c.metric.startswith("age:")]
@@ -106,7 +107,7 @@ def test_the_age_question_can_be_skipped(app, client):
     response, _ = answer(client, response, skip="1")
     assert response.headers["Location"].endswith("/checkin/thanks")
     with app.app_context():
-        day = counting.berlin_now().date()
+        day = clock.berlin_now().date()
         assert reports.counted_by_key("age", day, day) == {}
         assert reports.totals(day, day)["checkins"] == 1
 
@@ -159,7 +160,7 @@ def test_today_and_history_show_languages_and_ages(app, client, auth):
     choose_language(client, "ar")
     tap_checkin(client)
     with app.app_context():
-        day = counting.berlin_now().date()
+        day = clock.berlin_now().date()
         counting.add_to_buckets({"age:child": 2}, day=day, hour=11)
     auth.login()
     for path in ("/admin/", "/admin/history?range=week"):

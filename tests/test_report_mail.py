@@ -11,7 +11,9 @@ from datetime import date
 import pytest
 from aiosmtpd.controller import Controller
 
+from kiosk import clock, create_app
 from kiosk.checkin import counting
+from kiosk.migrations import create_tables
 from kiosk.models import Setting
 from kiosk.staff import mail, reports
 from tests.conftest import form_value
@@ -98,7 +100,7 @@ def test_the_command_sends_last_weeks_figures_through_smtp(app, runner, smtp, we
     assert "Gruppen (2+): 1" in text and "Erstbesuche: 2" in text
     assert "Kontakte unterwegs: 14 (vor einem Jahr 0, +14)" in text
     assert "Türkisch: 3" in text and "12.11.2026: 12 Personen" in text
-    assert "<td style=\"text-align: right;\" data-now>12</td>" in html and "Woche 46" in html
+    assert "<td data-now>12</td>" in html and "Woche 46" in html
 
 
 def test_a_week_goes_out_once(app, runner, smtp, week_counts):
@@ -147,7 +149,7 @@ def daily_check(app):
 def test_the_daily_check_sends_in_a_thread_and_never_holds_a_page(app, client, smtp, week_counts):
     daily = daily_check(app)
     smtp.hold.clear()  # the server takes the message but does not answer yet
-    worker = daily.run_if_due(app, counting.berlin_now())
+    worker = daily.run_if_due(app, clock.berlin_now())
     assert client.get("/").status_code == 200  # a page while the e-mail waits for the server
     assert not smtp.messages
     smtp.hold.set()
@@ -155,28 +157,25 @@ def test_the_daily_check_sends_in_a_thread_and_never_holds_a_page(app, client, s
     assert len(smtp.messages) == 1
     with app.app_context():
         assert Setting.get_value(mail.SENT_FOR) == "2026-11-09"
-    assert daily.run_if_due(app, counting.berlin_now()) is None  # checked for today
+    assert daily.run_if_due(app, clock.berlin_now()) is None  # checked for today
 
 
 def test_the_daily_check_after_a_failure_tries_again_later(app, smtp, week_counts, fixed_clock):
     daily = daily_check(app)
     smtp.refuse = True
-    daily.run_if_due(app, counting.berlin_now()).join(timeout=30)
+    daily.run_if_due(app, clock.berlin_now()).join(timeout=30)
     with app.app_context():
         assert Setting.get_value(mail.LAST_ERROR)
-    assert daily.run_if_due(app, counting.berlin_now()) is None  # not at every request
+    assert daily.run_if_due(app, clock.berlin_now()) is None  # not at every request
     smtp.refuse = False
     fixed_clock.shift(61 * 60)  # REPORT_MAIL_RETRY_MINUTES later
-    daily.run_if_due(app, counting.berlin_now()).join(timeout=30)
+    daily.run_if_due(app, clock.berlin_now()).join(timeout=30)
     assert len(smtp.messages) == 1
     with app.app_context():
         assert Setting.get_value(mail.LAST_ERROR) == ""
 
 
 def test_the_first_request_of_the_day_starts_the_check(tmp_path, smtp):
-    from kiosk import create_app
-    from kiosk.db import create_tables
-
     app = create_app({"TESTING": True, "SECRET_KEY": "t", "DATABASE_URL": f"sqlite:///{tmp_path / 'm.sqlite3'}",
                       "AUTO_BACKUP": False, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": 1,
                       "MAIL_FROM": "kiosk@example.org", "REPORT_MAIL_TO": "team@example.org"},

@@ -14,16 +14,15 @@ from datetime import date, timedelta
 from flask import Blueprint, current_app, jsonify, request
 from peewee import fn
 
-from kiosk import csrf
-from kiosk.checkin import counting
+from kiosk import clock
 from kiosk.checkin.counting import AGE_BANDS, GROUP_SIZES, MANUAL_KINDS, NORMAL, REASONS
-from kiosk.models import WHOLE_DAY, ApiToken, Count, utcnow
+from kiosk.clock import utcnow
+from kiosk.models import WHOLE_DAY, ApiToken, Count
 from kiosk.staff import reports
 from kiosk.staff.api_tokens import valid_token
 from kiosk.staff.login_limits import ClientLimiter
 
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-csrf.exempt(bp)  # read-only GETs with a bearer token: no cookie, nothing to forge
+bp = Blueprint("api", __name__, url_prefix="/api/v1")  # read-only GETs: create_app exempts it from CSRF
 
 LONGEST_RANGE_DAYS = {"hour": 366, "day": 3700, "month": 3700}
 
@@ -158,6 +157,6 @@ def figures():
         "metric": metric, "per": per, "from": str(first), "to": str(last),
         "counted_as": "Besuche (nicht Personen), nur in der Sprechstunde vom Tablet oder vom Team eingetragen",
         "small_number_threshold": threshold,
-        "generated": counting.berlin_now().isoformat(timespec="seconds"),
+        "generated": clock.berlin_now().isoformat(timespec="seconds"),
         "rows": rows,
     })

@@ -10,10 +10,11 @@ from flask import Blueprint, abort, flash, g, redirect, render_template, url_for
 from wtforms import StringField, SubmitField
 from wtforms.validators import DataRequired, Length
 
+from kiosk.clock import utcnow
 from kiosk.db import database
 from kiosk.forms import EmptyForm, KioskForm
-from kiosk.models import ApiToken, utcnow
-from kiosk.staff.auth import audit, login_required, token_digest
+from kiosk.models import ApiToken
+from kiosk.security import audit, login_required, token_digest
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/admin/api-tokens")
 
@@ -74,8 +75,6 @@ def tokens():
 @bp.post("/<int:token_id>/revoke")
 def revoke(token_id):
     _admin_only()
-    if not EmptyForm().validate():
-        abort(400)
     record = ApiToken.get_or_none(ApiToken.id == token_id)
     if record is None:
         abort(404)

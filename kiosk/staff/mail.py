@@ -16,14 +16,21 @@ from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    url_for,
+)
 
-from kiosk.checkin import counting
+from kiosk import clock
 from kiosk.db import database
 from kiosk.forms import EmptyForm
 from kiosk.models import Setting
+from kiosk.security import audit, login_required
 from kiosk.staff import reports
-from kiosk.staff.auth import audit, login_required
 
 bp = Blueprint("report_mail", __name__, url_prefix="/admin/report-mail")
 
@@ -131,7 +138,7 @@ def send(message):
 
 def send_week(monday):
     """Compose and send one week's e-mail, and remember how it went. Returns the error text or None."""
-    tried = counting.berlin_now().isoformat(timespec="seconds")
+    tried = clock.berlin_now().isoformat(timespec="seconds")
     try:
         send(compose(monday))
     except (smtplib.SMTPException, OSError, MailNotConfigured) as error:
@@ -217,7 +224,7 @@ def init_app(app):
 
         @app.before_request
         def _weekly_report_mail():
-            daily.run_if_due(app, counting.berlin_now())
+            daily.run_if_due(app, clock.berlin_now())
 
 
 @bp.before_request
@@ -228,7 +235,7 @@ def require_login():
 
 @bp.get("/")
 def overview():
-    today = counting.berlin_now().date()
+    today = clock.berlin_now().date()
     monday, sunday = week_before(today)
     return render_template("admin/report_mail.html", mail=status(), monday=monday, sunday=sunday,
                            form=EmptyForm(), preview=weekly_figures(monday))
@@ -237,9 +244,7 @@ def overview():
 @bp.post("/send")
 def send_now():
     """Send last week's e-mail now (again): to try a new setting, or after a failure."""
-    if not EmptyForm().validate():
-        abort(400)
-    monday, _ = week_before(counting.berlin_now().date())
+    monday, _ = week_before(clock.berlin_now().date())
     error = send_week(monday)
     with database.atomic():
         audit("report_mail_send", f"Woche ab {monday:%d.%m.%Y}" + (f" · fehlgeschlagen: {error}" if error else ""))

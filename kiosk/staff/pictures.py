@@ -14,9 +14,9 @@ from datetime import date, timedelta
 from flask import Blueprint, abort, render_template, request
 from markupsafe import Markup, escape
 
-from kiosk.checkin import counting
+from kiosk import clock
+from kiosk.security import login_required
 from kiosk.staff import reports
-from kiosk.staff.auth import login_required
 from kiosk.staff.views import format_number
 
 bp = Blueprint("pictures", __name__, url_prefix="/admin/pictures")
@@ -151,7 +151,7 @@ def require_login():
 
 @bp.get("/")
 def overview():
-    today = counting.berlin_now().date()
+    today = clock.berlin_now().date()
     try:
         year = int(request.args.get("year", today.year))
     except ValueError:

@@ -6,10 +6,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from kiosk.checkin import counting
+from kiosk import clock
 from kiosk.models import Setting
 from kiosk.staff import reports
-from tests.browser.test_accessibility_browser import choose_language, problems_on, sideways_scrolling
+from tests.browser.test_accessibility_browser import (
+    choose_language,
+    problems_on,
+    sideways_scrolling,
+)
 from tests.browser.test_languages_browser import said
 
 pytestmark = pytest.mark.usefixtures("enrolled")
@@ -33,6 +37,6 @@ def test_the_age_question_by_touch(page, server, live_app, lang, band, german):
     page.get_by_role("button", name=re.compile(text(german))).tap()
     expect(page.get_by_role("heading", name=text("Schön, dass Sie da sind!"))).to_be_visible()
     with live_app.app_context():
-        day = counting.berlin_now().date()
+        day = clock.berlin_now().date()
         assert reports.counted_by_key("age", day, day) == {band: 1}
         assert reports.counted_by_key("language", day, day) == {lang: 1}
