@@ -32,3 +32,12 @@ REASON_SHORT = {
 def reason_label(reason):
     """A check-in reason in the visitor's language."""
     return gettext(REASON_WORDS[reason])
+
+
+AGE_WORDS = {"child": N_("Kind"), "adult": N_("Erwachsen"), "senior": N_("Ab 65 Jahren")}
+AGE_SPANS = {"child": "0–17", "adult": "18–64", "senior": "65+"}  # the same in every language
+
+
+def age_label(band):
+    """An age band of the optional last question in the visitor's language."""
+    return gettext(AGE_WORDS[band])
