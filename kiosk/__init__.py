@@ -52,7 +52,7 @@ def create_app(test_config=None, instance_path=None):
     from kiosk.checkin import views as checkin
     from kiosk.offers import admin as offers_admin
     from kiosk.offers import views as offers
-    from kiosk.staff import auth, backup, team
+    from kiosk.staff import activity_log, auth, backup, funding, team
     from kiosk.staff import views as staff
 
     app.register_blueprint(checkin.bp)  # the home screen and the anonymous check-in
@@ -61,6 +61,8 @@ def create_app(test_config=None, instance_path=None):
     app.register_blueprint(auth.bp)
     app.register_blueprint(staff.bp)  # Today, History, manual counts
     app.register_blueprint(team.bp)
+    app.register_blueprint(funding.bp)  # funding periods, targets, the funder's period report
+    app.register_blueprint(activity_log.bp)  # each activity held; feeds the manual counts
     app.register_blueprint(closures.bp)  # staff close the drop-in hour on a team day
     app.register_blueprint(wordlists.bp)  # staff word lists for the word search
     app.register_blueprint(health.bp)

@@ -11,7 +11,7 @@ from kiosk.db import database
 from kiosk.forms import CorrectionForm, EmptyForm, ManualCountForm
 from kiosk.models import WHOLE_DAY, AuditEntry, Setting
 from kiosk.offers import admin as content_admin
-from kiosk.staff import reports
+from kiosk.staff import reports, workbooks
 from kiosk.staff.auth import audit, login_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -48,6 +48,10 @@ AUDIT_ACTIONS = {
     "dropin_closed": "Sprechstunde abgesagt", "dropin_reopened": "Absage der Sprechstunde zurückgenommen",
     "wordlist_add": "Wortliste angelegt", "wordlist_hide": "Wortliste ausgeschaltet",
     "wordlist_show": "Wortliste eingeschaltet",
+    "funding_period_add": "Förderzeitraum angelegt", "funding_period_edit": "Förderzeitraum geändert",
+    "funding_target_add": "Förderziel angelegt", "funding_target_remove": "Förderziel entfernt",
+    "activity_add": "Aktivität eingetragen", "activity_edit": "Aktivität geändert",
+    "activity_remove": "Aktivität entfernt", "activity_kind_add": "Neue Art von Aktivität",
 }
 AUDIT_ACTIONS.update({f"content_{table}_{action}": f"{spec.singular} {done}"
                       for table, spec in content_admin.TABLES.items()
@@ -173,6 +177,8 @@ def history():
         weekday_bars=[(w["weekday"][:2], w["people"]) for w in weekdays],
         figures=reports.added_up(fig for _, fig in days),
         earlier=reports.totals(first - timedelta(days=span), first - timedelta(days=1), flags),
+        year_before=(reports.a_year_before(first), reports.a_year_before(last)),
+        year_before_figures=reports.totals(reports.a_year_before(first), reports.a_year_before(last), flags),
         set_apart=reports.set_apart(first, last),
         weekdays=weekdays,
         months=reports.by_month(days) if span > 62 else [],
@@ -193,6 +199,13 @@ def history_csv():
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="kiez-plus-{first}-{last}.csv"'},
     )
+
+
+@bp.get("/history.xlsx")
+def history_xlsx():
+    first, last = history_range(request.args, counting.berlin_now().date())
+    return Response(workbooks.history_workbook(first, last, _flags()), mimetype=workbooks.XLSX_TYPE,
+                    headers={"Content-Disposition": f'attachment; filename="kiez-plus-{first}-{last}.xlsx"'})
 
 
 @bp.route("/counts", methods=("GET", "POST"))
