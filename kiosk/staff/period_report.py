@@ -1,6 +1,7 @@
 """The funder's period report as plain data: one build for the page, its print and the XLSX."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from kiosk.models import FundingPeriod, Target
 from kiosk.staff import reports, targets
@@ -41,6 +42,16 @@ class PeriodReport:
     kind_names: dict
     set_apart: dict
     method: tuple = COUNTING_METHOD
+
+    @property
+    def last_month_is_partial(self) -> bool:
+        """Whether the month table's last row stops before its month ends (at today)."""
+        return (self.as_of + timedelta(days=1)).month == self.as_of.month
+
+    @property
+    def month_rows(self):
+        """[[MonthRow of each target]] per month: the report's one table of Soll and Ist."""
+        return [list(rows) for rows in zip(*(t.months for t in self.targets))]
 
 
 def build(period: FundingPeriod, today) -> PeriodReport:
