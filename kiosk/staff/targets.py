@@ -12,7 +12,6 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from babel.numbers import format_decimal
 
 PER = {"year": "im Jahr", "month": "im Monat", "period": "im ganzen Zeitraum"}
 MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
@@ -137,11 +136,17 @@ class MonthRow:
 
 def monthly(amount, per, period_first, period_last, daily, through: date) -> list[MonthRow]:
     """Planned and counted per month of the period up to the month of ``through``, and cumulated."""
+    last_day = min(period_last, through)
+    per_month = {}
+    for day, value in daily.items():  # one pass over the days, not one per month
+        if period_first <= day <= last_day:
+            key = (day.year, day.month)
+            per_month[key] = per_month.get(key, 0) + value
     rows = []
     planned_total, counted_total = 0.0, 0
-    for first, last in month_ranges(period_first, min(period_last, through)):
+    for first, last in month_ranges(period_first, last_day):
         plan = planned(amount, per, first, last, period_first, period_last)
-        got = counted(daily, first, last)
+        got = per_month.get((first.year, first.month), 0)
         planned_total += plan
         counted_total += got
         rows.append(MonthRow(first, plan, got, planned_total, counted_total))
@@ -149,8 +154,11 @@ def monthly(amount, per, period_first, period_last, daily, through: date) -> lis
 
 
 def number(value) -> str:
-    """A figure in German: "1.234"."""
-    return format_decimal(round(value), "#,##0", locale="de_DE")
+    """A whole figure in German: "1.234" (rounded half to even, as babel's "#,##0" does).
+
+    Plain string formatting: a report has thousands of figures, and babel parses its pattern
+    on every call."""
+    return f"{value:,.0f}".replace(",", ".")
 
 
 def until_words(day: date, scope_last: date) -> str:

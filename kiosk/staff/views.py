@@ -11,7 +11,7 @@ from kiosk.db import database
 from kiosk.forms import CorrectionForm, EmptyForm, ManualCountForm
 from kiosk.models import WHOLE_DAY, AuditEntry, Setting
 from kiosk.offers import admin as content_admin
-from kiosk.staff import reports, workbooks
+from kiosk.staff import reports, targets, workbooks
 from kiosk.staff.auth import audit, login_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -282,6 +282,8 @@ def audit_log():
 @bp.app_template_filter("number")
 def format_number(value, decimals=0, signed=False):
     """A figure as staff read it in German: "1.234", "24,0"; with signed=True "+5" and "-5"."""
+    if not decimals and not signed:
+        return targets.number(value)
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     if signed:
         pattern = f"+{pattern};-{pattern}"

@@ -10,7 +10,9 @@ import io
 from datetime import date
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from kiosk.staff import reports, targets
 
@@ -21,31 +23,38 @@ WHOLE = "#,##0"
 DECIMAL = "#,##0.0"
 
 
-def add_sheet(workbook, title, header, rows, formats=None, widths=None):
-    """A sheet with a bold, frozen header row; ``formats`` {column index: number format}."""
+def add_sheet(workbook, title, header, rows, formats=None, widths=None, wrap=False):
+    """A sheet with a bold, frozen header row; ``formats`` {column index: number format}.
+
+    The workbook is write-only (openpyxl streams the rows): a year of days is 6,000 cells."""
     sheet = workbook.create_sheet(title)
-    sheet.append(header)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for values in rows:
-        sheet.append([None] * len(values))
-        for column, value in enumerate(values):
-            cell = sheet.cell(row=sheet.max_row, column=column + 1)
-            cell.value = value
-            if isinstance(value, str):
-                cell.data_type = "s"  # never a formula
-            elif isinstance(value, date):
-                cell.number_format = (formats or {}).get(column, DATE_FORMAT)
-            elif isinstance(value, int | float):
-                cell.number_format = (formats or {}).get(column, WHOLE if isinstance(value, int) else DECIMAL)
     sheet.freeze_panes = "A2"
     for column, width in enumerate(widths or [14] * len(header)):
-        sheet.column_dimensions[sheet.cell(row=1, column=column + 1).column_letter].width = width
+        sheet.column_dimensions[get_column_letter(column + 1)].width = width
+    bold = Font(bold=True)
+    sheet.append([_cell(sheet, name, font=bold) for name in header])
+    for values in rows:
+        sheet.append([_cell(sheet, value, (formats or {}).get(column), wrap=wrap and isinstance(value, str))
+                      for column, value in enumerate(values)])
     return sheet
 
 
+def _cell(sheet, value, number_format=None, font=None, wrap=False):
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # never a formula
+    elif isinstance(value, date):
+        cell.number_format = number_format or DATE_FORMAT
+    elif isinstance(value, int | float):
+        cell.number_format = number_format or (WHOLE if isinstance(value, int) else DECIMAL)
+    if font:
+        cell.font = font
+    if wrap:
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    return cell
+
+
 def finished(workbook) -> bytes:
-    del workbook[workbook.sheetnames[0]]  # the empty sheet every new workbook starts with
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
@@ -54,7 +63,7 @@ def finished(workbook) -> bytes:
 def history_workbook(first, last, flags) -> bytes:
     """History's figures: per day (as the CSV) and per month."""
     header, rows = reports.daily_table(first, last, flags)
-    workbook = Workbook()
+    workbook = Workbook(write_only=True)
     add_sheet(workbook, "Pro Tag", header, rows, widths=[12, 12] + [14] * (len(header) - 2))
     months = reports.by_month(reports.every_day(first, last, flags))
     add_sheet(workbook, "Pro Monat", ["Monat", "Personen", "Check-ins", "Gruppen", "Erstbesuche"]
@@ -68,7 +77,7 @@ def history_workbook(first, last, flags) -> bytes:
 def period_workbook(report, narrative, today) -> bytes:
     """The period report: targets with their plain-words line, per month, activities, the text."""
     period = report.period
-    workbook = Workbook()
+    workbook = Workbook(write_only=True)
     add_sheet(workbook, "Ziele", ["Ziel", "Anzahl", "pro", "Ziel für", "bisher", "Soll bis heute",
                                   "Hochrechnung", "Stand", "In Worten"],
               [[t.label, t.target.amount, targets.PER[t.target.per],
@@ -85,12 +94,10 @@ def period_workbook(report, narrative, today) -> bytes:
               widths=[12, 32, 14, 60])
     add_sheet(workbook, "Aktivitäten nach Art", ["Art", "Anzahl", "Teilnehmende"],
               [list(row) for row in report.per_kind], widths=[32, 10, 14])
-    text = add_sheet(workbook, "Bericht", ["Feld", "Inhalt"], [
+    add_sheet(workbook, "Bericht", ["Feld", "Inhalt"], [
         ["Förderzeitraum", period.name], ["Fördermittelgeber", period.funder],
         ["Von", period.first], ["Bis", period.last], ["Zahlen bis", report.as_of], ["Erstellt am", today],
         *[[label, getattr(period, name)] for name, label in narrative.items()],
         *[["Zählweise", line] for line in report.method],
-    ], widths=[26, 100])
-    for row in text.iter_rows(min_row=2, min_col=2, max_col=2):
-        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    ], widths=[26, 100], wrap=True)
     return finished(workbook)
