@@ -55,6 +55,14 @@ def timings(client, url):
     return statistics.median(seconds) * 1000, seconds[int(0.95 * (len(seconds) - 1))] * 1000
 
 
+def logged_in_client(app):
+    client = app.test_client()
+    page = client.get("/admin/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    client.post("/admin/login", data={"username": "bench", "password": "a long bench password", "csrf_token": token})
+    return client
+
+
 def main():
     folder = tempfile.mkdtemp(dir=ROOT / "bench")
     app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": f"sqlite:///{folder}/history.sqlite3"},
@@ -68,10 +76,7 @@ def main():
             for start in range(0, len(rows), 500):
                 Count.insert_many(rows[start:start + 500]).execute()
         stored = Count.select().count()
-    client = app.test_client()
-    page = client.get("/admin/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    client.post("/admin/login", data={"username": "bench", "password": "a long bench password", "csrf_token": token})
+    client = logged_in_client(app)
 
     print(f"{stored} count rows over {YEARS} years; {REPEATS} requests each")
     trivial = timings(client, "/bench-trivial")

@@ -8,19 +8,16 @@ History over one year in the same run (ratios against the trivial route).
 """
 
 import random
-import re
 import shutil
-import statistics
 import sys
 import tempfile
-import time
 from datetime import date, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench_history import TODAY, YEARS, synthetic_rows  # noqa: E402  (the same five years of counts)
+from bench_history import REPEATS, TODAY, YEARS, logged_in_client, synthetic_rows, timings  # noqa: E402  (the same five years of counts)
 
 from kiosk import create_app  # noqa: E402
 from kiosk.db import create_tables, database  # noqa: E402
@@ -28,7 +25,6 @@ from kiosk.models import WHOLE_DAY, Activity, Count, FundingPeriod, Target  # no
 from kiosk.staff.auth import create_staff  # noqa: E402
 from kiosk.staff.reports import FUNDER_METRICS  # noqa: E402
 
-REPEATS = 30
 PERIOD_FIRST, PERIOD_LAST = date(2025, 1, 1), date(2027, 12, 31)  # three years, today inside
 
 
@@ -47,17 +43,6 @@ def activities(rng):
     kinds = ("kaffeeklatsch", "outreach", "workshop", "dropin")
     return [{"day": first + timedelta(days=offset), "kind": rng.choice(kinds), "participants": rng.randint(0, 20),
              "note": "Beispiel"} for offset in range(0, (TODAY - first).days + 1, 3)]
-
-
-def timings(client, url):
-    seconds = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        response = client.get(url)
-        seconds.append(time.perf_counter() - start)
-        assert response.status_code == 200, (url, response.status_code)
-    seconds.sort()
-    return statistics.median(seconds) * 1000, seconds[int(0.95 * (len(seconds) - 1))] * 1000
 
 
 def main():
@@ -82,10 +67,7 @@ def main():
                     Target.create(period=period, metric=metric, amount=80, per="month")
         stored, held, targets = Count.select().count(), Activity.select().count(), Target.select().count()
         period_id = period.id
-    client = app.test_client()
-    page = client.get("/admin/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    client.post("/admin/login", data={"username": "bench", "password": "a long bench password", "csrf_token": token})
+    client = logged_in_client(app)
 
     print(f"{stored} count rows and {held} activities over {YEARS} years; a 3-year period with "
           f"{targets} targets; {REPEATS} requests each")
