@@ -44,12 +44,14 @@ def synthetic_rows(rng):
                 yield {"day": day, "hour": hour, "metric": metric, "source": "kiosk", "flag": "", "value": value}
 
 
-def timings(client, url):
+def timings(client, url, clock=time.perf_counter):
+    """(median, p95) in ms of REPEATS requests; clock=time.process_time counts this process's CPU
+    time only, which a machine busy with other work disturbs less than the wall clock."""
     seconds = []
     for _ in range(REPEATS):
-        start = time.perf_counter()
+        start = clock()
         response = client.get(url)
-        seconds.append(time.perf_counter() - start)
+        seconds.append(clock() - start)
         assert response.status_code == 200, (url, response.status_code)
     seconds.sort()
     return statistics.median(seconds) * 1000, seconds[int(0.95 * (len(seconds) - 1))] * 1000

@@ -10,15 +10,15 @@ from kiosk.staff.activity_kinds import kind_names
 PER_ORDER = {"year": 0, "month": 1, "period": 2}
 COUNTING_METHOD = (
     "Gezählt werden Besuche, nicht Personen: wer zweimal kommt, zählt zweimal. Niemand wird "
-    "erfasst oder wiedererkannt; das Tablet speichert nur Zahlen pro Stunde.",
-    "Eine Gruppe zählt mit ihrer Größe: tippt jemand „3 Personen“, sind das drei Besuche.",
-    "Nicht mitgezählt werden Tipps, die zweifelhaft sind (viele Tipps in wenigen Sekunden, etwa "
-    "spielende Kinder), Tipps außerhalb der Sprechstunde und Tipps aus anderen Browsern als den "
-    "angemeldeten Tablets des Projekts.",
+    "erfasst oder wiedererkannt; gespeichert werden nur Zahlen pro Stunde.",
+    "Eine Gruppe zählt mit ihrer Größe: tippt jemand am Tablet „3 Personen“ an, sind das drei Besuche.",
+    "Nicht mitgezählt werden zweifelhafte Check-ins (sehr viele in wenigen Sekunden, etwa von "
+    "spielenden Kindern), Check-ins außerhalb der Sprechstunde und Check-ins aus anderen Browsern "
+    "als den angemeldeten Tablets des Projekts.",
     "Was das Tablet nicht sieht (Besucher:innen, die nicht getippt haben, Kontakte unterwegs, der "
-    "Kaffeeklatsch im Treppenhaus, Vermittlungen), trägt das Team von Hand nach. Jede solche "
-    "Zählung und jede Korrektur steht mit Name der Mitarbeiterin oder des Mitarbeiters, Zeitpunkt "
-    "und Grund im Protokoll.",
+    "Kaffeeklatsch im Treppenhaus, Vermittlungen), trägt das Team von Hand nach. Jeder Nachtrag "
+    "und jede Korrektur steht mit dem Namen der Person im Team und dem Zeitpunkt im Protokoll, "
+    "eine Korrektur auch mit ihrem Grund.",
 )
 
 
