@@ -22,9 +22,10 @@ sys.path.insert(0, str(ROOT))
 from bench_history import REPEATS, TODAY, YEARS, logged_in_client, synthetic_rows, timings  # noqa: E402  (the same five years of counts)
 
 from kiosk import create_app  # noqa: E402
-from kiosk.db import create_tables, database  # noqa: E402
+from kiosk.db import database  # noqa: E402
+from kiosk.migrations import create_tables  # noqa: E402
 from kiosk.models import WHOLE_DAY, Activity, Count, FundingPeriod, Target  # noqa: E402
-from kiosk.staff.auth import create_staff  # noqa: E402
+from kiosk.security import create_staff  # noqa: E402
 from kiosk.staff.reports import FUNDER_METRICS  # noqa: E402
 
 PERIOD_FIRST, PERIOD_LAST = date(2025, 1, 1), date(2027, 12, 31)  # three years, today inside

@@ -8,9 +8,10 @@ audit entry are one transaction.
 """
 
 from kiosk.checkin import counting
+from kiosk.clock import utcnow
 from kiosk.db import database
-from kiosk.models import WHOLE_DAY, Activity, ActivityKind, utcnow
-from kiosk.staff.auth import audit
+from kiosk.models import WHOLE_DAY, Activity, ActivityKind
+from kiosk.security import audit
 
 BUILT_IN_KINDS = {
     "dropin": "Sprechstunde",

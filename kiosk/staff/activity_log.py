@@ -10,11 +10,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from kiosk.checkin import counting
+from kiosk import clock
 from kiosk.forms import KioskForm
 from kiosk.models import Activity, ActivityKind
+from kiosk.security import login_required
 from kiosk.staff import activity_kinds
-from kiosk.staff.auth import login_required
 
 bp = Blueprint("activity_log", __name__, url_prefix="/admin/activities")
 
@@ -30,7 +30,7 @@ class ActivityForm(KioskForm):
     submit = SubmitField("Eintragen")
 
     def validate_day(self, field):
-        if field.data and field.data > counting.berlin_now().date():
+        if field.data and field.data > clock.berlin_now().date():
             raise ValidationError("Nur Aktivitäten, die schon stattgefunden haben.")
 
 
@@ -80,7 +80,7 @@ def log():
         return redirect(url_for(".log"))
     if request.method == "POST" and not (add.errors or kind.errors):
         abort(400)
-    today = counting.berlin_now().date()
+    today = clock.berlin_now().date()
     if not add.is_submitted():
         add.day.data = today
     entries = (Activity.select().where(Activity.day >= today - timedelta(days=SHOWN_DAYS))

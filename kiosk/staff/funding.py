@@ -4,12 +4,12 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from kiosk.checkin import counting
+from kiosk import clock
 from kiosk.db import database
 from kiosk.forms import EmptyForm, KioskForm
 from kiosk.models import FundingPeriod, Target
+from kiosk.security import audit, login_required
 from kiosk.staff import period_report, reports, targets, workbooks
-from kiosk.staff.auth import audit, login_required
 
 bp = Blueprint("funding", __name__, url_prefix="/admin/funding")
 
@@ -142,7 +142,7 @@ def remove_target(period_id, target_id):
 
 @bp.get("/<int:period_id>/report")
 def report(period_id):
-    today = counting.berlin_now().date()
+    today = clock.berlin_now().date()
     built = period_report.build(period_or_404(period_id), today)
     return render_template("admin/funding/report.html", report=built, today=today, narrative=NARRATIVE,
                            per_labels=targets.PER)
@@ -150,7 +150,7 @@ def report(period_id):
 
 @bp.get("/<int:period_id>/report.xlsx")
 def report_xlsx(period_id):
-    today = counting.berlin_now().date()
+    today = clock.berlin_now().date()
     period = period_or_404(period_id)
     body = workbooks.period_workbook(period_report.build(period, today), NARRATIVE, today)
     return Response(body, mimetype=workbooks.XLSX_TYPE, headers={
