@@ -16,7 +16,7 @@ from kiosk.checkin import views as checkin
 from kiosk.config import Defaults
 from kiosk.offers import admin as offers_admin
 from kiosk.offers import views as offers
-from kiosk.staff import api, api_tokens, auth, backup, mail, pictures, team
+from kiosk.staff import activity_log, api, api_tokens, auth, backup, funding, mail, pictures, team
 from kiosk.staff import views as staff
 
 PACKAGE = os.path.dirname(os.path.abspath(__file__))
@@ -67,6 +67,8 @@ def create_app(test_config=None, instance_path=None):
     app.register_blueprint(api.bp)  # read-only figures as JSON for the Träger's statistics
     app.register_blueprint(api_tokens.bp)  # admins make and revoke the API's tokens
     app.register_blueprint(team.bp)
+    app.register_blueprint(funding.bp)  # funding periods, targets, the funder's period report
+    app.register_blueprint(activity_log.bp)  # each activity held; feeds the manual counts
     app.register_blueprint(closures.bp)  # staff close the drop-in hour on a team day
     app.register_blueprint(wordlists.bp)  # staff word lists for the word search
     app.register_blueprint(health.bp)

@@ -21,7 +21,7 @@ from kiosk.checkin.counting import (
 from kiosk.checkin.dropin import dropin_schedule
 from kiosk.checkin.labels import REASON_SHORT
 from kiosk.clock import WEEKDAYS, utcnow
-from kiosk.models import WHOLE_DAY, Category, Count, LateCheckin, Service, Tablet
+from kiosk.models import WHOLE_DAY, Activity, Category, Count, LateCheckin, Service, Tablet
 from kiosk.offers.directory import HELP, OFFER
 from kiosk.spreadsheet import csv_cell
 
@@ -273,27 +273,29 @@ CSV_MANUAL_LABELS = {
 }
 
 
+def daily_table(first, last, flags=(NORMAL,)):
+    """(header, rows) of the per-day figures, one row for every day; the first cell is the date."""
+    header = (["Datum", "Wochentag", "Personen", "Check-ins", "Gruppen", "Erstbesuche"]
+              + [f"Anlass: {REASON_SHORT[r]}" for r in REASONS]
+              + [CSV_MANUAL_LABELS[k] for k in CSV_MANUAL_LABELS])
+    rows = [[day, WEEKDAYS[day.weekday()], fig["people"], fig["checkins"], fig["groups"], fig["first_visits"]]
+            + [fig["reasons"][r] for r in REASONS]
+            + [fig["manual"][k] for k in CSV_MANUAL_LABELS]
+            for day, fig in every_day(first, last, flags)]
+    return header, rows
+
+
 def csv_report(first, last, flags=(NORMAL,)) -> str:
     """Per-day figures as CSV that German Excel and LibreOffice open correctly.
 
     Semicolons (Excel in German uses the comma for decimals), CRLF, and a UTF-8 byte order mark
     so Excel shows umlauts instead of guessing Windows-1252.
     """
-    rows = [
-        ["Datum", "Wochentag", "Personen", "Check-ins", "Gruppen", "Erstbesuche"]
-        + [f"Anlass: {REASON_SHORT[r]}" for r in REASONS]
-        + [CSV_MANUAL_LABELS[k] for k in CSV_MANUAL_LABELS]
-    ]
-    for day, fig in every_day(first, last, flags):
-        rows.append(
-            [day.strftime("%d.%m.%Y"), WEEKDAYS[day.weekday()], fig["people"], fig["checkins"],
-             fig["groups"], fig["first_visits"]]
-            + [fig["reasons"][r] for r in REASONS]
-            + [fig["manual"][k] for k in CSV_MANUAL_LABELS]
-        )
+    header, rows = daily_table(first, last, flags)
     out = io.StringIO()
     csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(
-        [csv_cell(cell) for cell in row] for row in rows)
+        [csv_cell(cell) for cell in row]
+        for row in [header] + [[row[0].strftime("%d.%m.%Y"), *row[1:]] for row in rows])
     return "\ufeff" + out.getvalue()
 
 
@@ -366,3 +368,74 @@ def today_status(now):
             "warning": open_now and (silent is None or silent > SILENT_AFTER),
         })
     return rows
+
+
+def a_year_before(day: date) -> date:
+    """The same day a year earlier; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+# --- The funder's report (kiosk/staff/funding.py) ---------------------------------------------
+
+# What a target can be set for: {key: the German plural the plain-words line uses}.
+FUNDER_METRICS = {
+    "visits": "Besuche", "first_visits": "Erstbesuche", "outreach": "Kontakte unterwegs",
+    "kaffeeklatsch_people": "Personen beim Kaffeeklatsch", "referrals": "Vermittlungen",
+    "digital_help": "digitale Hilfen", "activities": "Aktivitäten",
+    "kaffeeklatsch_sessions": "Kaffeeklatsch-Termine", "outreach_days": "Einsätze im Kiez",
+}
+# The counted metric behind each figure, or the activity kind counted (None: every kind).
+FROM_COUNTS = {
+    "visits": "people", "first_visits": "first_visit:yes", "outreach": "manual:outreach",
+    "kaffeeklatsch_people": "manual:kaffeeklatsch", "referrals": "manual:referrals",
+    "digital_help": "manual:digital_help",
+}
+FROM_ACTIVITIES = {"activities": None, "kaffeeklatsch_sessions": "kaffeeklatsch", "outreach_days": "outreach"}
+
+
+def funder_daily(first, last, keys) -> dict:
+    """{funder metric: {day: total}} for first..last: counts as the reports count them (the
+    drop-in hour from the tablets, and the team's entries), activities one each."""
+    keys = list(keys)
+    result = {key: defaultdict(int) for key in keys}
+    wanted = {FROM_COUNTS[key]: key for key in keys if key in FROM_COUNTS}
+    if wanted:
+        rows = (Count.select(Count.day, Count.metric, fn.SUM(Count.value))
+                .where(Count.day.between(first, last) & Count.metric.in_(list(wanted)) & (Count.flag == NORMAL))
+                .group_by(Count.day, Count.metric).tuples())
+        for day, metric, total in rows:
+            result[wanted[metric]][_as_date(day)] += total
+    activity_keys = [key for key in keys if key in FROM_ACTIVITIES]
+    if activity_keys:
+        rows = (Activity.select(Activity.day, Activity.kind, fn.COUNT(Activity.id))
+                .where(Activity.day.between(first, last)).group_by(Activity.day, Activity.kind).tuples())
+        for day, kind, held in rows:
+            for key in activity_keys:
+                if FROM_ACTIVITIES[key] in (None, kind):
+                    result[key][_as_date(day)] += held
+    return {key: dict(days) for key, days in result.items()}
+
+
+def first_counted_day():
+    """The first day anything was counted or an activity entered: when the kiosk came into use."""
+    days = [Count.select(fn.MIN(Count.day)).where(Count.flag == NORMAL).scalar(),
+            Activity.select(fn.MIN(Activity.day)).scalar()]
+    days = [_as_date(day) for day in days if day is not None]
+    return min(days) if days else None
+
+
+def activities_in(first, last):
+    """The activities held in first..last, oldest first."""
+    return list(Activity.select().where(Activity.day.between(first, last)).order_by(Activity.day, Activity.id))
+
+
+def activities_per_kind(activities):
+    """[(kind, held, participants)] in the order the kinds first appear."""
+    found = {}
+    for activity in activities:
+        held, people = found.get(activity.kind, (0, 0))
+        found[activity.kind] = (held + 1, people + activity.participants)
+    return [(kind, held, people) for kind, (held, people) in found.items()]

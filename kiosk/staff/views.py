@@ -25,7 +25,7 @@ from kiosk.forms import CorrectionForm, EmptyForm, ManualCountForm
 from kiosk.models import WHOLE_DAY, AuditEntry, Setting
 from kiosk.offers.forms import TABLES
 from kiosk.security import audit, login_required
-from kiosk.staff import mail, reports
+from kiosk.staff import mail, reports, targets, workbooks
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -63,6 +63,10 @@ AUDIT_ACTIONS = {
     "age_question": "Altersfrage am Tablet",
     "api_token_add": "API-Schlüssel erzeugt", "api_token_revoke": "API-Schlüssel widerrufen",
     "report_mail_send": "Wochenmail von Hand gesendet",
+    "funding_period_add": "Förderzeitraum angelegt", "funding_period_edit": "Förderzeitraum geändert",
+    "funding_target_add": "Förderziel angelegt", "funding_target_remove": "Förderziel entfernt",
+    "activity_add": "Aktivität eingetragen", "activity_edit": "Aktivität geändert",
+    "activity_remove": "Aktivität entfernt", "activity_kind_add": "Neue Art von Aktivität",
 }
 AUDIT_ACTIONS.update({f"content_{table}_{action}": f"{spec.singular} {done}"
                       for table, spec in TABLES.items()
@@ -181,6 +185,8 @@ def history():
         weekday_bars=[(w["weekday"][:2], w["people"]) for w in weekdays],
         figures=reports.added_up(fig for _, fig in days),
         earlier=reports.totals(first - timedelta(days=span), first - timedelta(days=1), flags),
+        year_before=(reports.a_year_before(first), reports.a_year_before(last)),
+        year_before_figures=reports.totals(reports.a_year_before(first), reports.a_year_before(last), flags),
         set_apart=reports.set_apart(first, last),
         weekdays=weekdays,
         months=reports.by_month(days) if span > 62 else [],
@@ -202,6 +208,13 @@ def history_csv():
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="kiez-plus-{first}-{last}.csv"'},
     )
+
+
+@bp.get("/history.xlsx")
+def history_xlsx():
+    first, last = reports.history_range(request.args, clock.berlin_now().date())
+    return Response(workbooks.history_workbook(first, last, _flags()), mimetype=workbooks.XLSX_TYPE,
+                    headers={"Content-Disposition": f'attachment; filename="kiez-plus-{first}-{last}.xlsx"'})
 
 
 @bp.route("/counts", methods=("GET", "POST"))
@@ -278,6 +291,8 @@ def audit_log():
 @bp.app_template_filter("number")
 def format_number(value, decimals=0, signed=False):
     """A figure as staff read it in German: "1.234", "24,0"; with signed=True "+5" and "-5"."""
+    if not decimals and not signed:
+        return targets.number(value)
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     if signed:
         pattern = f"+{pattern};-{pattern}"
