@@ -54,6 +54,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .base import Check, Puzzle, PuzzleError, check_level, check_seed, rng_for
+from .sudoku_patterns import basic_fish, turbot_fish, xy_wing, xyz_wing
 
 NAME = "sudoku"
 SIZES = (4, 6, 9)
@@ -68,9 +69,15 @@ TECHNIQUES = (
     "hidden pair",
     "naked triple",
     "hidden triple",
+    "X-wing",
+    "swordfish",
+    "turbot fish",
+    "XY-wing",
+    "XYZ-wing",
 )
 NAKED_SINGLE, HIDDEN_SINGLE, LOCKED_CANDIDATES, NAKED_PAIR = 0, 1, 2, 3
-HIDDEN_TRIPLE = len(TECHNIQUES) - 1
+HIDDEN_TRIPLE, X_WING = 6, 7
+HARDEST = len(TECHNIQUES) - 1
 
 
 class Rule(NamedTuple):
@@ -85,7 +92,7 @@ class Rule(NamedTuple):
 LEVEL_RULES = {
     (9, "easy"): Rule(HIDDEN_SINGLE, NAKED_SINGLE, fewest_givens=41, givens_below=82),
     (9, "medium"): Rule(LOCKED_CANDIDATES, LOCKED_CANDIDATES, fewest_givens=0, givens_below=41),
-    (9, "hard"): Rule(HIDDEN_TRIPLE, NAKED_PAIR, fewest_givens=0, givens_below=82),
+    (9, "hard"): Rule(HARDEST, X_WING, fewest_givens=0, givens_below=82),
     (6, "easy"): Rule(HIDDEN_SINGLE, NAKED_SINGLE, fewest_givens=18, givens_below=37),
     (6, "medium"): Rule(NAKED_SINGLE, NAKED_SINGLE, fewest_givens=13, givens_below=18),
     (6, "hard"): Rule(HIDDEN_TRIPLE, LOCKED_CANDIDATES, fewest_givens=0, givens_below=37),
@@ -305,10 +312,15 @@ _STEPS = (  # in the order of TECHNIQUES
     hidden_subsets(2),
     naked_subsets(3),
     hidden_subsets(3),
+    basic_fish(2),
+    basic_fish(3),
+    turbot_fish,
+    xy_wing,
+    xyz_wing,
 )
 
 
-def solve_logically(size: int, givens: list[list[int]], hardest_allowed: int = HIDDEN_TRIPLE):
+def solve_logically(size: int, givens: list[list[int]], hardest_allowed: int = HARDEST):
     """Solve like a person who knows only techniques up to ``hardest_allowed``.
 
     Returns ``(grid or None if stuck, index of the hardest technique used)``.
