@@ -129,6 +129,10 @@ class Shape:
             tuple(sorted({p for unit in self.units if cell in unit for p in unit} - {cell}))
             for cell in range(self.cells)
         )
+        self.units_of = tuple(  # per cell: its row, column and box, as indices into units
+            tuple(index for index, unit in enumerate(self.units) if cell in unit)
+            for cell in range(self.cells)
+        )
         # Where a box meets a row or column: (shared cells, rest of the line, rest of the box).
         self.intersections = tuple(
             (
@@ -330,9 +334,24 @@ def solve_logically(size: int, givens: list[list[int]], hardest_allowed: int = H
     return (None if flat is None else _rows(flat, size)), hardest
 
 
+def _start(shape, givens):
+    """``start`` for a sudoku, faster: each cell's candidates are the digits its row, column and
+    box lack (one pass over the units), instead of striking every given from 20 peers."""
+    lacking = []
+    for unit in shape.units:
+        used = 0
+        for cell in unit:
+            if givens[cell]:
+                used |= 1 << (givens[cell] - 1)
+        lacking.append(shape.all_digits & ~used)
+    candidates = [0 if digit else lacking[a] & lacking[b] & lacking[c]
+                  for digit, (a, b, c) in zip(givens, shape.units_of)]
+    return list(givens), candidates
+
+
 def _solve(shape, givens, hardest_allowed):
     """(filled flat grid or None if stuck, index of the hardest technique used)."""
-    values, candidates = start(shape, givens)
+    values, candidates = _start(shape, givens)
     hardest = apply_steps(shape, values, candidates, _STEPS[: hardest_allowed + 1])
     return (None if 0 in values else values), hardest
 

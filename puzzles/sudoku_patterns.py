@@ -20,6 +20,27 @@ def _peer_sets(shape):
     return tuple(frozenset(peers) for peers in shape.peers)
 
 
+@cache
+def _units_of(shape):
+    """Per cell, (unit index, position of the cell in that unit) for the units it lies in."""
+    return tuple(tuple((index, unit.index(cell)) for index, unit in enumerate(shape.units)
+                       if cell in unit)
+                 for cell in range(shape.cells))
+
+
+def _spots(shape, candidates):
+    """spots[digit][unit]: bitmask of the positions in that unit where the digit still fits."""
+    spots = [[0] * len(shape.units) for _ in range(shape.size)]
+    for cell, (mask, units) in enumerate(zip(candidates, _units_of(shape))):
+        while mask:
+            bit = mask & -mask
+            mask ^= bit
+            by_unit = spots[bit.bit_length() - 1]
+            for unit, position in units:
+                by_unit[unit] |= 1 << position
+    return spots
+
+
 def _strike(candidates, cells, bit):
     changed = False
     for cell in cells:
@@ -39,32 +60,22 @@ def basic_fish(count):
     def step(shape, values, candidates):
         size = shape.size
         found = False
-        for base, cover in ((shape.units[:size], shape.units[size : 2 * size]),
-                            (shape.units[size : 2 * size], shape.units[:size])):
-            for digit in range(size):
-                bit = 1 << digit
-                spots = []  # (line index, bitmask of positions along the line)
-                for index, line in enumerate(base):
+        for digit, by_unit in enumerate(_spots(shape, candidates)):
+            bit = 1 << digit
+            for first in (0, size):  # the base lines: rows (units 0..size-1), then columns
+                lines = by_unit[first : first + size]
+                few = [index for index, where in enumerate(lines) if 2 <= where.bit_count() <= count]
+                for group in combinations(few, count):
                     where = 0
-                    for position, cell in enumerate(line):
-                        if candidates[cell] & bit:
-                            where |= 1 << position
-                    if 2 <= where.bit_count() <= count:
-                        spots.append((index, where))
-                if len(spots) < count:
-                    continue
-                for group in combinations(spots, count):
-                    where = 0
-                    for _, mask in group:
-                        where |= mask
+                    for index in group:
+                        where |= lines[index]
                     if where.bit_count() != count:
                         continue
-                    inside = {index for index, _ in group}
-                    for position in range(size):
-                        if where >> position & 1:
-                            line = cover[position]
-                            others = [line[i] for i in range(size) if i not in inside]
-                            found |= _strike(candidates, others, bit)
+                    for index, spots in enumerate(lines):
+                        if spots & where and index not in group:
+                            line = shape.units[first + index]
+                            cells = [line[p] for p in range(size) if spots & where >> p & 1]
+                            found |= _strike(candidates, cells, bit)
         return found
 
     return step
@@ -79,13 +90,15 @@ def turbot_fish(shape, values, candidates):
     """
     peers = _peer_sets(shape)
     found = False
-    for digit in range(shape.size):
+    for digit, by_unit in enumerate(_spots(shape, candidates)):
         bit = 1 << digit
         links = set()
-        for unit in shape.units:
-            cells = [cell for cell in unit if candidates[cell] & bit]
-            if len(cells) == 2:
-                links.add(tuple(cells))
+        for unit, where in zip(shape.units, by_unit):
+            if where.bit_count() == 2:
+                low = where & -where
+                links.add((unit[low.bit_length() - 1], unit[(where ^ low).bit_length() - 1]))
+        if len(links) < 2:
+            continue
         ends = [pair for link in links for pair in (link, link[::-1])]
         for a1, a2 in ends:
             for b1, b2 in ends:
