@@ -285,20 +285,20 @@ def hidden_subsets(count):
         """``count`` digits that fit only in the same ``count`` cells of a unit fill them."""
         found = False
         for unit in board.units:
-            spots = {}  # digit bit -> bitmask of positions within the unit
+            spots = [0] * board.size  # digit - 1 -> bitmask of positions within the unit
             for position, cell in enumerate(unit):
                 mask = candidates[cell]
                 while mask:
                     bit = mask & -mask
                     mask ^= bit
-                    spots[bit] = spots.get(bit, 0) | (1 << position)
-            few = [bit for bit, where in spots.items() if where.bit_count() <= count]
+                    spots[bit.bit_length() - 1] |= 1 << position
+            few = [digit for digit, where in enumerate(spots) if 0 < where.bit_count() <= count]
             for group in combinations(few, count):
                 where = 0
-                for bit in group:
-                    where |= spots[bit]
+                for digit in group:
+                    where |= spots[digit]
                 if where.bit_count() == count:
-                    digits = sum(group)
+                    digits = sum(1 << digit for digit in group)
                     for position, cell in enumerate(unit):
                         if where >> position & 1 and candidates[cell] & ~digits:
                             candidates[cell] &= digits
