@@ -14,7 +14,10 @@ How a puzzle is made
 What each level means
 ---------------------
 Techniques from easiest to hardest: naked single, hidden single, locked candidates (pointing and
-claiming), naked pair, hidden pair, naked triple, hidden triple.
+claiming), naked pair, hidden pair, naked triple, hidden triple, then the patterns HoDoKu rates
+HARD (in ``sudoku_patterns``): X-wing, swordfish, turbot fish (skyscraper, two-string kite),
+XY-wing, XYZ-wing. None of them guesses. Techniques that assume the puzzle has one solution
+(unique rectangles, BUG) are left out on purpose: the solver is what proves that it has one.
 
 * 9x9
     - easy:   singles only (naked and hidden), and at least 41 of the 81 cells stay given.
@@ -22,9 +25,11 @@ claiming), naked pair, hidden pair, naked triple, hidden triple.
     - medium: needs locked candidates (the singles solver gets stuck), fewer than 41 givens.
       Needing only a hidden single, as it once did, HoDoKu rated three in four medium puzzles
       EASY; locked candidates are what HoDoKu calls MEDIUM. One carving in four needs them,
-      which is too slow live (about 60 ms), so this level is pooled too.
-    - hard:   up to hidden triples, and it needs a naked or hidden pair or triple: the medium
-      solver gets stuck on it. Served from the pool (see below).
+      which is too slow live (about 40 ms of CPU), so this level is pooled too.
+    - hard:   needs X-wing, swordfish, turbot fish, XY-wing or XYZ-wing: a solver that knows
+      everything up to hidden triples gets stuck on it. Needing only a pair or triple, as it once
+      did, HoDoKu rated every one MEDIUM; now HoDoKu rates them HARD. About one carved grid in
+      five needs such a pattern, so a puzzle takes about 150 ms of CPU: served from the pool.
 * 6x6 (2x3 boxes):
     - easy:   singles only, at least 18 of the 36 cells given.
     - medium: naked singles only, 13 to 17 givens.

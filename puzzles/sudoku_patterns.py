@@ -74,7 +74,7 @@ def basic_fish(count):
                     for index, spots in enumerate(lines):
                         if spots & where and index not in group:
                             line = shape.units[first + index]
-                            cells = [line[p] for p in range(size) if spots & where >> p & 1]
+                            cells = [line[p] for p in range(size) if (spots & where) >> p & 1]
                             found |= _strike(candidates, cells, bit)
         return found
 
