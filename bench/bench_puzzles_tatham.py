@@ -43,9 +43,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from dokusan import generators  # noqa: E402
+from dokusan import generators
 
-from puzzles import futoshiki, nonogram, sudoku  # noqa: E402
+from puzzles import futoshiki, nonogram, sudoku
 
 GOAL_RATIO = 3.0
 DOKUSAN_RANKS = {"easy": 50, "medium": 150, "hard": 300}
@@ -125,7 +125,8 @@ def main():
     missing, missed = False, []
     dokusan = {}
     for name, level, size, make, binary, params, rank in rows():
-        times = cpu_ms_per_call(lambda n: make(f"bench-{n}", level, size), args.runs)
+        times = cpu_ms_per_call(lambda n, make=make, level=level, size=size:
+                                make(f"bench-{n}", level, size), args.runs)
         mean, ordered = statistics.fmean(times), sorted(times)
         p95 = ordered[max(0, round(0.95 * len(ordered)) - 1)]
         line = f"| {name} | {level} | {size}x{size} | {mean:.2f} | {statistics.median(times):.2f} " \
