@@ -16,7 +16,8 @@ from kiosk.offers import directory
 from kiosk.offers import seed as content_seed
 from kiosk.offers import views as offers
 from kiosk.offers.directory import AUDIENCE, HELP, OFFER
-from kiosk.offers.vcard import build_vcard, tel_uri
+from kiosk.offers.phones import tel_uri
+from kiosk.offers.vcard import build_vcard
 from kiosk.qr import qr_png, qr_svg
 from kiosk.staff import reports
 from tests.conftest import form_value

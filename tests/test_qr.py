@@ -6,7 +6,8 @@ import subprocess
 import pytest
 import segno
 
-from kiosk.offers.vcard import Contact, Phone, build_vcard, tel_uri
+from kiosk.offers.phones import tel_uri
+from kiosk.offers.vcard import Contact, Phone, build_vcard
 from kiosk.qr import QUIET_ZONE, encode, qr_png, qr_svg
 
 GERMAN = "Müller Straße"

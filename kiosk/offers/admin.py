@@ -28,7 +28,7 @@ from kiosk.offers.forms import (
     phones_from,
 )
 from kiosk.offers.seed import seed_content
-from kiosk.offers.vcard import readable_phone
+from kiosk.offers.phones import readable_phone
 from kiosk.offers.views import RESERVED_KEYS
 from kiosk.staff import reports
 from kiosk.staff.auth import audit, login_required

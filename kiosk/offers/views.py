@@ -23,7 +23,8 @@ from kiosk.models import Service
 from kiosk.offers import directory
 from kiosk.offers.directory import CLOSED, HELP, LATER, LATER_TODAY, OFFER, OPEN_NOW
 from kiosk.offers.seed import CATEGORY_LABELS, EMERGENCY_NUMBERS, KIEZ_PLUS_UID, german
-from kiosk.offers.vcard import build_vcard, readable_phone, tel_uri
+from kiosk.offers.phones import is_mobile, readable_phone, tel_uri
+from kiosk.offers.vcard import build_vcard
 from kiosk.qr import qr_svg
 from kiosk.schedules import Phrases, describe_next
 
@@ -55,10 +56,20 @@ def offers_context():
         "language_name": directory.language_name,
         "saved_ids": saved_ids(),
         "readable_phone": readable_phone,
+        "phone_label": phone_label,
         "tel_uri": tel_uri,
         "OPEN_NOW": OPEN_NOW,
         "CLOSED": CLOSED,
     }
+
+
+def phone_label(phone) -> str:
+    """What a number is, in the visitor's language: a mobile one says so (by kind or prefix)."""
+    if phone.kind == "fax":
+        return _("Fax")
+    if phone.kind == "cell" or is_mobile(phone.number):
+        return _("Handy / mobil")
+    return _("Telefon")
 
 
 def category_label(category) -> str:
