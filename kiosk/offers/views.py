@@ -59,6 +59,7 @@ def offers_context():
         "pictogram": pictogram,
         "language_name": directory.language_name,
         "saved_ids": saved_ids(),
+        "saved_limit": SAVED_LIMIT,
         "readable_phone": readable_phone,
         "phone_label": phone_label,
         "tel_uri": tel_uri,
@@ -336,7 +337,9 @@ def save(section, service_id):
         abort(400)
     service = _service_or_404(section, service_id)
     ids = saved_ids()
-    if service.id not in ids and len(ids) < SAVED_LIMIT:
+    if service.id not in ids and len(ids) >= SAVED_LIMIT:
+        return redirect(url_for(".saved"))  # which says that the list is full
+    if service.id not in ids:
         session["saved"] = ids + [service.id]
     return redirect(url_for(".detail", section=section, service_id=service.id))
 
