@@ -4,7 +4,8 @@ import pytest
 
 from kiosk.models import Organization, Service
 from tests.conftest import form_value
-from tests.test_content_admin import category_ids, entry_form, page, staff  # noqa: F401 (fixture)
+from tests.test_content_admin import category_ids, entry_form, page
+from tests.test_content_admin import staff  # noqa: F401 - the fixture
 
 
 def post_entry(app, client, **fields):

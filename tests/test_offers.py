@@ -13,9 +13,8 @@ import time_machine
 
 from kiosk import clock
 from kiosk.models import Category, Count, Location, Service, Setting
-from kiosk.offers import directory
+from kiosk.offers import directory, takehome
 from kiosk.offers import seed as content_seed
-from kiosk.offers import takehome
 from kiosk.offers import views as offers
 from kiosk.offers.directory import AUDIENCE, HELP, OFFER
 from kiosk.offers.phones import tel_uri
@@ -379,7 +378,7 @@ def test_the_largest_entry_the_forms_allow_has_a_contact_code_of_at_most_version
     service_id = add_largest_entry(app)
     page = text(client.get(f"/help/{service_id}"))
     with app.test_request_context():
-        facts = offers.service_facts(Service.get_by_id(service_id), counting.berlin_now())
+        facts = offers.service_facts(Service.get_by_id(service_id), clock.berlin_now())
     assert encode(facts["vcard"]).version <= takehome.MAX_VCARD_VERSION
     assert "TEL;TYPE=WORK,VOICE:+4930123456" in facts["vcard"] and "BEGIN:VCARD" in facts["vcard"]
     for svg in re.findall(r'<svg [^>]*class="qr[^"]*"[^>]*>', page):

@@ -22,8 +22,8 @@ from kiosk.forms import EmptyForm
 from kiosk.models import Service
 from kiosk.offers import directory
 from kiosk.offers.directory import CLOSED, HELP, LATER, LATER_TODAY, OFFER, OPEN_NOW
-from kiosk.offers.seed import CATEGORY_LABELS, EMERGENCY_NUMBERS, KIEZ_PLUS_UID, german
 from kiosk.offers.phones import is_mobile, readable_phone, tel_uri
+from kiosk.offers.seed import CATEGORY_LABELS, EMERGENCY_NUMBERS, KIEZ_PLUS_UID, german
 from kiosk.offers.takehome import fitting_vcard
 from kiosk.qr import qr_svg, scale_for_box, size_class
 from kiosk.schedules import Phrases, describe_next

@@ -15,7 +15,7 @@ import pytest
 from flask import session
 from playwright.sync_api import expect
 
-from kiosk.checkin import counting
+from kiosk import clock
 from kiosk.models import Location, Organization, Service
 from kiosk.offers import seed as content_seed
 from kiosk.offers import views
@@ -45,6 +45,7 @@ def add_long_entry():
     return content_seed.add_service({
         "name": "Beispiel: Beratungsstelle für Mietschulden, Energieschulden und Wohnungssicherung",
         "organization": organisation, "location": place, "free": True, "by_appointment": True,
+        "description": "Beratung bei Mietschulden und Stromschulden.\nTermine auch auf Türkisch und Arabisch.",
         "email": "mietschulden.beratung@beispiel-nachbarschaft.example",
         "url": "https://beispiel-nachbarschaft.example/beratung;wohnen,mietschulden?sprache=de;tr,ar",
         "what_to_bring": "Mietvertrag\nMahnungen und Briefe vom Vermieter\nKontoauszüge der letzten drei Monate",
@@ -85,7 +86,7 @@ def expected_codes(app, service_id, lang):
     with app.test_request_context():
         session["lang"] = lang  # as the language button sets it (English: en_GB formats)
         service = Service.get_by_id(service_id)
-        facts = views.service_facts(service, counting.berlin_now())
+        facts = views.service_facts(service, clock.berlin_now())
         codes = {facts["vcard"]}
         if facts["dialable"]:
             codes.add(tel_uri(facts["dialable"].number))
@@ -181,6 +182,8 @@ def test_codes_on_screen_fit_their_box_and_decode(browser, server, live_app, ent
             assert box["x"] + box["width"] <= take_home["x"] + take_home["width"] + 0.5
             modules = int(code.get_attribute("viewBox").split()[2])
             assert box["width"] / modules >= MIN_SCREEN_SCALE, (kind, viewport, box["width"], modules)
+        if kind == "long":  # staff line breaks stay (issue 15)
+            assert "\n" in page.locator(".detail-description").inner_text()
         title = page.locator(".detail-name").bounding_box()
         assert title["x"] >= 0 and title["x"] + title["width"] <= viewport["width"]
         shot = tmp_path / f"detail-{kind}-{viewport['width']}.png"
