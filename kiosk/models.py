@@ -315,3 +315,24 @@ class WordList(BaseModel):
 
 
 MODELS += [WordList]
+
+
+# --- Figures that leave on their own (issue 16): tokens for the read-only JSON API --------------
+
+
+class ApiToken(BaseModel):
+    """A token an admin gave the Träger's statistics (R, Excel Power Query) for /api/v1/.
+
+    Only the SHA-256 of the random token is stored, so a copy of the database (a backup) opens
+    nothing; the token itself is shown once, when it is made. Revoked tokens stay listed.
+    """
+
+    name = CharField(max_length=64)  # "Statistik Wassertor e.V."
+    token_hash = CharField(max_length=64, unique=True)
+    created = DateTimeField(default=utcnow)
+    created_by = CharField(max_length=64)
+    last_used = DateTimeField(null=True)
+    revoked = DateTimeField(null=True)
+
+
+MODELS += [ApiToken]
