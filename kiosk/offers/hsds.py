@@ -178,10 +178,11 @@ def export_tables() -> dict[str, list[dict]]:
 
 
 def _as_specified(table, row):
-    """A number where HSDS wants text (tabular.json's external_identifier) written as that text."""
+    """The row's fields in the specification's order (extension fields after them, by name), and a
+    number where HSDS wants text (tabular.json's external_identifier) written as that text."""
     types = FIELD_TYPES[table]
-    return {key: str(value) if types.get(key) == "string" and isinstance(value, (int, float))
-            and not isinstance(value, bool) else value for key, value in row.items()}
+    return {key: str(row[key]) if types.get(key) == "string" and isinstance(row[key], (int, float))
+            and not isinstance(row[key], bool) else row[key] for key in columns_of(table, [row])}
 
 
 def _term(term_id, code, name, description, kind):
@@ -334,7 +335,7 @@ def _file_name(table, extension):
 def columns_of(table, rows) -> list[str]:
     """The CSV columns of a table: the specification's in its order, then any extension field."""
     present = {key for row in rows for key in row}
-    known = [name for name in COLUMN_ORDER[table] if name in present or name == "id"]
+    known = [name for name in COLUMN_ORDER[table] if name in present]
     return known + sorted(present - set(known))
 
 
