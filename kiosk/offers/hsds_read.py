@@ -80,7 +80,10 @@ def read_upload(filename: str, payload: bytes) -> Upload:
                               "(so wie beim Export), eine Tabelle allein reicht nicht."])
     else:
         raise ImportRejected([f"{filename}: nur .json oder .zip (wie beim Export) können eingelesen werden."])
-    _refuse_nul_bytes(upload)
+    try:
+        _refuse_nul_bytes(upload)
+    except RecursionError:  # values nested a thousand deep are no HSDS record
+        raise ImportRejected([f"{filename}: zu tief verschachtelt, das ist keine HSDS-Datei."]) from None
     _refuse_shared_ids(upload)
     return upload
 
@@ -199,12 +202,15 @@ def _from_nested(objects, where, path="") -> Upload:
         if kind is None:
             raise ImportRejected([f"{where}, {label or 'oben'}: nicht erkannt, welches HSDS-Objekt das ist "
                                   "(Angebot, Organisation, Ort, Taxonomie …)."])
-        _flatten(data, kind, f"{where}, {label or kind}", rows, upload)
+        try:
+            _flatten(data, kind, f"{where}, {label or kind}", rows)
+        except RecursionError:
+            raise ImportRejected([f"{where}: zu tief verschachtelt, das ist keine HSDS-Datei."]) from None
     upload.tables = {table: list(by_id.values()) for table, by_id in rows.items()}
     return upload
 
 
-def _flatten(data, table, where, rows, upload):
+def _flatten(data, table, where, rows):
     """Add `data` as a row of `table` and its nested objects as rows of theirs; returns its id."""
     flat = {}
     children = []
@@ -222,7 +228,7 @@ def _flatten(data, table, where, rows, upload):
             raise ImportRejected([f"{child_where}: erwartet ein Objekt."])
         if link is None:
             child = {**_parent_link(child_table, table, row_id), **child}
-        child_id = _flatten(child, child_table, child_where, rows, upload)
+        child_id = _flatten(child, child_table, child_where, rows)
         if link is not None and child_id is not None and flat.get(link) in (None, ""):
             flat[link] = child_id
     by_id = rows.setdefault(table, {})
