@@ -19,7 +19,7 @@ def test_a_published_example_shows_its_summary_and_writes_nothing_before_confirm
     assert response.status_code == 200 and "Einlesen bestätigen" in html
     assert "Aufbewahrt, aber nicht angezeigt" in html
     assert "eligibility_description" in html and "interpretation_services" in html
-    assert "Kontaktpersonen (contact): 1 Eintrag" in html
+    assert "1 Kontaktpersonen (contact)" in html
     assert "nicht unterstützt: until, count, byweekno, bymonthday, byyearday, dtstart" in html
     with app.app_context():
         assert not Service.select().where(Service.name == "Community Counselling").exists()

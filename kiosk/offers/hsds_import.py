@@ -211,8 +211,7 @@ class _Plan:
                 location["postcode"] = self.check.text(row, "postal_code", max_length=10)
                 location["city"] = self.check.text(row, "city", max_length=100)
             else:
-                self.kept_notes.append(f"{row.where}: eine weitere Adresse des Ortes; der Kiosk zeigt die "
-                                       "erste, diese wird aufbewahrt und wieder exportiert.")
+                self.kept_notes.append(f"{row.where}: eine weitere Adresse des Ortes (der Kiosk zeigt die erste).")
         for row in self.rows("accessibility"):
             location = self._owner(row, "location_id", self.locations, "accessibility")
             if location is None:
@@ -259,8 +258,7 @@ class _Plan:
             if service["location"] is None:
                 service["location"] = location
             else:
-                self.kept_notes.append(f"{row.where}: der Kiosk zeigt einen Ort pro Angebot; dieser "
-                                       "weitere Ort wird aufbewahrt und wieder exportiert.")
+                self.kept_notes.append(f"{row.where}: ein weiterer Ort des Angebots (der Kiosk zeigt einen).")
             self._source_rows("service", service["uid"], "service_at_location", row)
 
     def _read_phones(self):
@@ -275,13 +273,11 @@ class _Plan:
             try:
                 number = normalise_phone(number)
             except ValueError:
-                self.kept_notes.append(f"{row.where}: {number!r} kann der Kiosk nicht als Telefonnummer "
-                                       "zeigen; aufbewahrt und wieder exportiert, aber nicht angezeigt.")
+                self.kept_notes.append(f"{row.where}: {number!r} kann der Kiosk nicht als Telefonnummer zeigen.")
                 self._keep("phone", row, owner=service["uid"])
                 continue
             if kind not in hsds.PHONE_TYPES:
-                self.kept_notes.append(f"{row.where}: Telefon der Art {kind!r} (der Kiosk kennt voice, cell, fax); "
-                                       "aufbewahrt und wieder exportiert, aber nicht angezeigt.")
+                self.kept_notes.append(f"{row.where}: Telefon der Art {kind!r} (der Kiosk kennt voice, cell, fax).")
                 self._keep("phone", row, owner=service["uid"])
                 continue
             self.phones[uid] = {"uid": uid, "service": service["uid"], "number": number, "kind": kind,
@@ -304,8 +300,7 @@ class _Plan:
                 if wrong:
                     self.check.fail(row, f"Öffnungszeit: {reason}.")
                 else:
-                    self.kept_notes.append(f"{row.where}: diese Öffnungszeit kann der Kiosk nicht anzeigen "
-                                           f"({reason}); aufbewahrt und wieder exportiert.")
+                    self.kept_notes.append(f"{row.where}: Öffnungszeit, die der Kiosk nicht anzeigen kann ({reason}).")
                 continue
             service["schedule"].append(hsds.shown_schedule_row(row.data))
         for row in self.rows("language"):
@@ -318,7 +313,7 @@ class _Plan:
             code = row.data.get("code")
             if not isinstance(code, str) or not is_language_code(code):
                 self.kept_notes.append(f"{row.where}: Sprache {row.data.get('name') or code or '(ohne Namen)'} ohne "
-                                       "Sprachkürzel wie de oder tr; aufbewahrt, aber nicht angezeigt.")
+                                       "Sprachkürzel wie de oder tr.")
             elif code not in service["languages"]:
                 service["languages"].append(code)
         for row in self.rows("cost_option"):
@@ -413,15 +408,13 @@ class _Plan:
         for table in sorted({table for (table, _) in self.extras}):
             names = sorted({name for (t, _), extra in self.extras.items() if t == table for name in extra["fields"]})
             if names:
-                kept.append(f"{TABLE_NAMES[table]}: die Felder {', '.join(names)} zeigt der Kiosk nicht an; "
-                            "sie werden aufbewahrt und wieder exportiert.")
+                kept.append(f"{TABLE_NAMES[table]}, Felder: {', '.join(names)}")
         by_table = {}
         for (table, _) in self.kept:
             by_table[table] = by_table.get(table, 0) + 1
-        for table, count in sorted(by_table.items()):
-            kept.append(f"{TABLE_NAMES.get(table, table)} ({table}): {count} "
-                        f"{'Eintrag' if count == 1 else 'Einträge'}, die der Kiosk nicht anzeigt; "
-                        "aufbewahrt und wieder exportiert.")
+        if by_table:
+            kept.append("Ganze Einträge: " + ", ".join(
+                f"{count} {TABLE_NAMES.get(table, table)} ({table})" for table, count in sorted(by_table.items())))
         return Preview(counts, kept + self.kept_notes, self.unread)
 
     # --- helpers --------------------------------------------------------------------------------

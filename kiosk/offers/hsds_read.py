@@ -91,13 +91,28 @@ def read_upload(filename: str, payload: bytes) -> Upload:
 # --- JSON -----------------------------------------------------------------------------------
 
 
+JSON_ERRORS = {  # the json module's messages, for staff
+    "Expecting value": "hier fehlt ein Wert",
+    "Expecting ',' delimiter": "hier fehlt ein Komma",
+    "Expecting ':' delimiter": "hier fehlt ein Doppelpunkt",
+    "Expecting property name enclosed in double quotes": "hier fehlt ein Feldname in doppelten Anführungszeichen",
+    "Extra data": "nach dem Ende der Daten steht noch etwas",
+    "Unterminated string": "ein Text in Anführungszeichen endet nicht",
+    "Invalid control character": "ein Steuerzeichen (z. B. ein Zeilenumbruch) mitten in einem Text",
+    "Invalid \\escape": "ein ungültiges \\-Zeichen in einem Text",
+}
+
+
 def _json(payload, where):
     try:
         return json.loads(payload.decode("utf-8-sig"))
     except UnicodeDecodeError:
         raise ImportRejected([f"{where}: die Datei ist nicht in UTF-8 geschrieben."]) from None
     except json.JSONDecodeError as error:
-        raise ImportRejected([f"{where}, Zeile {error.lineno}: kein gültiges JSON ({error.msg})."]) from None
+        reason = next((german for english, german in JSON_ERRORS.items() if error.msg.startswith(english)),
+                      "hier stimmt die Schreibweise nicht")
+        raise ImportRejected([f"{where}, Zeile {error.lineno}, Zeichen {error.colno}: kein gültiges JSON "
+                              f"({reason})."]) from None
     except RecursionError:
         raise ImportRejected([f"{where}: zu tief verschachtelt, das ist keine HSDS-Datei."]) from None
 
@@ -348,8 +363,9 @@ def _csv_rows(content, filename, table):
             if data:  # Excel keeps rows that only hold separators
                 rows.append(Row(f"{filename}, Zeile {reader.line_num}", data))
     except csv.Error as error:
-        raise ImportRejected([f"{filename}, Zeile {reader.line_num}: die CSV-Datei ist beschädigt ({error}). "
-                              "Bitte mit Kommas (oder Semikolons) als Trennzeichen und UTF-8 speichern."]) from None
+        raise ImportRejected([f"{filename}, Zeile {reader.line_num}: die CSV-Datei lässt sich hier nicht lesen "
+                              "(z. B. ein Anführungszeichen ohne Gegenstück oder ein NUL-Zeichen). Bitte mit "
+                              "Kommas (oder Semikolons) als Trennzeichen und in UTF-8 speichern."]) from None
     return rows
 
 
