@@ -452,7 +452,7 @@ def test_a_zip_with_the_tables_in_one_folder_imports(exported, tmp_path):
 
 # --- what others write survives import → export, field by field --------------------------------
 
-SERVICE_ID, LOCATION_ID, ORG_ID = ("6c3f1f8e-2b7a-4d0e-9a51-8f3f5b7d2c3%d" % n for n in range(3))
+SERVICE_ID, LOCATION_ID, ORG_ID = (f"6c3f1f8e-2b7a-4d0e-9a51-8f3f5b7d2c3{n}" for n in range(3))
 FOREIGN = {
     "organizations": [{"id": ORG_ID, "name": "Example Org", "description": "Example only",
                        "legal_status": "Charity", "year_incorporated": 2011}],

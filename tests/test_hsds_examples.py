@@ -5,7 +5,6 @@ travel as the zip a data package is sent in.
 """
 
 import io
-import json
 import zipfile
 from pathlib import Path
 

@@ -362,7 +362,7 @@ def _csv_rows(content, filename, table):
                     if value not in ("", None)}
             if data:  # Excel keeps rows that only hold separators
                 rows.append(Row(f"{filename}, Zeile {reader.line_num}", data))
-    except csv.Error as error:
+    except csv.Error:
         raise ImportRejected([f"{filename}, Zeile {reader.line_num}: die CSV-Datei lässt sich hier nicht lesen "
                               "(z. B. ein Anführungszeichen ohne Gegenstück oder ein NUL-Zeichen). Bitte mit "
                               "Kommas (oder Semikolons) als Trennzeichen und in UTF-8 speichern."]) from None
