@@ -13,7 +13,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from kiosk import create_app
-from kiosk.db import create_tables, database
+from kiosk.db import database
+from kiosk.migrations import create_tables
 from kiosk.models import Category, Organization, Phone, Service
 from kiosk.offers import hsds, hsds_import, hsds_read
 from kiosk.offers import seed as content_seed
