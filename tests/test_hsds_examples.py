@@ -75,6 +75,8 @@ def test_every_published_example_imports_and_keeps_every_field(empty, relative):
                 if key not in out or not same_value(table, key, value, out[key]):
                     missing.append(f"{row.where}: {table}.{key} {value!r} -> {out.get(key)!r}")
     assert not missing, "\n".join(missing)
+    hsds_import.import_upload(name, payload)  # again: rows updated in place, nothing doubled
+    assert hsds.export_tables() == exported
 
 
 @pytest.mark.parametrize("relative", FILES)
