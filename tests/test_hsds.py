@@ -508,3 +508,11 @@ def test_once_staff_change_the_hours_the_schedule_is_written_anew(target):
     (row,) = [row for row in hsds.export_tables()["schedule"] if row.get("service_id") == SERVICE_ID]
     assert (row["byday"], row["opens_at"], row["closes_at"]) == ("MO", "09:00", "12:00")
     assert "attending_type" not in row
+
+
+def test_an_accessibility_row_without_description_exports_again(target):
+    tables = {**FOREIGN, "accessibility": [{"id": "6c3f1f8e-2b7a-4d0e-9a51-8f3f5b7d2c46", "location_id": LOCATION_ID,
+                                            "description": None, "details": "Ramp at the back"}]}
+    hsds_import.import_upload("foreign.json", json.dumps(tables).encode())
+    (row,) = hsds.export_tables()["accessibility"]
+    assert row["details"] == "Ramp at the back"

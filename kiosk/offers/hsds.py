@@ -224,7 +224,7 @@ def _export_location(location, tables, kept):
     tables["address"] += _first_merged(kept.source("location", uid, "address"), address)
     sources = kept.source("location", uid, "accessibility")
     if sources:
-        unchanged = location.accessibility == "\n".join(row.get("description", "") for row in sources)
+        unchanged = location.accessibility == "\n".join(str(row.get("description") or "").strip() for row in sources)
         tables["accessibility"] += sources if unchanged else (
             [{**sources[0], "description": location.accessibility}] if location.accessibility else [])
     elif location.accessibility:
