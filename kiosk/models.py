@@ -226,6 +226,28 @@ class Phone(BaseModel):
 MODELS += [Organization, Location, Category, Service, ServiceCategory, Phone]
 
 
+class HsdsKept(BaseModel):
+    """What an HSDS import brought that the kiosk does not show, kept to be exported again.
+
+    One row per imported HSDS record, named by `table` and `uid`. For a record the kiosk has (a
+    service, a location, a phone, …) `data` is {"fields": its other fields, "rows": {table: the
+    imported rows a kiosk field was read from}}; for a record of a table the kiosk does not use
+    (contacts, funding, terms of other taxonomies, …) `data` is the row itself. `owner` is the uid of
+    the kiosk record it belongs to: deleting that record takes the kept row out of the export.
+    """
+
+    table = CharField(max_length=40)
+    uid = CharField(max_length=200)
+    owner = CharField(max_length=36, null=True, index=True)
+    data = TextField()
+
+    class Meta:
+        indexes = ((("table", "uid"), True),)
+
+
+MODELS += [HsdsKept]
+
+
 # --- The project's own tablets (issue 12): enrolled by staff with a one-time code --------------
 
 

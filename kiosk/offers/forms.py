@@ -278,9 +278,9 @@ class CategoryForm(KioskForm):
 
 
 class ImportForm(KioskForm):
-    file = FileField("Datei (.json oder .zip, wie beim Export)",
+    file = FileField("Datei (.json oder .zip)",
                      validators=[FileRequired("Bitte eine Datei wählen.")])
-    submit = SubmitField("Einlesen")
+    submit = SubmitField("Prüfen")
 
 
 # --- organisations, locations, categories: what their small staff pages edit ------------------
