@@ -48,14 +48,16 @@ def create_app(test_config=None, instance_path=None):
     from kiosk import cli, errors, health, tls
     from kiosk.activities import crafts, wordlists
     from kiosk.activities import views as activities
-    from kiosk.checkin import closures, tablets
+    from kiosk.checkin import closures, poll, tablets
     from kiosk.checkin import views as checkin
     from kiosk.offers import admin as offers_admin
+    from kiosk.offers import flags
     from kiosk.offers import views as offers
-    from kiosk.staff import auth, backup, team
+    from kiosk.staff import auth, backup, polls, team
     from kiosk.staff import views as staff
 
     app.register_blueprint(checkin.bp)  # the home screen and the anonymous check-in
+    app.register_blueprint(poll.bp)  # the wish poll's tile and its one-tap answer
     app.register_blueprint(activities.bp)  # Rätsel & Basteln for visitors
     app.register_blueprint(crafts.bp)  # craft sheets and activity figures for staff
     app.register_blueprint(auth.bp)
@@ -67,6 +69,8 @@ def create_app(test_config=None, instance_path=None):
     backup.init_app(app)  # the backup page, the backup/restore commands, the daily backup
     app.register_blueprint(offers.bp)  # Angebote im Kiez, Hilfe & Beratung
     app.register_blueprint(offers_admin.bp)  # staff: offers and help contacts, HSDS import/export
+    app.register_blueprint(flags.bp)  # "Hier stimmt etwas nicht" on an entry
+    app.register_blueprint(polls.bp)  # staff: wish polls, their results and printed sheet
     app.register_blueprint(tablets.bp)  # enrolled tablets: enrolment, heartbeat, staff page
     tls.init_app(app)  # the kiosk's own certificates, Secure cookies and HSTS over HTTPS
     errors.init_app(app)

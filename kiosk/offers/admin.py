@@ -14,7 +14,7 @@ from kiosk.checkin import counting
 from kiosk.db import database
 from kiosk.forms import EmptyForm
 from kiosk.models import Category, Location, Organization, Phone, Service, ServiceCategory
-from kiosk.offers import directory, hsds
+from kiosk.offers import directory, flags, hsds
 from kiosk.offers.directory import AUDIENCE, HELP, OFFER
 from kiosk.offers.forms import (
     KIND_LABELS,
@@ -64,6 +64,7 @@ def overview():
         totals={"offer": _count_of(OFFER), "help": _count_of(HELP),
                 "hidden": Service.select().where(Service.hidden == True).count()},  # noqa: E712
         needs_checking=directory.needs_checking(today),
+        flagged=flags.flagged_entries(),
         asked=most_asked(first, today),
         first=first,
         asked_days=ASKED_DAYS,
@@ -242,7 +243,9 @@ def mark_checked(service_id):
     today = counting.berlin_now().date()
     with database.atomic():
         Service.update(last_checked=today).where(Service.id == service.id).execute()
-        audit("content_entry_checked", f"Eintrag „{service.name}“ (#{service.id}) geprüft")
+        flagged = flags.clear_flags(service.id)
+        audit("content_entry_checked", f"Eintrag „{service.name}“ (#{service.id}) geprüft"
+              + (f", {flagged}× „Hier stimmt etwas nicht“ erledigt" if flagged else ""))
     flash(f"„{service.name}“ ist als geprüft vermerkt ({today:%d.%m.%Y}).")
     return redirect(url_for(".overview"))
 

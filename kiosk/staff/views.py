@@ -48,6 +48,7 @@ AUDIT_ACTIONS = {
     "dropin_closed": "Sprechstunde abgesagt", "dropin_reopened": "Absage der Sprechstunde zurückgenommen",
     "wordlist_add": "Wortliste angelegt", "wordlist_hide": "Wortliste ausgeschaltet",
     "wordlist_show": "Wortliste eingeschaltet",
+    "poll_add": "Umfrage angelegt", "poll_end": "Umfrage beendet",
 }
 AUDIT_ACTIONS.update({f"content_{table}_{action}": f"{spec.singular} {done}"
                       for table, spec in content_admin.TABLES.items()
