@@ -25,19 +25,23 @@ LANGUAGE_NAMES = {"en": "Englisch", "tr": "Türkisch", "ar": "Arabisch"}
 
 class QuestionText(Form):
     lang = HiddenField()
-    question = StringField("Frage", validators=[Optional(), Length(max=200)])
+    question = StringField("Frage", validators=[Optional(), Length(max=200, message="Höchstens 200 Zeichen.")])
 
 
 class WordText(Form):
     lang = HiddenField()
-    word = StringField("Wort", validators=[Optional(), Length(max=40)])
+    word = StringField("Wort", validators=[Optional(), Length(max=40, message="Höchstens 40 Zeichen.")])
 
 
 class AnswerRow(Form):
     pictogram = SelectField("Bild", choices=[("", "– kein Bild –"), *wishes.PICTOGRAMS.items()],
-                            validators=[Optional()])
-    word = StringField("Wort (Deutsch)", validators=[Optional(), Length(max=40)])
+                            validate_choice=False)
+    word = StringField("Wort (Deutsch)", validators=[Optional(), Length(max=40, message="Höchstens 40 Zeichen.")])
     translations = FieldList(FormField(WordText), max_entries=8)
+
+    def validate_pictogram(self, field):
+        if field.data and field.data not in wishes.PICTOGRAMS:
+            raise ValidationError("Dieses Bild gibt es nicht.")
 
     def is_filled(self):
         return bool(self.pictogram.data or (self.word.data or "").strip())
@@ -45,7 +49,7 @@ class AnswerRow(Form):
 
 class PollForm(KioskForm):
     question = StringField("Frage (Deutsch)", validators=[InputRequired("Bitte eine Frage schreiben."),
-                                                          Length(max=200)])
+                                                          Length(max=200, message="Höchstens 200 Zeichen.")])
     translations = FieldList(FormField(QuestionText), max_entries=8)
     answers = FieldList(FormField(AnswerRow), min_entries=wishes.MAX_ANSWERS, max_entries=wishes.MAX_ANSWERS)
     first = DateField("Erster Tag", validators=[InputRequired("Bitte ein Datum angeben.")])
