@@ -7,6 +7,7 @@ idle reset, so one visitor answers once. Nothing the visitor could type is accep
 
 from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
 
+from kiosk import clock
 from kiosk.checkin import counting, tablets, wishes
 from kiosk.forms import TicketForm
 from kiosk.models import PollAnswer
@@ -27,13 +28,13 @@ def poll_context():
 
 def wish_poll_tile():
     """The running poll for the start screen's tile, or None (none runs, or answered already)."""
-    poll = wishes.running_poll(counting.berlin_now().date())
+    poll = wishes.running_poll(clock.berlin_now().date())
     return None if poll is None or wishes.answered_in_this_visit(poll) else poll
 
 
 @bp.get("/poll")
 def question():
-    poll = wishes.running_poll(counting.berlin_now().date())
+    poll = wishes.running_poll(clock.berlin_now().date())
     if poll is None:
         return render_template("visitor/poll_closed.html"), 404
     if wishes.answered_in_this_visit(poll):
@@ -47,7 +48,7 @@ def answer(poll_id):
     form = TicketForm()
     if not form.validate():
         abort(400)
-    poll = wishes.running_poll(counting.berlin_now().date())
+    poll = wishes.running_poll(clock.berlin_now().date())
     if poll is None or poll.id != poll_id:
         # The poll ended while the page was open (midnight, or staff ended it): nothing counts.
         return render_template("visitor/poll_closed.html"), 410

@@ -13,6 +13,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from peewee import EXCLUDED
 
+from kiosk import clock
 from kiosk.checkin import counting
 from kiosk.db import database
 from kiosk.forms import TicketForm
@@ -55,7 +56,7 @@ def checked_line(day) -> str:
 
 def record_flag(token: str, service: Service) -> bool | None:
     """Spend the flag ticket and count the tap against the entry once; None: never issued."""
-    hour = counting.berlin_now().replace(minute=0, second=0, microsecond=0, tzinfo=None)
+    hour = clock.berlin_now().replace(minute=0, second=0, microsecond=0, tzinfo=None)
     with database.atomic():
         fresh = counting.spend_one_tap_ticket(token, PURPOSE)
         if fresh and not counting.test_mode():

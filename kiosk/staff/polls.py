@@ -11,12 +11,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from wtforms import DateField, FieldList, Form, FormField, HiddenField, SelectField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from kiosk import translated
-from kiosk.checkin import counting, wishes
+from kiosk import clock, translated
+from kiosk.checkin import wishes
 from kiosk.db import database
 from kiosk.forms import EmptyForm, KioskForm
 from kiosk.models import Poll, PollAnswer
-from kiosk.staff.auth import audit, login_required
+from kiosk.security import audit, login_required
 
 bp = Blueprint("polls_admin", __name__, url_prefix="/admin/polls")
 
@@ -71,7 +71,7 @@ class PollForm(KioskForm):
         if self.first.data and field.data:
             if field.data < self.first.data:
                 raise ValidationError("Der letzte Tag liegt vor dem ersten.")
-            if field.data < counting.berlin_now().date():
+            if field.data < clock.berlin_now().date():
                 raise ValidationError("Der letzte Tag ist schon vorbei.")
             other = wishes.overlapping(self.first.data, field.data)
             if other is not None:
@@ -87,7 +87,7 @@ def require_login():
 
 @bp.get("/")
 def overview():
-    today = counting.berlin_now().date()
+    today = clock.berlin_now().date()
     polls = list(Poll.select().order_by(Poll.first.desc(), Poll.id.desc()))
     return render_template("admin/polls/overview.html", polls=polls, today=today,
                            totals={poll.id: wishes.results(poll)["total"] for poll in polls})
@@ -97,7 +97,7 @@ def overview():
 def new():
     form = PollForm()
     if not form.is_submitted():
-        today = counting.berlin_now().date()
+        today = clock.berlin_now().date()
         form.first.data, form.last.data = today, today + timedelta(days=6)
         translated.fill_rows(form.translations)
         for entry in form.answers:
@@ -135,14 +135,14 @@ def _poll_or_404(poll_id) -> Poll:
 def results(poll_id):
     poll = _poll_or_404(poll_id)
     return render_template("admin/polls/results.html", poll=poll, result=wishes.results(poll),
-                           today=counting.berlin_now().date(), end_form=EmptyForm())
+                           today=clock.berlin_now().date(), end_form=EmptyForm())
 
 
 @bp.get("/<int:poll_id>/print")
 def print_sheet(poll_id):
     poll = _poll_or_404(poll_id)
     return render_template("admin/polls/print.html", poll=poll, result=wishes.results(poll),
-                           printed=counting.berlin_now())
+                           printed=clock.berlin_now())
 
 
 @bp.post("/<int:poll_id>/end")
@@ -151,7 +151,7 @@ def end(poll_id):
     if not EmptyForm().validate():
         abort(400)
     poll = _poll_or_404(poll_id)
-    today = counting.berlin_now().date()
+    today = clock.berlin_now().date()
     if poll.ended or poll.last < today:
         abort(400)  # over already
     with database.atomic():
