@@ -179,7 +179,8 @@ def problems_at_every_size(page):
 @pytest.mark.parametrize("lang", LANGUAGES)
 def test_voice_pages_are_accessible(page, server, live_app, content, running_poll, lang):
     """The poll, its thanks, an entry with its flag and read-aloud buttons, the flag's thanks,
-    the check-in thanks and the emergency numbers, with the speaker buttons shown (a stubbed voice)."""
+    a check-in question and its thanks, a list of cards, the emergency numbers and a puzzle's rules,
+    with the speaker buttons shown (a stubbed voice)."""
     from kiosk.models import Service
     from kiosk.offers.seed import KIEZ_PLUS_UID
 
@@ -200,6 +201,15 @@ def test_voice_pages_are_accessible(page, server, live_app, content, running_pol
     page.locator(".flag-button").tap()
     expect(page.locator("#flag-thanks")).to_be_visible()
     report["/help/<id>/flagged"] = problems_at_every_size(page)
+    page.goto(server + "/")
+    page.locator(".tile-checkin").tap()
+    expect(page.locator("#checkin-question .speak-button")).to_be_visible()
+    report["/checkin/group"] = problems_at_every_size(page)
+    for _ in range(3):
+        with page.expect_navigation():
+            page.locator("button[name=skip]").tap()
+    expect(page.locator("#checkin-thanks .speak-button")).to_be_visible()
+    report["/checkin/thanks"] = problems_at_every_size(page)
     for path in ("/help/emergency", "/offers/counselling", "/activities/today/easy"):
         page.goto(server + path)
         expect(page.locator(".speak-button").first).to_be_visible()
