@@ -138,7 +138,7 @@ def test_a_poll_staff_ended_counts_nothing(app, client, enrolled):
 
 def test_double_tap_resubmit_and_a_second_answer_in_the_visit_count_once(app, client, enrolled):
     poll_id, answer_ids = make_poll(app)
-    response, sent = answer(client, poll_id, answer_ids[0])
+    _, sent = answer(client, poll_id, answer_ids[0])
     again = client.post(f"/poll/{poll_id}", data={**sent, "answer": answer_ids[0]})  # double tap
     assert again.status_code == 302 and again.headers["Location"].endswith("/poll/thanks")
     # The poll page now leads to the thanks and the tile is gone, until the visit ends.

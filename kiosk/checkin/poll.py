@@ -5,7 +5,15 @@ tap, a reload or the back button count once; the visit remembers that it answere
 idle reset, so one visitor answers once. Nothing the visitor could type is accepted.
 """
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from kiosk import clock
 from kiosk.checkin import counting, tablets, wishes

@@ -8,7 +8,16 @@ visitor language; a visitor of a language without a translation sees the German,
 from datetime import timedelta
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
-from wtforms import DateField, FieldList, Form, FormField, HiddenField, SelectField, StringField, SubmitField
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    SelectField,
+    StringField,
+    SubmitField,
+)
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
 from kiosk import clock, translated

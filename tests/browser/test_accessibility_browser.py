@@ -5,10 +5,15 @@ added later is checked without touching this file. The check-in questions (reach
 the error page are added by hand.
 """
 
+from datetime import date
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from werkzeug.exceptions import HTTPException
+
+from kiosk.models import Poll, PollAnswer, Service
+from kiosk.offers.seed import KIEZ_PLUS_UID
 
 LANGUAGES = ("de", "en", "tr", "ar")
 SIZES = ({"width": 1280, "height": 800}, {"width": 800, "height": 1280}, {"width": 1024, "height": 768},
@@ -154,10 +159,6 @@ window.SpeechSynthesisUtterance = function (text) { this.text = text; };
 def running_poll(live_app):
     """A wish poll that runs on the suite's fixed day (tests/conftest.py), translated into Turkish
     only, so the other languages show its German, marked."""
-    from datetime import date
-
-    from kiosk.models import Poll, PollAnswer
-
     with live_app.app_context():
         poll = Poll.create(question="Was wünscht ihr euch im Winter?", first=date(2026, 11, 1),
                            last=date(2026, 11, 30), translations='{"tr": {"question": "Kışın ne istersiniz?"}}')
@@ -181,9 +182,6 @@ def test_voice_pages_are_accessible(page, server, live_app, content, running_pol
     """The poll, its thanks, an entry with its flag and read-aloud buttons, the flag's thanks,
     a check-in question and its thanks, a list of cards, the emergency numbers and a puzzle's rules,
     with the speaker buttons shown (a stubbed voice)."""
-    from kiosk.models import Service
-    from kiosk.offers.seed import KIEZ_PLUS_UID
-
     page.add_init_script(VOICES_STUB)
     choose_language(page, server, lang)
     with live_app.app_context():
