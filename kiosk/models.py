@@ -362,3 +362,76 @@ class EntryFlag(BaseModel):
 
 
 MODELS += [Poll, PollAnswer, EntryFlag]
+# --- Figures that leave on their own (issue 16): tokens for the read-only JSON API --------------
+
+
+class ApiToken(BaseModel):
+    """A token an admin gave the Träger's statistics (R, Excel Power Query) for /api/v1/.
+
+    Only the SHA-256 of the random token is stored, so a copy of the database (a backup) opens
+    nothing; the token itself is shown once, when it is made. Revoked tokens stay listed.
+    """
+
+    name = CharField(max_length=64)  # "Statistik Wassertor e.V."
+    token_hash = CharField(max_length=64, unique=True)
+    created = DateTimeField(default=utcnow)
+    created_by = CharField(max_length=64)
+    last_used = DateTimeField(null=True)
+    revoked = DateTimeField(null=True)
+
+
+MODELS += [ApiToken]
+
+
+# --- The funder's report (issue 16): funding periods, their targets, the activity log ----------
+#
+# New tables only: kiosk/migrations.py's upgrade() creates them in an older database.
+
+
+class FundingPeriod(BaseModel):
+    """A funding period from a grant decision ("QM-Projektfonds 2020–2022"), with the narrative
+    fields of the funder's report (the Sachbericht's own words, written by the team)."""
+
+    name = CharField(max_length=120)
+    funder = CharField(max_length=120, default="")
+    first = DateField()
+    last = DateField()
+    results = TextField(default="")  # what was achieved, in the team's words
+    deviations = TextField(default="")  # where the figures differ from the plan, and why
+    outlook = TextField(default="")  # target groups reached, publicity, what comes next
+    created = DateTimeField(default=utcnow)
+
+
+class Target(BaseModel):
+    """One target of a funding period: ``amount`` of ``metric`` (kiosk/staff/targets.py METRICS)
+    per year, per month or over the whole period."""
+
+    period = ForeignKeyField(FundingPeriod, backref="targets", on_delete="CASCADE")
+    metric = CharField(max_length=32)
+    amount = IntegerField()
+    per = CharField(max_length=8)  # "year", "month", "period"
+
+    class Meta:
+        indexes = ((("period", "metric", "per"), True),)
+
+
+class ActivityKind(BaseModel):
+    """A kind of activity the team added to the built-in ones (kiosk/staff/activity_log.py)."""
+
+    name = CharField(max_length=60, unique=True)
+    created = DateTimeField(default=utcnow)
+
+
+class Activity(BaseModel):
+    """One activity held: a Kaffeeklatsch, an outreach Tuesday, a workshop. Its participants are
+    a number, never names; kinds that are counted as manual counts add them there as well."""
+
+    day = DateField(index=True)
+    kind = CharField(max_length=32)  # a built-in key ("kaffeeklatsch") or "own:<ActivityKind id>"
+    participants = IntegerField(default=0)
+    note = CharField(max_length=200, default="")
+    created = DateTimeField(default=utcnow)
+    updated = DateTimeField(default=utcnow)
+
+
+MODELS += [FundingPeriod, Target, ActivityKind, Activity]

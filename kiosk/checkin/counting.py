@@ -25,8 +25,9 @@ from kiosk.models import Count, LateCheckin, Setting, Ticket
 
 GROUP_SIZES = (1, 2, 3, 4, 5, 6)  # 6 stands for "6 or more" and counts as 6 people
 REASONS = ("counselling", "crafts", "meeting", "digital", "information")
+AGE_BANDS = ("child", "adult", "senior")  # Kind / Erwachsen / 65+: asked only when staff switch it on
 MANUAL_KINDS = ("people", "outreach", "kaffeeklatsch", "flyers", "referrals", "digital_help")
-CHECKIN_STEPS = ("checkin", "group", "first", "reasons", "done")
+CHECKIN_STEPS = ("checkin", "group", "first", "reasons", "age", "done")
 
 NORMAL, DOUBTFUL, OFF_HOURS = "", "doubtful", "off_hours"
 UNENROLLED = "unenrolled"  # "nicht vom Tablet": a check-in from a browser that is not an enrolled tablet
@@ -115,6 +116,20 @@ bursts = BurstDetector()
 
 def test_mode() -> bool:
     return Setting.get_value("test_mode", "0") == "1"
+
+
+def age_question_on() -> bool:
+    """Whether the check-in ends with the optional age-band question (staff switch it on)."""
+    return Setting.get_value("age_question", "0") == "1"
+
+
+def checkin_increments(language: str) -> dict:
+    """What one check-in adds: a visit, a person, and the screen language it was made in.
+
+    The language is a bucket of its own beside the check-in, in the same upsert and so the same
+    transaction: it costs the visitor no tap and links to no answer (each answer is its own bucket).
+    """
+    return {"checkin": 1, "people": 1, f"language:{language}": 1}
 
 
 def checkin_flag(moment: datetime, tablet_id: int | None) -> str:
@@ -238,9 +253,11 @@ LATE_MAX_AGE = timedelta(hours=48)  # the oldest tap a tablet may still deliver
 LATE_IDS_KEPT = timedelta(days=4)  # longer than LATE_MAX_AGE: a replay is always recognised
 
 
-def count_late_checkin(checkin_id: str, tapped_hour: datetime, tablet_id: int) -> bool:
+def count_late_checkin(checkin_id: str, tapped_hour: datetime, tablet_id: int,
+                       language: str | None = None) -> bool:
     """Count a check-in tapped in ``tapped_hour`` (its start, UTC) in that hour's bucket, once per
-    id. False when this id was counted before (a repeated delivery)."""
+    id, with the screen language it was tapped in when the tablet kept it. False when this id was
+    counted before (a repeated delivery)."""
     day, hour = bucket_for(tapped_hour)
     received = clock.berlin_now().date()
     with database.atomic():
@@ -250,7 +267,8 @@ def count_late_checkin(checkin_id: str, tapped_hour: datetime, tablet_id: int) -
         if not fresh:
             return False
         if not test_mode():
-            add_to_buckets({"checkin": 1, "people": 1}, day=day, hour=hour,
+            increments = checkin_increments(language) if language else {"checkin": 1, "people": 1}
+            add_to_buckets(increments, day=day, hour=hour,
                            flag=NORMAL if _open_in_hour(tapped_hour) else OFF_HOURS)
     return True
 
