@@ -23,7 +23,7 @@ from kiosk.offers.forms import (
     ServiceForm,
     phones_from,
 )
-from kiosk.offers.vcard import readable_phone
+from kiosk.offers.phones import readable_phone
 from kiosk.offers.views import RESERVED_KEYS
 from kiosk.security import audit, login_required
 from kiosk.staff import reports
