@@ -339,6 +339,51 @@ class WordList(BaseModel):
 MODELS += [WordList]
 
 
+# --- Visitors have a voice (issue 17): the wish poll and "Hier stimmt etwas nicht" -------------
+
+
+class Poll(BaseModel):
+    """A question staff put to visitors for a period ("Was wünscht ihr euch?").
+
+    Its answers are counted in Count (``poll_answer:<answer id>``) per hour, like everything else:
+    nothing ties an answer to a check-in or to another answer.
+    """
+
+    question = CharField(max_length=200)  # German
+    translations = TextField(default="{}")  # {"tr": {"question": …}}: kiosk/translated.py
+    first = DateField()  # the first and the last Berlin day the tile shows
+    last = DateField()
+    ended = DateField(null=True)  # the day staff ended it early: the tile went at once
+    created = DateTimeField(default=utcnow)
+
+
+class PollAnswer(BaseModel):
+    """One of a poll's 2–6 answers: a pictogram of the shipped set and a short word."""
+
+    poll = ForeignKeyField(Poll, backref="answers", on_delete="CASCADE")
+    position = SmallIntegerField()
+    pictogram = CharField(max_length=32)  # static/img/poll/<pictogram>.svg (kiosk/checkin/wishes.py)
+    word = CharField(max_length=40)  # German
+    translations = TextField(default="{}")  # {"ar": {"word": …}}
+
+    class Meta:
+        indexes = ((("poll", "position"), True),)
+
+
+class EntryFlag(BaseModel):
+    """How many visitors tapped "Hier stimmt etwas nicht" on an entry since staff last checked it.
+
+    A count and two hours (Berlin time, the start of the hour: no finer than any other count);
+    staff clearing the entry deletes the row and sets ``Service.last_checked``.
+    """
+
+    service = ForeignKeyField(Service, unique=True, backref="flags", on_delete="CASCADE")
+    times = IntegerField(default=0)
+    first_hour = DateTimeField()
+    last_hour = DateTimeField()
+
+
+MODELS += [Poll, PollAnswer, EntryFlag]
 # --- Figures that leave on their own (issue 16): tokens for the read-only JSON API --------------
 
 

@@ -154,21 +154,49 @@ def checkin_flag(moment: datetime, tablet_id: int | None) -> str:
 TICKET_MAX_AGE = timedelta(days=1)
 
 
-def _ticket_signer() -> TimestampSigner:
-    return TimestampSigner(current_app.config["SECRET_KEY"], salt="kiosk.checkin-ticket")
+def _ticket_signer(purpose="checkin") -> TimestampSigner:
+    """One salt per purpose, so a wish poll's ticket never starts a check-in, nor the other way."""
+    return TimestampSigner(current_app.config["SECRET_KEY"], salt=f"kiosk.{purpose}-ticket")
 
 
-def home_ticket() -> str:
-    """A fresh ticket for the start screen's *Ich bin da*: random, signed, with its time."""
-    return _ticket_signer().sign(secrets.token_urlsafe(16)).decode()
+def home_ticket(purpose="checkin") -> str:
+    """A fresh ticket for the start screen's *Ich bin da* (or another one-tap ``purpose``: a
+    poll answer, a flag on an entry): random, signed, with its time."""
+    return _ticket_signer(purpose).sign(secrets.token_urlsafe(16)).decode()
 
 
-def is_fresh_home_ticket(token: str) -> bool:
+def is_fresh_home_ticket(token: str, purpose="checkin") -> bool:
     try:
-        _ticket_signer().unsign(token, max_age=TICKET_MAX_AGE.total_seconds())
+        _ticket_signer(purpose).unsign(token, max_age=TICKET_MAX_AGE.total_seconds())
     except BadSignature:  # forged, changed, or older than TICKET_MAX_AGE (SignatureExpired)
         return False
     return True
+
+
+def spend_one_tap_ticket(token: str, purpose: str) -> bool | None:
+    """Spend the ticket of a one-tap answer that has no steps after it (a poll, a flag).
+
+    True the first time (count it), False when it was spent before (a double tap, a reload:
+    count nothing), None for a ticket this kiosk never signed for ``purpose``. Call it inside the
+    transaction that counts, so the ticket and the count are written together or not at all.
+    """
+    if not is_fresh_home_ticket(token, purpose):
+        return None
+    forget_old_tickets()
+    spent = Ticket.insert(token=token, step=purpose, used=True).on_conflict_ignore()
+    return bool(list(spent.returning(Ticket.token).tuples().execute()))
+
+
+def one_tap_flag(purpose: str, tablet_id: int | None) -> str:
+    """The check-in's guards for a one-tap answer: not from an enrolled tablet, or a burst. The
+    drop-in hour does not matter here (a wish counts whenever it is made). Each purpose has its
+    own window, so answering a poll never makes the next check-in look like a burst."""
+    if tablet_id is None:
+        return UNENROLLED
+    config = current_app.config
+    if bursts.is_burst(config["BURST_LIMIT"], config["BURST_WINDOW_SECONDS"], key=(purpose, tablet_id)):
+        return DOUBTFUL
+    return NORMAL
 
 
 def issue_ticket(step, flag, token):

@@ -12,7 +12,7 @@ from kiosk import clock, translated
 from kiosk.db import database
 from kiosk.forms import EmptyForm
 from kiosk.models import Category, Location, Organization, Phone, Service, ServiceCategory
-from kiosk.offers import directory, hsds, hsds_import, hsds_read, pending_imports
+from kiosk.offers import directory, flags, hsds, hsds_import, hsds_read, pending_imports
 from kiosk.offers.directory import AUDIENCE, HELP, OFFER
 from kiosk.offers.forms import (
     KIND_LABELS,
@@ -59,6 +59,7 @@ def overview():
         totals={"offer": _count_of(OFFER), "help": _count_of(HELP),
                 "hidden": Service.select().where(Service.hidden == True).count()},  # noqa: E712
         needs_checking=directory.needs_checking(today),
+        flagged=flags.flagged_entries(),
         asked=reports.most_asked(first, today),
         first=first,
         asked_days=ASKED_DAYS,
@@ -213,7 +214,9 @@ def mark_checked(service_id):
     today = clock.berlin_now().date()
     with database.atomic():
         Service.update(last_checked=today).where(Service.id == service.id).execute()
-        audit("content_entry_checked", f"Eintrag „{service.name}“ (#{service.id}) geprüft")
+        flagged = flags.clear_flags(service.id)
+        audit("content_entry_checked", f"Eintrag „{service.name}“ (#{service.id}) geprüft"
+              + (f", {flagged}× „Hier stimmt etwas nicht“ erledigt" if flagged else ""))
     flash(f"„{service.name}“ ist als geprüft vermerkt ({today:%d.%m.%Y}).")
     return redirect(url_for(".overview"))
 
