@@ -11,12 +11,13 @@ from werkzeug.routing import IntegerConverter
 from kiosk import cli, db, errors, health, security, tls
 from kiosk.activities import crafts, wordlists
 from kiosk.activities import views as activities
-from kiosk.checkin import closures, tablets
+from kiosk.checkin import closures, poll, tablets
 from kiosk.checkin import views as checkin
 from kiosk.config import Defaults
 from kiosk.offers import admin as offers_admin
+from kiosk.offers import flags
 from kiosk.offers import views as offers
-from kiosk.staff import auth, backup, team
+from kiosk.staff import activity_log, api, api_tokens, auth, backup, funding, mail, pictures, polls, team
 from kiosk.staff import views as staff
 
 PACKAGE = os.path.dirname(os.path.abspath(__file__))
@@ -55,20 +56,30 @@ def create_app(test_config=None, instance_path=None):
     db.init_app(app)
     babel.init_app(app, locale_selector=visitor_language)
     csrf.init_app(app)
+    csrf.exempt(api.bp)  # read-only GETs with a bearer token: no cookie, nothing to forge
 
     app.register_blueprint(checkin.bp)  # the home screen and the anonymous check-in
+    app.register_blueprint(poll.bp)  # the wish poll's tile and its one-tap answer
     app.register_blueprint(activities.bp)  # Rätsel & Basteln for visitors
     app.register_blueprint(crafts.bp)  # craft sheets and activity figures for staff
     security.init_app(app)  # g.staff from the server-side session, before every request
     app.register_blueprint(auth.bp)
     app.register_blueprint(staff.bp)  # Today, History, manual counts
+    app.register_blueprint(pictures.bp)  # the year as a heat map and an hours-of-the-week grid
+    app.register_blueprint(api.bp)  # read-only figures as JSON for the Träger's statistics
+    app.register_blueprint(api_tokens.bp)  # admins make and revoke the API's tokens
     app.register_blueprint(team.bp)
+    app.register_blueprint(funding.bp)  # funding periods, targets, the funder's period report
+    app.register_blueprint(activity_log.bp)  # each activity held; feeds the manual counts
     app.register_blueprint(closures.bp)  # staff close the drop-in hour on a team day
     app.register_blueprint(wordlists.bp)  # staff word lists for the word search
     app.register_blueprint(health.bp)
     backup.init_app(app)  # the backup page, the backup/restore commands, the daily backup
+    mail.init_app(app)  # the weekly e-mail's staff page and its daily check
     app.register_blueprint(offers.bp)  # Angebote im Kiez, Hilfe & Beratung
     app.register_blueprint(offers_admin.bp)  # staff: offers and help contacts, HSDS import/export
+    app.register_blueprint(flags.bp)  # "Hier stimmt etwas nicht" on an entry
+    app.register_blueprint(polls.bp)  # staff: wish polls, their results and printed sheet
     app.register_blueprint(tablets.bp)  # enrolled tablets: enrolment, heartbeat, staff page
     tls.init_app(app)  # the kiosk's own certificates, Secure cookies and HSTS over HTTPS
     errors.init_app(app)

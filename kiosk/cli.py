@@ -12,15 +12,30 @@ from flask import current_app
 from flask.cli import with_appcontext
 from waitress import serve
 
-from kiosk import db
+from kiosk import clock, db
 from kiosk.activities.crafts import add_demo_craft_sheets
 from kiosk.checkin.demo import add_demo_counts
 from kiosk.migrations import LATEST, NewerDatabase, create_tables, upgrade
 from kiosk.models import Count, Staff
 from kiosk.offers.seed import add_demo_offers, seed_content
 from kiosk.security import create_staff
-from kiosk.staff.backup import BackupError, inspect_backup, make_backup, restore_backup, sqlite_file
-from kiosk.tls import SERVER_FILE, fingerprint, load_ca, make_certificates, room_names, serve_tls, tls_folder
+from kiosk.staff import mail
+from kiosk.staff.backup import (
+    BackupError,
+    inspect_backup,
+    make_backup,
+    restore_backup,
+    sqlite_file,
+)
+from kiosk.tls import (
+    SERVER_FILE,
+    fingerprint,
+    load_ca,
+    make_certificates,
+    room_names,
+    serve_tls,
+    tls_folder,
+)
 
 
 @click.command("add-staff")
@@ -177,9 +192,27 @@ def make_certificate_command(names):
     click.echo(f"Files in {tls_folder(app)}; trust the authority once on each device (guide: /tls/).")
     click.echo(f"Fingerprint of the authority (SHA-256): {fingerprint(ca)}")
 
+@click.command("send-report")
+@with_appcontext
+@click.option("--again", is_flag=True, help="Send last week's e-mail even if it went out already.")
+def send_report_command(again):
+    """Send last week's figures by e-mail (for cron, e.g. Mondays at 7:00), unless they went out."""
+    create_tables()
+    if not mail.is_configured():
+        raise click.ClickException("Set MAIL_SERVER, MAIL_FROM and REPORT_MAIL_TO first (README: \"The weekly e-mail\").")
+    monday, sunday = mail.week_before(clock.berlin_now().date())
+    if not again and mail.due_week(clock.berlin_now().date()) is None:
+        click.echo(f"The e-mail for {monday:%d.%m.}–{sunday:%d.%m.%Y} went out already (--again sends it again).")
+        return
+    error = mail.send_week(monday)
+    if error:
+        raise click.ClickException(f"Not sent: {error}")
+    click.echo(f"Sent the e-mail for {monday:%d.%m.}–{sunday:%d.%m.%Y} to {', '.join(mail.recipients())}.")
+
 
 COMMANDS = (add_staff_command, serve_command, demo_command, init_db_command, migrate_command,
-            backup_command, restore_command, seed_content_command, make_certificate_command)
+            backup_command, restore_command, seed_content_command, make_certificate_command,
+            send_report_command)
 
 
 def init_app(app):

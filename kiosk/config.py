@@ -34,6 +34,12 @@ class Defaults:
     LOGIN_FIRST_DELAY_SECONDS = 15
     LOGIN_MAX_DELAY_SECONDS = 300
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=30)  # a staff session ends after this long idle
+    # Figures that leave the team (the API, exports): an hour's or a day's count below this is
+    # shown as "< 3" (kiosk/staff/reports.py small_number); monthly and yearly totals stay exact.
+    SMALL_NUMBER_THRESHOLD = 3
+    # The figures API (kiosk/staff/api.py): requests per token (or per address without one) in a window.
+    API_REQUESTS_PER_WINDOW = 60
+    API_WINDOW_SECONDS = 60
 
     # Security
     SESSION_COOKIE_HTTPONLY = True
@@ -44,5 +50,18 @@ class Defaults:
     # Backups (kiosk/backup.py): the first request of each day backs the SQLite database up.
     AUTO_BACKUP = True
     BACKUP_DIR = None  # None means instance/backups
+    # The weekly e-mail (kiosk/staff/mail.py, README "The weekly e-mail"): last week's figures
+    # against the same week a year before, to REPORT_MAIL_TO, through this SMTP server.
+    MAIL_SERVER = ""  # e.g. "smtp.example.org"; empty: no e-mail at all
+    MAIL_PORT = 587
+    MAIL_SECURITY = "starttls"  # "starttls" (port 587), "ssl" (port 465) or "none" (a relay in the house)
+    MAIL_USERNAME = ""
+    MAIL_PASSWORD = ""
+    MAIL_FROM = ""  # "kiosk@example.org"
+    MAIL_TIMEOUT_SECONDS = 20
+    REPORT_MAIL_TO = []  # ["team@example.org"]; as a KIOSK_ variable JSON or "a@x.org,b@x.org"
+    AUTO_REPORT_MAIL = True  # check at the first request of each day (besides `kiosk send-report`)
+    REPORT_MAIL_RETRY_MINUTES = 60  # after a failure, the next try
+
     # /health answers 503 when less than this is free on the instance folder's disk.
     HEALTH_MIN_FREE_MB = 100

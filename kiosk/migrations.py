@@ -10,7 +10,9 @@ from peewee import BooleanField
 from playhouse.migrate import SchemaMigrator, migrate
 
 from kiosk.db import database
-from kiosk.models import MODELS, Count, SchemaVersion, Staff
+from kiosk.models import MODELS, Count, Organization, Phone, SchemaVersion, Service, Staff
+from kiosk.offers.phones import normalise_phone
+from kiosk.offers.weblinks import NotAWebAddress, web_uri
 
 FIRST_RELEASED = 1
 
@@ -33,8 +35,30 @@ def staff_admins(migrator):
             Staff.update(is_admin=True).where(Staff.id == first.id).execute()
 
 
+def dialable_phones_and_valid_web_addresses(migrator):
+    """Phone numbers typed in Arabic-Indic or full-width digits were stored as typed, and web
+    addresses as pasted (raw Unicode): both now in the form the forms store (E.164 in ASCII, a valid
+    URI). A row that cannot be read is left as it was: staff see it and correct it in the form."""
+    for phone in Phone.select():
+        try:
+            number = normalise_phone(phone.number)
+        except ValueError:
+            continue
+        if number != phone.number:
+            Phone.update(number=number).where(Phone.id == phone.id).execute()
+    for model, field in ((Service, Service.url), (Organization, Organization.website)):
+        for row in model.select(model.id, field).where(field != ""):
+            try:
+                address = web_uri(getattr(row, field.name))
+            except NotAWebAddress:
+                continue
+            if address != getattr(row, field.name):
+                model.update({field: address}).where(model.id == row.id).execute()
+
+
 STEPS = {
     2: staff_admins,
+    3: dialable_phones_and_valid_web_addresses,
 }
 LATEST = max(STEPS, default=FIRST_RELEASED)
 

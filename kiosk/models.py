@@ -226,6 +226,28 @@ class Phone(BaseModel):
 MODELS += [Organization, Location, Category, Service, ServiceCategory, Phone]
 
 
+class HsdsKept(BaseModel):
+    """What an HSDS import brought that the kiosk does not show, kept to be exported again.
+
+    One row per imported HSDS record, named by `table` and `uid`. For a record the kiosk has (a
+    service, a location, a phone, …) `data` is {"fields": its other fields, "rows": {table: the
+    imported rows a kiosk field was read from}}; for a record of a table the kiosk does not use
+    (contacts, funding, terms of other taxonomies, …) `data` is the row itself. `owner` is the uid of
+    the kiosk record it belongs to: deleting that record takes the kept row out of the export.
+    """
+
+    table = CharField(max_length=40)
+    uid = CharField(max_length=200)
+    owner = CharField(max_length=36, null=True, index=True)
+    data = TextField()
+
+    class Meta:
+        indexes = ((("table", "uid"), True),)
+
+
+MODELS += [HsdsKept]
+
+
 # --- The project's own tablets (issue 12): enrolled by staff with a one-time code --------------
 
 
@@ -315,3 +337,123 @@ class WordList(BaseModel):
 
 
 MODELS += [WordList]
+
+
+# --- Visitors have a voice (issue 17): the wish poll and "Hier stimmt etwas nicht" -------------
+
+
+class Poll(BaseModel):
+    """A question staff put to visitors for a period ("Was wünscht ihr euch?").
+
+    Its answers are counted in Count (``poll_answer:<answer id>``) per hour, like everything else:
+    nothing ties an answer to a check-in or to another answer.
+    """
+
+    question = CharField(max_length=200)  # German
+    translations = TextField(default="{}")  # {"tr": {"question": …}}: kiosk/translated.py
+    first = DateField()  # the first and the last Berlin day the tile shows
+    last = DateField()
+    ended = DateField(null=True)  # the day staff ended it early: the tile went at once
+    created = DateTimeField(default=utcnow)
+
+
+class PollAnswer(BaseModel):
+    """One of a poll's 2–6 answers: a pictogram of the shipped set and a short word."""
+
+    poll = ForeignKeyField(Poll, backref="answers", on_delete="CASCADE")
+    position = SmallIntegerField()
+    pictogram = CharField(max_length=32)  # static/img/poll/<pictogram>.svg (kiosk/checkin/wishes.py)
+    word = CharField(max_length=40)  # German
+    translations = TextField(default="{}")  # {"ar": {"word": …}}
+
+    class Meta:
+        indexes = ((("poll", "position"), True),)
+
+
+class EntryFlag(BaseModel):
+    """How many visitors tapped "Hier stimmt etwas nicht" on an entry since staff last checked it.
+
+    A count and two hours (Berlin time, the start of the hour: no finer than any other count);
+    staff clearing the entry deletes the row and sets ``Service.last_checked``.
+    """
+
+    service = ForeignKeyField(Service, unique=True, backref="flags", on_delete="CASCADE")
+    times = IntegerField(default=0)
+    first_hour = DateTimeField()
+    last_hour = DateTimeField()
+
+
+MODELS += [Poll, PollAnswer, EntryFlag]
+# --- Figures that leave on their own (issue 16): tokens for the read-only JSON API --------------
+
+
+class ApiToken(BaseModel):
+    """A token an admin gave the Träger's statistics (R, Excel Power Query) for /api/v1/.
+
+    Only the SHA-256 of the random token is stored, so a copy of the database (a backup) opens
+    nothing; the token itself is shown once, when it is made. Revoked tokens stay listed.
+    """
+
+    name = CharField(max_length=64)  # "Statistik Wassertor e.V."
+    token_hash = CharField(max_length=64, unique=True)
+    created = DateTimeField(default=utcnow)
+    created_by = CharField(max_length=64)
+    last_used = DateTimeField(null=True)
+    revoked = DateTimeField(null=True)
+
+
+MODELS += [ApiToken]
+
+
+# --- The funder's report (issue 16): funding periods, their targets, the activity log ----------
+#
+# New tables only: kiosk/migrations.py's upgrade() creates them in an older database.
+
+
+class FundingPeriod(BaseModel):
+    """A funding period from a grant decision ("QM-Projektfonds 2020–2022"), with the narrative
+    fields of the funder's report (the Sachbericht's own words, written by the team)."""
+
+    name = CharField(max_length=120)
+    funder = CharField(max_length=120, default="")
+    first = DateField()
+    last = DateField()
+    results = TextField(default="")  # what was achieved, in the team's words
+    deviations = TextField(default="")  # where the figures differ from the plan, and why
+    outlook = TextField(default="")  # target groups reached, publicity, what comes next
+    created = DateTimeField(default=utcnow)
+
+
+class Target(BaseModel):
+    """One target of a funding period: ``amount`` of ``metric`` (kiosk/staff/targets.py METRICS)
+    per year, per month or over the whole period."""
+
+    period = ForeignKeyField(FundingPeriod, backref="targets", on_delete="CASCADE")
+    metric = CharField(max_length=32)
+    amount = IntegerField()
+    per = CharField(max_length=8)  # "year", "month", "period"
+
+    class Meta:
+        indexes = ((("period", "metric", "per"), True),)
+
+
+class ActivityKind(BaseModel):
+    """A kind of activity the team added to the built-in ones (kiosk/staff/activity_log.py)."""
+
+    name = CharField(max_length=60, unique=True)
+    created = DateTimeField(default=utcnow)
+
+
+class Activity(BaseModel):
+    """One activity held: a Kaffeeklatsch, an outreach Tuesday, a workshop. Its participants are
+    a number, never names; kinds that are counted as manual counts add them there as well."""
+
+    day = DateField(index=True)
+    kind = CharField(max_length=32)  # a built-in key ("kaffeeklatsch") or "own:<ActivityKind id>"
+    participants = IntegerField(default=0)
+    note = CharField(max_length=200, default="")
+    created = DateTimeField(default=utcnow)
+    updated = DateTimeField(default=utcnow)
+
+
+MODELS += [FundingPeriod, Target, ActivityKind, Activity]

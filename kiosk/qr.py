@@ -17,10 +17,26 @@ import io
 from functools import lru_cache
 
 import segno
+from segno.encoder import DataOverflowError
 
 QUIET_ZONE = 4  # modules of white around the code, as ISO/IEC 18004 asks
 MIN_SCREEN_SCALE = 4  # px per module below which phones struggle to read a screen
 DEFAULT_SCALE = 8
+
+
+def version_of(payload: str) -> int | None:
+    """The QR version `encode` would use, or None when no QR code can hold the payload."""
+    try:
+        return encode(payload).version
+    except DataOverflowError:
+        return None
+
+
+def scale_for_box(payload: str, box_px: int, largest: int = DEFAULT_SCALE) -> int:
+    """Whole px per module so the code with its quiet zone fits `box_px`, never below
+    MIN_SCREEN_SCALE (callers keep payloads small enough: see offers/takehome.py)."""
+    modules = encode(payload).symbol_size(border=QUIET_ZONE)[0]
+    return max(MIN_SCREEN_SCALE, min(largest, box_px // modules))
 
 
 @lru_cache(maxsize=256)
@@ -29,6 +45,13 @@ def encode(payload: str) -> segno.QRCode:
     if not payload:
         raise ValueError("nothing to encode")
     return segno.make(payload, encoding="utf-8", eci=True, micro=False, error="m")
+
+
+def size_class(payload: str) -> str:
+    """"qr-small" (up to version 5), "qr-medium" (up to 12) or "qr-large": print CSS gives each its
+    own size in mm, so a code with more modules prints larger (inline styles are not allowed)."""
+    modules = encode(payload).symbol_size(border=QUIET_ZONE)[0]
+    return "qr-small" if modules <= 45 else "qr-medium" if modules <= 73 else "qr-large"
 
 
 @lru_cache(maxsize=256)

@@ -280,9 +280,17 @@ def test_export_downloads_and_imports_back(app, staff, name, mimetype):
     assert response.status_code == 200 and response.mimetype == mimetype
     assert "attachment" in response.headers["Content-Disposition"]
     before = hsds.as_json(_tables(app))
-    assert upload(staff, name, response.data).status_code == 302
+    confirm_page = upload(staff, name, response.data)
+    assert confirm_page.status_code == 200 and "Einlesen bestätigen" in confirm_page.get_data(as_text=True)
+    assert confirm(staff, confirm_page).status_code == 302
     assert hsds.as_json(_tables(app)) == before
     assert audit_actions(app)[-1] == "content_import"
+
+
+def confirm(client, confirm_page):
+    html = confirm_page.get_data(as_text=True)
+    action = re.search(r'action="(/admin/content/transfer/[0-9a-f]+)"', html)[1]
+    return client.post(action, data={"csrf_token": form_value(html, "csrf_token")})
 
 
 def _tables(app):
@@ -292,12 +300,12 @@ def _tables(app):
 
 def test_a_bad_import_shows_the_line_and_writes_nothing(app, staff):
     tables = _tables(app)
-    tables["phone"][1]["number"] = "keine Nummer"
+    tables["service"][1]["email"] = "keine Adresse"
     response = upload(staff, "x.json", json.dumps(tables).encode())
     assert response.status_code == 400
     html = response.get_data(as_text=True)
-    assert "Nicht eingelesen" in html and "phone, Eintrag 2: &#39;keine Nummer&#39;" in html
-    assert _tables(app)["phone"][1]["number"] != "keine Nummer"
+    assert "Nicht eingelesen" in html and "x.json, service, Eintrag 2: email &#39;keine Adresse&#39;" in html
+    assert _tables(app)["service"][1]["email"] != "keine Adresse"
     assert "content_import" not in audit_actions(app)
 
 

@@ -151,3 +151,24 @@ def test_kiosk_serve_upgrades_an_old_database_when_it_starts(tmp_path):
     assert connection.execute("SELECT version FROM schema_version").fetchall() == [(migrations.LATEST,)]
     assert connection.execute("SELECT username FROM staff WHERE is_admin").fetchall() == [("anna",)]
     connection.close()
+
+
+def test_step_3_makes_stored_phone_numbers_dialable_and_web_addresses_valid(app):
+    """A database of version 2 with numbers and addresses stored as typed before issue 15."""
+    from kiosk.models import Organization, Phone, Service
+
+    with app.app_context():
+        organisation = Organization.create(name="Beispiel e.V. (kein echter Eintrag)",
+                                           website="https://bürgeramt.example/straße")
+        service = Service.create(name="Beispiel (kein echter Eintrag)", organization=organisation,
+                                 url="https://example.org/a b")  # cannot be made valid: kept
+        arabic = Phone.create(service=service, number="+٤٩٣٠٦٧٧٩٦٠٨٦", kind="voice")
+        full_width = Phone.create(service=service, number="＋４９１５２０１２３４５６７", kind="cell")
+        good = Phone.create(service=service, number="+493067796086", kind="voice")
+        odd = Phone.create(service=service, number="abc", kind="voice")
+        SchemaVersion.update(version=2).execute()
+        assert migrations.upgrade() == [3]
+        assert [Phone.get_by_id(p.id).number for p in (arabic, full_width, good, odd)] == [
+            "+493067796086", "+4915201234567", "+493067796086", "abc"]
+        assert Organization.get_by_id(organisation.id).website == "https://xn--brgeramt-65a.example/stra%C3%9Fe"
+        assert Service.get_by_id(service.id).url == "https://example.org/a b"

@@ -5,6 +5,7 @@ import json
 import re
 import subprocess
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -12,12 +13,13 @@ import time_machine
 
 from kiosk import clock
 from kiosk.models import Category, Count, Location, Service, Setting
-from kiosk.offers import directory
+from kiosk.offers import directory, takehome
 from kiosk.offers import seed as content_seed
 from kiosk.offers import views as offers
 from kiosk.offers.directory import AUDIENCE, HELP, OFFER
-from kiosk.offers.vcard import build_vcard, tel_uri
-from kiosk.qr import qr_png, qr_svg
+from kiosk.offers.phones import tel_uri
+from kiosk.offers.vcard import build_vcard
+from kiosk.qr import MIN_SCREEN_SCALE, encode, qr_png, qr_svg
 from kiosk.staff import reports
 from tests.conftest import form_value
 
@@ -159,10 +161,11 @@ def test_detail_codes_decode_to_exactly_the_vcard_and_the_call(app, client, cont
         expected = build_vcard(directory.contact_for(service, phones, "Nach Vereinbarung"))
     assert "FN:Kadın Danışma Merkezi – Beispiel" in expected
     label = html.escape(f"QR-Code: Kontakt {TURKISH_NAME} speichern")
-    assert qr_svg(expected, label, offers.LARGE_SCALE) in page
+    assert offers._sized_svg(expected, label, offers.VCARD_BOX, offers.LARGE_SCALE) in page
     assert zbarimg(qr_png(expected, 4), tmp_path) == expected
     call = tel_uri("030 123 456 78")
-    assert qr_svg(call, html.escape(f"QR-Code: {TURKISH_NAME} anrufen"), offers.SMALL_SCALE) in page
+    assert offers._sized_svg(call, html.escape(f"QR-Code: {TURKISH_NAME} anrufen"), offers.SMALL_BOX,
+                             offers.SMALL_SCALE) in page
     assert zbarimg(qr_png(call, 4), tmp_path) == "tel:+493012345678"
 
 
@@ -254,6 +257,11 @@ def test_the_list_is_limited(app, client, content):
         save(client, f"/offers/{service_id}")
     with client.session_transaction() as session:
         assert session["saved"] == ids[:offers.SAVED_LIMIT]
+    # The 13th says so instead of doing nothing: the detail page, and a tap anyway
+    assert "Merkliste ist voll" in text(client.get(f"/offers/{ids[-1]}"))
+    response = save(client, f"/offers/{ids[-1]}")
+    assert response.headers["Location"].endswith("/offers/saved")
+    assert "Die Liste ist voll." in text(client.get("/offers/saved"))
 
 
 def test_a_tampered_session_list_is_ignored(client, content):
@@ -348,3 +356,52 @@ def test_a_category_staff_made_is_marked_german_for_other_languages(app, client,
     assert "Nachbarschaftsgarten <span class=\"in-german\">(in German)</span>" in text(client.get("/offers/"))
     assert "Nachbarschaftsgarten <span class=\"in-german\">(in German)</span>" in text(client.get("/offers/garten"))
     assert "Language & learning <span" not in text(client.get("/offers/"))  # shipped: translated
+
+
+# --- issue 15: any real entry -----------------------------------------------------------------
+
+
+def add_largest_entry(app):
+    """Every text at the length the staff forms allow, 20 numbers, 20 rows of hours (an example)."""
+    with app.app_context():
+        place = Location.create(name="ش" * 200, street="ß" * 200, postcode="10969", city="ü" * 100)
+        return content_seed.add_service({
+            "name": "Beispiel " + "ğ" * 191, "location": place, "email": "a" * 230 + "@beispiel.example",
+            "url": "https://beispiel.example/" + "a;b," * 118,
+            "schedule": json.dumps({"weekly": [{"weekday": row % 7, "opens": f"{row:02d}:00",
+                                                "closes": f"{row:02d}:30"} for row in range(20)]}),
+        }, [(HELP, "housing")], [(f"030 123 456 {row:02d}", "voice", "") for row in range(20)]).id
+
+
+def test_the_largest_entry_the_forms_allow_has_a_contact_code_of_at_most_version_20(app, client, content):
+    """It would not fit any QR code whole (a 500 before): the vCard gets lighter, not the page."""
+    service_id = add_largest_entry(app)
+    page = text(client.get(f"/help/{service_id}"))
+    with app.test_request_context():
+        facts = offers.service_facts(Service.get_by_id(service_id), clock.berlin_now())
+    assert encode(facts["vcard"]).version <= takehome.MAX_VCARD_VERSION
+    assert "TEL;TYPE=WORK,VOICE:+4930123456" in facts["vcard"] and "BEGIN:VCARD" in facts["vcard"]
+    for svg in re.findall(r'<svg [^>]*class="qr[^"]*"[^>]*>', page):
+        width = int(re.search(r'width="(\d+)"', svg)[1])
+        modules = int(re.search(r'viewBox="0 0 (\d+)', svg)[1])
+        assert width // modules >= MIN_SCREEN_SCALE
+    assert text(client.get(f"/help/{service_id}/slip")).count("<svg") == 3
+
+
+def test_a_mobile_number_says_so(app, client, content):
+    with app.app_context():
+        service_id = content_seed.add_service(
+            {"name": "Beispiel: Handy"}, [(HELP, "family")],
+            [("0152 01234567", "voice", ""), ("030 123 456 78", "cell", ""), ("030 123 456 79", "voice", "")]).id
+    page = text(client.get(f"/help/{service_id}"))
+    assert page.count("Handy / mobil") == 2 and "01520 123 4567" in page
+    assert "Telefon <span" in page
+
+
+def test_staff_line_breaks_in_a_description_reach_the_page(app, client, content):
+    with app.app_context():
+        service_id = content_seed.add_service(
+            {"name": "Beispiel: Zeilen", "description": "Erste Zeile\nZweite Zeile"}, [(HELP, "family")], []).id
+    assert "Erste Zeile\nZweite Zeile" in text(client.get(f"/help/{service_id}"))
+    css = (Path(app.static_folder) / "css" / "offers.css").read_text()
+    assert re.search(r"\.detail-description \{[^}]*white-space: pre-line", css)

@@ -6,7 +6,8 @@ import subprocess
 import pytest
 import segno
 
-from kiosk.offers.vcard import Contact, Phone, build_vcard, tel_uri
+from kiosk.offers.phones import tel_uri
+from kiosk.offers.vcard import Contact, Phone, build_vcard
 from kiosk.qr import QUIET_ZONE, encode, qr_png, qr_svg
 
 GERMAN = "Müller Straße"
@@ -132,3 +133,42 @@ def test_refuses_what_would_not_work_on_screen():
 
 def test_png_is_a_png():
     assert qr_png(GERMAN, 4).startswith(b"\x89PNG\r\n\x1a\n")
+
+
+# --- sized to the box, and a vCard that always fits (issue 15) --------------------------------
+
+
+def test_scale_for_box_fills_the_box_with_whole_pixels_but_never_below_four():
+    from kiosk.qr import MIN_SCREEN_SCALE, encode, scale_for_box
+
+    small, large = "tel:116117", "x" * 600
+    assert scale_for_box(small, 440, 6) == 6  # a small code stops at the largest scale asked for
+    modules = encode(large).symbol_size(border=4)[0]
+    assert scale_for_box(large, 440, 6) == max(MIN_SCREEN_SCALE, 440 // modules)
+    assert scale_for_box("x" * 2000, 100, 6) == MIN_SCREEN_SCALE
+
+
+def test_size_classes_follow_the_module_count():
+    from kiosk.qr import size_class
+
+    assert size_class("tel:116117") == "qr-small"
+    assert size_class("x" * 150) == "qr-medium"
+    assert size_class("x" * 600) == "qr-large"
+
+
+def test_a_vcard_too_large_for_any_code_gets_lighter_until_it_fits():
+    from kiosk.offers.takehome import MAX_VCARD_VERSION, fitting_vcard, lighter
+    from kiosk.qr import encode, version_of
+
+    contact = Contact(name="ش" * 200, organisation="ç" * 200, phones=tuple(
+        Phone(f"030 123 456 {row:02d}") for row in range(20)), email="a" * 240 + "@example.org",
+        street="ß" * 200, postcode="10969", city="ü" * 100, url="https://example.org/" + "a" * 470,
+        note="Mo 09:00–12:00, 13:00–17:00\n" * 7)
+    assert version_of(build_vcard(contact)) is None  # no QR code holds it whole
+    text = fitting_vcard(contact)
+    assert encode(text).version <= MAX_VCARD_VERSION
+    unfolded = text.replace("\r\n ", "")
+    assert "TEL;TYPE=WORK,VOICE:+493012345600" in unfolded and "FN:" + "ش" * 49 + "…\r\n" in unfolded
+    ordinary = Contact(name="Kiez+ Sprechstunde", phones=(Phone("030 677 960 86"),), note="Do 11:00–12:30")
+    assert fitting_vcard(ordinary) == build_vcard(ordinary)  # an ordinary entry keeps everything
+    assert len(list(lighter(ordinary))) == 4

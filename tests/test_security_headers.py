@@ -11,10 +11,12 @@ from kiosk.models import Staff
 from tests.routes import rules, sample_url
 from tests.test_crafts import new_sheet, pdf_bytes, png_bytes
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 SAFE_FILE_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/webp", "text/csv", "application/json",
                    "application/vnd.sqlite3", "text/css", "text/javascript", "application/javascript",
-                   "image/svg+xml", "application/manifest+json", "image/x-icon", "font/woff2", "application/zip"}
-DOWNLOADS = {"text/csv", "application/vnd.sqlite3", "application/zip"}  # always saved, never shown inline
+                   "image/svg+xml", "application/manifest+json", "image/x-icon", "font/woff2", "application/zip",
+                   XLSX}
+DOWNLOADS = {"text/csv", "application/vnd.sqlite3", "application/zip", XLSX}  # always saved, never shown inline
 
 
 def assert_safe_headers(response, where):

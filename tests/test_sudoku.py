@@ -19,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BOXES = {4: (2, 2), 6: (2, 3), 9: (3, 3)}
 SINGLES = {"naked single", "hidden single"}
 PAIRS_AND_TRIPLES = {"naked pair", "hidden pair", "naked triple", "hidden triple"}
+FISH_AND_WINGS = {"X-wing", "swordfish", "turbot fish", "XY-wing", "XYZ-wing"}  # HoDoKu: HARD
 
 # What the module docstring promises, written out again so the tests do not read LEVEL_RULES:
 # (size, level) -> (grades allowed, a technique whose solver must get stuck or None,
@@ -26,7 +27,7 @@ PAIRS_AND_TRIPLES = {"naked pair", "hidden pair", "naked triple", "hidden triple
 PROMISES = {
     (9, "easy"): (SINGLES, None, 41, 81),
     (9, "medium"): ({"locked candidates"}, "hidden single", 17, 40),
-    (9, "hard"): (PAIRS_AND_TRIPLES, "locked candidates", 17, 80),
+    (9, "hard"): (FISH_AND_WINGS, "hidden triple", 17, 80),
     (6, "easy"): (SINGLES, None, 18, 36),
     (6, "medium"): ({"naked single"}, None, 13, 17),
     (6, "hard"): ({"locked candidates", *PAIRS_AND_TRIPLES}, "hidden single", 1, 36),

@@ -322,9 +322,9 @@ def hour_start(moment):
     return int(moment.replace(minute=0, second=0, microsecond=0).timestamp())
 
 
-def deliver(client, checkin_id="0f3c9a7e5b2d4c1a8e6f9b0a1c2d3e4f", hour=None, csrf=True):
+def deliver(client, checkin_id="0f3c9a7e5b2d4c1a8e6f9b0a1c2d3e4f", hour=None, csrf=True, **more):
     token = form_value(client.get("/").get_data(as_text=True), "csrf_token")
-    data = {"id": checkin_id, "hour": hour_start(DELIVERED) if hour is None else hour}
+    data = {"id": checkin_id, "hour": hour_start(DELIVERED) if hour is None else hour, **more}
     return client.post("/checkin/late", data=data, headers={"X-CSRFToken": token} if csrf else {})
 
 
@@ -348,6 +348,13 @@ def test_a_kept_checkin_counts_once_in_the_hour_it_was_tapped(app, client, thurs
     again = deliver(client, hour=hour_start(tapped))  # a repeated delivery, a reload
     assert again.status_code == 200 and again.get_json() == {"status": "counted before"}
     assert buckets(app) == [("2026-11-26", 11, "checkin", "", 1), ("2026-11-26", 11, "people", "", 1)]
+
+
+@pytest.mark.parametrize("lang, counted", [("tr", [("2026-11-26", 11, "language:tr", "", 1)]), ("xx", []), ("", [])])
+def test_a_kept_checkin_counts_the_screen_language_it_was_tapped_in(app, client, thursday, lang, counted):
+    enrol(app, client)
+    assert deliver(client, hour=hour_start(DELIVERED - timedelta(minutes=30)), lang=lang).status_code == 201
+    assert [row for row in buckets(app) if row[2].startswith("language:")] == counted
 
 
 def test_a_kept_checkin_outside_the_drop_in_hour_is_counted_apart(app, client, thursday):

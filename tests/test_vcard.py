@@ -4,16 +4,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kiosk.offers.vcard import (
-    Contact,
-    Phone,
-    build_vcard,
-    escape_text,
-    fold_line,
-    normalise_phone,
-    readable_phone,
-    tel_uri,
-)
+import vobject
+
+from kiosk.offers.phones import ascii_digits, is_mobile, normalise_phone, readable_phone, tel_uri
+from kiosk.offers.vcard import Contact, Phone, build_vcard, escape_text, fold_line
 
 # True facts from the project sheet.
 KIEZ_PLUS = Contact(
@@ -152,6 +146,13 @@ def test_bad_contacts_are_refused():
         ("112", "112"),
         ("116 117", "116117"),
         ("116016", "116016"),
+        ("01520 1234567", "+4915201234567"),  # dummy subscriber digits, real mobile prefix
+        ("0331 9876543", "+493319876543"),
+        ("040 428 280", "+4940428280"),
+        ("+٤٩ ٣٠ ٦٧٧٩٦٠٨٦", "+493067796086"),  # Arabic-Indic digits
+        ("۰۳۰ ۶۷۷ ۹۶۰ ۸۶", "+493067796086"),  # Persian (Extended Arabic-Indic) digits
+        ("＋４９ ３０ ６７７ ９６０ ８６", "+493067796086"),  # full-width
+        ("١١٦ ١١٧", "116117"),
     ],
 )
 def test_normalise_phone(typed, normalised):
@@ -173,6 +174,10 @@ def test_normalise_phone(typed, normalised):
         "+49",
         "+49 30 1234567890123456",  # longer than E.164 allows
         "030 677 960 86; 112",
+        "0800-ＦＬＯＷＥＲＳ",
+        "030 ٦٧٧ 960 86 ext ٥",
+        "+90 000 000 00 00",  # no such Turkish area code
+        "0000 12345",
     ],
 )
 def test_normalise_phone_rejects(typed):
@@ -188,14 +193,60 @@ def test_normalise_phone_rejects(typed):
         ("0170 0000000", "0170 000 0000"),  # mobile prefix recognised; digits are a dummy
         ("116117", "116 117"),
         ("112", "112"),
-        ("+49 221 0000000", "02210000000"),  # unknown area code: not guessed
-        ("+90 000 000 00 00", "+900000000000"),  # foreign: left in E.164
+        # issue 14: the area code comes from phonenumbers, not from a short list of our own
+        ("+4915201234567", "01520 123 4567"),
+        ("+493319876543", "0331 987 6543"),
+        ("+4940428280", "040 428 280"),
+        ("+492210000000", "0221 000 0000"),
+        ("+902120000000", "+90 212 000 00 00"),  # foreign: the international form
+        ("+٤٩٣٠٦٧٧٩٦٠٨٦", "030 677 960 86"),  # an old row stored before digits were normalised
+        ("not a number", "not a number"),  # an odd old row still shows, never a 500
     ],
 )
 def test_readable_phone(typed, readable):
     assert readable_phone(typed) == readable
 
 
+def test_mobile_numbers_are_told_by_their_prefix():
+    assert is_mobile("+4915201234567") and is_mobile("0170 0000000")
+    assert not is_mobile("+493067796086") and not is_mobile("116117") and not is_mobile("x")
+
+
+def test_ascii_digits():
+    assert ascii_digits("٠١٢٣٤٥٦٧٨٩ ۰۱۲ ０１２ ＋ a-b") == "0123456789 012 012 + a-b"
+
+
 def test_tel_uri():
     assert tel_uri("030 677 960 86") == "tel:+493067796086"
     assert tel_uri("116 117") == "tel:116117"
+
+
+# --- web addresses, as a standard vCard reader (vobject) sees them ------------------------------
+
+
+def parsed(contact):
+    return vobject.readOne(build_vcard(contact))
+
+
+def test_a_web_address_with_commas_and_semicolons_reaches_a_vcard_reader_whole():
+    url = "https://example.org/a;b,c?x=1;y=2,3"
+    card = parsed(Contact(name="Beispiel (kein echter Eintrag)", url=url))
+    assert card.url.value == "https://example.org/a%3Bb%2Cc?x=1%3By=2%2C3"
+
+
+def test_every_field_survives_a_standard_vcard_reader():
+    contact = Contact(
+        name="Beratung; Hilfe, Rat – Danışma مركز", organisation="Beispiel e.V. (kein echter Eintrag)",
+        phones=(Phone("030 677 960 86"), Phone("+٤٩ ١٥٢٠ ١٢٣٤٥٦٧", ("CELL",))),
+        email="beratung.und.hilfe.fuer.alle@beispiel-verein.example",
+        street="Oranienstr. 72; Hinterhaus, 3. OG", postcode="10969", city="Berlin",
+        url="https://xn--brgeramt-65a.example/stra%C3%9Fe?a=1,2;b", note="Mo 9–12\nDi, Mi; Do",
+    )
+    card = parsed(contact)
+    assert card.fn.value == contact.name
+    assert card.org.value == [contact.organisation]
+    assert [tel.value for tel in card.tel_list] == ["+493067796086", "+4915201234567"]
+    assert card.email.value == contact.email
+    assert card.adr.value.street == contact.street and card.adr.value.code == "10969"
+    assert card.url.value == "https://xn--brgeramt-65a.example/stra%C3%9Fe?a=1%2C2%3Bb"
+    assert card.note.value == contact.note

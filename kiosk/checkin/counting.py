@@ -25,8 +25,9 @@ from kiosk.models import Count, LateCheckin, Setting, Ticket
 
 GROUP_SIZES = (1, 2, 3, 4, 5, 6)  # 6 stands for "6 or more" and counts as 6 people
 REASONS = ("counselling", "crafts", "meeting", "digital", "information")
+AGE_BANDS = ("child", "adult", "senior")  # Kind / Erwachsen / 65+: asked only when staff switch it on
 MANUAL_KINDS = ("people", "outreach", "kaffeeklatsch", "flyers", "referrals", "digital_help")
-CHECKIN_STEPS = ("checkin", "group", "first", "reasons", "done")
+CHECKIN_STEPS = ("checkin", "group", "first", "reasons", "age", "done")
 
 NORMAL, DOUBTFUL, OFF_HOURS = "", "doubtful", "off_hours"
 UNENROLLED = "unenrolled"  # "nicht vom Tablet": a check-in from a browser that is not an enrolled tablet
@@ -117,6 +118,20 @@ def test_mode() -> bool:
     return Setting.get_value("test_mode", "0") == "1"
 
 
+def age_question_on() -> bool:
+    """Whether the check-in ends with the optional age-band question (staff switch it on)."""
+    return Setting.get_value("age_question", "0") == "1"
+
+
+def checkin_increments(language: str) -> dict:
+    """What one check-in adds: a visit, a person, and the screen language it was made in.
+
+    The language is a bucket of its own beside the check-in, in the same upsert and so the same
+    transaction: it costs the visitor no tap and links to no answer (each answer is its own bucket).
+    """
+    return {"checkin": 1, "people": 1, f"language:{language}": 1}
+
+
 def checkin_flag(moment: datetime, tablet_id: int | None) -> str:
     """Normal only from an enrolled tablet (``tablet_id``), in the drop-in hour, and not in a burst."""
     if tablet_id is None:
@@ -139,21 +154,49 @@ def checkin_flag(moment: datetime, tablet_id: int | None) -> str:
 TICKET_MAX_AGE = timedelta(days=1)
 
 
-def _ticket_signer() -> TimestampSigner:
-    return TimestampSigner(current_app.config["SECRET_KEY"], salt="kiosk.checkin-ticket")
+def _ticket_signer(purpose="checkin") -> TimestampSigner:
+    """One salt per purpose, so a wish poll's ticket never starts a check-in, nor the other way."""
+    return TimestampSigner(current_app.config["SECRET_KEY"], salt=f"kiosk.{purpose}-ticket")
 
 
-def home_ticket() -> str:
-    """A fresh ticket for the start screen's *Ich bin da*: random, signed, with its time."""
-    return _ticket_signer().sign(secrets.token_urlsafe(16)).decode()
+def home_ticket(purpose="checkin") -> str:
+    """A fresh ticket for the start screen's *Ich bin da* (or another one-tap ``purpose``: a
+    poll answer, a flag on an entry): random, signed, with its time."""
+    return _ticket_signer(purpose).sign(secrets.token_urlsafe(16)).decode()
 
 
-def is_fresh_home_ticket(token: str) -> bool:
+def is_fresh_home_ticket(token: str, purpose="checkin") -> bool:
     try:
-        _ticket_signer().unsign(token, max_age=TICKET_MAX_AGE.total_seconds())
+        _ticket_signer(purpose).unsign(token, max_age=TICKET_MAX_AGE.total_seconds())
     except BadSignature:  # forged, changed, or older than TICKET_MAX_AGE (SignatureExpired)
         return False
     return True
+
+
+def spend_one_tap_ticket(token: str, purpose: str) -> bool | None:
+    """Spend the ticket of a one-tap answer that has no steps after it (a poll, a flag).
+
+    True the first time (count it), False when it was spent before (a double tap, a reload:
+    count nothing), None for a ticket this kiosk never signed for ``purpose``. Call it inside the
+    transaction that counts, so the ticket and the count are written together or not at all.
+    """
+    if not is_fresh_home_ticket(token, purpose):
+        return None
+    forget_old_tickets()
+    spent = Ticket.insert(token=token, step=purpose, used=True).on_conflict_ignore()
+    return bool(list(spent.returning(Ticket.token).tuples().execute()))
+
+
+def one_tap_flag(purpose: str, tablet_id: int | None) -> str:
+    """The check-in's guards for a one-tap answer: not from an enrolled tablet, or a burst. The
+    drop-in hour does not matter here (a wish counts whenever it is made). Each purpose has its
+    own window, so answering a poll never makes the next check-in look like a burst."""
+    if tablet_id is None:
+        return UNENROLLED
+    config = current_app.config
+    if bursts.is_burst(config["BURST_LIMIT"], config["BURST_WINDOW_SECONDS"], key=(purpose, tablet_id)):
+        return DOUBTFUL
+    return NORMAL
 
 
 def issue_ticket(step, flag, token):
@@ -210,9 +253,11 @@ LATE_MAX_AGE = timedelta(hours=48)  # the oldest tap a tablet may still deliver
 LATE_IDS_KEPT = timedelta(days=4)  # longer than LATE_MAX_AGE: a replay is always recognised
 
 
-def count_late_checkin(checkin_id: str, tapped_hour: datetime, tablet_id: int) -> bool:
+def count_late_checkin(checkin_id: str, tapped_hour: datetime, tablet_id: int,
+                       language: str | None = None) -> bool:
     """Count a check-in tapped in ``tapped_hour`` (its start, UTC) in that hour's bucket, once per
-    id. False when this id was counted before (a repeated delivery)."""
+    id, with the screen language it was tapped in when the tablet kept it. False when this id was
+    counted before (a repeated delivery)."""
     day, hour = bucket_for(tapped_hour)
     received = clock.berlin_now().date()
     with database.atomic():
@@ -222,7 +267,8 @@ def count_late_checkin(checkin_id: str, tapped_hour: datetime, tablet_id: int) -
         if not fresh:
             return False
         if not test_mode():
-            add_to_buckets({"checkin": 1, "people": 1}, day=day, hour=hour,
+            increments = checkin_increments(language) if language else {"checkin": 1, "people": 1}
+            add_to_buckets(increments, day=day, hour=hour,
                            flag=NORMAL if _open_in_hour(tapped_hour) else OFF_HOURS)
     return True
 

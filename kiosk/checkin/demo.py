@@ -4,7 +4,7 @@ import random
 from datetime import timedelta
 
 from kiosk import clock
-from kiosk.checkin.counting import GROUP_SIZES, NORMAL, OFF_HOURS, REASONS
+from kiosk.checkin.counting import AGE_BANDS, GROUP_SIZES, NORMAL, OFF_HOURS, REASONS
 from kiosk.db import database
 from kiosk.models import WHOLE_DAY, Count
 
@@ -12,6 +12,7 @@ from kiosk.models import WHOLE_DAY, Count
 def demo_rows(today, weeks=12, rng=None):
     """Rows for ``weeks`` weeks up to today: busy Thursdays 11–12:30, Tuesday outreach, a few strays."""
     rng = rng or random.Random(20260101)
+    reach = random.Random(20260102)  # its own stream: the other demo figures stay as they were
     rows = {}
 
     def add(day, hour, metric, amount, flag=NORMAL):
@@ -28,6 +29,9 @@ def demo_rows(today, weeks=12, rng=None):
                     add(day, hour, "checkin", 1)
                     add(day, hour, "people", size)
                     add(day, hour, f"group_size:{size}", 1)
+                    add(day, hour, f"language:{reach.choices(('de', 'tr', 'ar', 'en'), (55, 22, 15, 8))[0]}", 1)
+                    if reach.random() < 0.5:
+                        add(day, hour, f"age:{reach.choices(AGE_BANDS, (8, 62, 30))[0]}", 1)
                     if rng.random() < 0.7:
                         add(day, hour, f"first_visit:{'yes' if rng.random() < 0.2 else 'no'}", 1)
                     for reason in REASONS:

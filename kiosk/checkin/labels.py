@@ -1,5 +1,5 @@
-"""The words for the visitor's answers, in one place: the tablet shows them in the visitor's
-language, the staff pages and the CSV in German, so staff read the very words the visitor tapped."""
+"""The words for the visitor's answers, in one place: what the tablet shows (in the visitor's
+language) and the short German names of the staff pages and the CSV, side by side."""
 
 from flask_babel import gettext
 
@@ -19,6 +19,25 @@ REASON_WORDS = {
 }
 
 
+# Staff tables, selects and CSV headings are narrow (a phone's width): the short German names.
+REASON_SHORT = {
+    "counselling": "Beratung",
+    "crafts": "Basteln & Rätsel",
+    "meeting": "Treffen & Kaffee",
+    "digital": "Digitale Hilfe",
+    "information": "Infos zu Angeboten",
+}
+
+
 def reason_label(reason):
     """A check-in reason in the visitor's language."""
     return gettext(REASON_WORDS[reason])
+
+
+AGE_WORDS = {"child": N_("Kind"), "adult": N_("Erwachsen"), "senior": N_("Ab 65 Jahren")}
+AGE_SPANS = {"child": "0–17", "adult": "18–64", "senior": "65+"}  # the same in every language
+
+
+def age_label(band):
+    """An age band of the optional last question in the visitor's language."""
+    return gettext(AGE_WORDS[band])

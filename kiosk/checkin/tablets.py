@@ -16,6 +16,7 @@ from datetime import datetime, timedelta, timezone
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     g,
     jsonify,
@@ -28,7 +29,7 @@ from flask import (
 from peewee import DatabaseError
 from playhouse.flask_utils import get_object_or_404
 from wtforms import IntegerField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, Regexp
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, Regexp
 
 from kiosk.checkin import counting
 from kiosk.clock import utcnow
@@ -58,11 +59,12 @@ class EnrolForm(KioskForm):
 
 
 class LateCheckinForm(KioskForm):
-    """A check-in the tablet kept while the server was away: its random id and the hour it was
-    tapped (seconds since 1970, UTC, a whole hour), nothing else."""
+    """A check-in the tablet kept while the server was away: its random id, the hour it was
+    tapped (seconds since 1970, UTC, a whole hour) and the screen language, nothing else."""
 
     id = StringField(validators=[DataRequired(), Regexp(r"^[A-Za-z0-9-]{16,36}$")])
     hour = IntegerField(validators=[InputRequired()])
+    lang = StringField(validators=[Optional(), Length(max=8)])  # kept by an older script: none
 
 
 def digest(secret: str) -> str:
@@ -189,7 +191,9 @@ def late_checkin():
     tapped = _tapped_hour(LateCheckinForm())
     if tapped is None:
         return REFUSED, 400
-    if counting.count_late_checkin(request.form["id"], tapped, tablet.id):
+    language = request.form.get("lang", "")
+    if counting.count_late_checkin(request.form["id"], tapped, tablet.id,
+                                   language if language in current_app.config["LANGUAGES"] else None):
         return jsonify(status="counted"), 201
     return jsonify(status="counted before")
 

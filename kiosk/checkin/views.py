@@ -17,13 +17,18 @@ from peewee import DatabaseError
 
 from kiosk import clock, translated
 from kiosk.checkin import counting, dropin, tablets
-from kiosk.checkin.counting import GROUP_SIZES, REASONS
-from kiosk.checkin.labels import reason_label
+from kiosk.checkin.counting import AGE_BANDS, GROUP_SIZES, REASONS
+from kiosk.checkin.labels import AGE_SPANS, age_label, reason_label
 from kiosk.forms import TicketForm
 
 bp = Blueprint("visitor", __name__)
 
-QUESTIONS = ("group", "first", "reasons")
+QUESTIONS = ("group", "first", "reasons", "age")  # "age" only while staff have it switched on
+
+
+def questions_asked():
+    """The follow-up questions in order; the age band is the last one, and only when switched on."""
+    return QUESTIONS if counting.age_question_on() else QUESTIONS[:-1]
 
 
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "English", "tr": "Türkçe", "ar": "العربية"}
@@ -76,7 +81,8 @@ def checkin():
     if not form.validate():
         abort(400)
     tablet = tablets.current_tablet()
-    upcoming = counting.take_step(form.ticket.data, "checkin", {"checkin": 1, "people": 1},
+    upcoming = counting.take_step(form.ticket.data, "checkin",
+                                  counting.checkin_increments(get_locale().language),
                                   tablet.id if tablet else None)
     if upcoming is None:
         abort(400)
@@ -85,23 +91,28 @@ def checkin():
 
 @bp.get("/checkin/<step>/<ticket>")
 def question(step, ticket):
-    if step not in QUESTIONS:
+    asked = questions_asked()
+    if step not in asked:
         abort(404)
     form = TicketForm(ticket=ticket)
     return render_template(
         f"visitor/checkin_{step}.html",
         form=form,
         step=step,
-        step_number=QUESTIONS.index(step) + 1,
-        step_count=len(QUESTIONS),
+        step_number=asked.index(step) + 1,
+        step_count=len(asked),
         group_sizes=GROUP_SIZES,
         reasons=REASONS,
+        age_bands=AGE_BANDS,
+        age_label=age_label,
+        age_spans=AGE_SPANS,
     )
 
 
 @bp.post("/checkin/<step>")
 def answer(step):
-    if step not in QUESTIONS:
+    asked = questions_asked()
+    if step not in asked:
         abort(404)
     form = TicketForm()
     if not form.validate():
@@ -110,9 +121,9 @@ def answer(step):
     upcoming = counting.take_step(form.ticket.data, step, increments)
     if upcoming is None:
         abort(400)
-    following = QUESTIONS.index(step) + 1
-    if following < len(QUESTIONS):
-        return redirect(url_for(".question", step=QUESTIONS[following], ticket=upcoming))
+    following = asked.index(step) + 1
+    if following < len(asked):
+        return redirect(url_for(".question", step=asked[following], ticket=upcoming))
     return redirect(url_for(".thanks"))
 
 
@@ -124,6 +135,8 @@ def answer_increments(step, formdata):
         return {f"group_size:{size}": 1, "people": int(size) - 1}
     if step == "first":
         return {f"first_visit:{_one_of(formdata.get('first'), ['yes', 'no'])}": 1}
+    if step == "age":
+        return {f"age:{_one_of(formdata.get('age'), AGE_BANDS)}": 1}
     chosen = formdata.getlist("reasons")
     if len(set(chosen)) != len(chosen):
         abort(400)

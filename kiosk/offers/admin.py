@@ -12,7 +12,7 @@ from kiosk import clock, translated
 from kiosk.db import database
 from kiosk.forms import EmptyForm
 from kiosk.models import Category, Location, Organization, Phone, Service, ServiceCategory
-from kiosk.offers import directory, hsds
+from kiosk.offers import directory, flags, hsds, hsds_import, hsds_read, pending_imports
 from kiosk.offers.directory import AUDIENCE, HELP, OFFER
 from kiosk.offers.forms import (
     KIND_LABELS,
@@ -23,7 +23,7 @@ from kiosk.offers.forms import (
     ServiceForm,
     phones_from,
 )
-from kiosk.offers.vcard import readable_phone
+from kiosk.offers.phones import readable_phone
 from kiosk.offers.views import RESERVED_KEYS
 from kiosk.security import audit, login_required
 from kiosk.staff import reports
@@ -59,6 +59,7 @@ def overview():
         totals={"offer": _count_of(OFFER), "help": _count_of(HELP),
                 "hidden": Service.select().where(Service.hidden == True).count()},  # noqa: E712
         needs_checking=directory.needs_checking(today),
+        flagged=flags.flagged_entries(),
         asked=reports.most_asked(first, today),
         first=first,
         asked_days=ASKED_DAYS,
@@ -213,7 +214,9 @@ def mark_checked(service_id):
     today = clock.berlin_now().date()
     with database.atomic():
         Service.update(last_checked=today).where(Service.id == service.id).execute()
-        audit("content_entry_checked", f"Eintrag „{service.name}“ (#{service.id}) geprüft")
+        flagged = flags.clear_flags(service.id)
+        audit("content_entry_checked", f"Eintrag „{service.name}“ (#{service.id}) geprüft"
+              + (f", {flagged}× „Hier stimmt etwas nicht“ erledigt" if flagged else ""))
     flash(f"„{service.name}“ ist als geprüft vermerkt ({today:%d.%m.%Y}).")
     return redirect(url_for(".overview"))
 
@@ -353,24 +356,48 @@ def _same_site(url):
 
 @bp.route("/transfer", methods=("GET", "POST"))
 def transfer():
+    """Upload a file: checked at once, then shown as a summary to confirm (nothing written yet)."""
     form = ImportForm()
-    problems, more = [], 0
     if form.validate_on_submit():
         upload = form.file.data
+        filename, payload = upload.filename or "", upload.read()
         try:
-            summary = hsds.import_upload(upload.filename or "", upload.read())
-        except hsds.ImportRejected as rejected:
-            problems, more = rejected.problems, rejected.more
-        else:
-            with database.atomic():
-                audit("content_import", f"{upload.filename}: " + ", ".join(
-                    f"{count} {what}" for what, count in summary.items()))
-            flash("Eingelesen: " + ", ".join(f"{count} {what}" for what, count in summary.items()))
-            return redirect(url_for(".overview"))
-    elif request.method == "POST" and not form.errors:
+            preview = hsds_import.preview_upload(filename, payload)
+        except hsds_read.ImportRejected as rejected:
+            return _transfer_page(form, rejected, 400)
+        return render_template("admin/content/import_confirm.html", preview=preview, filename=filename,
+                               token=pending_imports.store(filename, payload), form=EmptyForm())
+    if request.method == "POST" and not form.errors:
         abort(400)
-    status = 400 if request.method == "POST" else 200
-    return render_template("admin/content/transfer.html", form=form, problems=problems, more=more,
+    return _transfer_page(form, None, 400 if request.method == "POST" else 200)
+
+
+@bp.post("/transfer/<token>")
+def confirm_import(token):
+    """Write a checked upload, in one transaction (checked again: the database may have changed)."""
+    if not EmptyForm().validate():
+        abort(400)
+    pending = pending_imports.load(token)
+    if pending is None:
+        flash("Die Datei ist nicht mehr da (nach einem Tag wird sie gelöscht). Bitte noch einmal hochladen.")
+        return redirect(url_for(".transfer"))
+    filename, payload = pending
+    try:
+        summary = hsds_import.import_upload(filename, payload)
+    except hsds_read.ImportRejected as rejected:
+        pending_imports.discard(token)
+        return _transfer_page(ImportForm(), rejected, 400)
+    pending_imports.discard(token)
+    counts = ", ".join(f"{count} {what}" for what, count in summary.items() if count)
+    with database.atomic():
+        audit("content_import", f"{filename}: {counts}")
+    flash(f"Eingelesen: {counts or 'nichts Neues'}.")
+    return redirect(url_for(".overview"))
+
+
+def _transfer_page(form, rejected, status):
+    return render_template("admin/content/transfer.html", form=form,
+                           problems=rejected.problems if rejected else [], more=rejected.more if rejected else 0,
                            limit_mb=current_app.config["MAX_CONTENT_LENGTH"] / (1024 * 1024)), status
 
 

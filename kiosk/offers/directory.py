@@ -14,7 +14,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from functools import lru_cache
-from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError
 from peewee import JOIN
@@ -22,6 +21,7 @@ from peewee import JOIN
 from kiosk.models import Category, Location, Organization, Phone, Service, ServiceCategory
 from kiosk.offers.vcard import Contact
 from kiosk.offers.vcard import Phone as VcardPhone
+from kiosk.offers.weblinks import NotAWebAddress, is_web_uri, web_uri
 from kiosk.schedules import Schedule, Window, weekly_summary
 
 OFFER, HELP, AUDIENCE = "offer", "help", "audience"
@@ -182,10 +182,8 @@ def language_name(code: str) -> str:
 
 
 def is_web_address(text: str) -> bool:
-    """An http(s) address a phone can open: no other schemes, no spaces, a host."""
-    parts = urlsplit(text)
-    return (parts.scheme in ("http", "https") and bool(parts.hostname) and len(text) <= 500
-            and not any(character.isspace() or ord(character) < 32 for character in text))
+    """An http(s) address a phone can open, written as a valid URI (weblinks.is_web_uri)."""
+    return is_web_uri(text)
 
 
 def is_email(text: str) -> bool:
@@ -269,7 +267,13 @@ def first_dialable(phones) -> Phone | None:
 
 
 def web_address(service: Service) -> str:
-    return service.url or (service.organization.website if service.organization else "")
+    """The service's (or else its organisation's) web address as a valid URI; "" when there is
+    none or an old row holds one that cannot be made valid (it then stays out of the codes)."""
+    address = service.url or (service.organization.website if service.organization else "")
+    try:
+        return web_uri(address) if address else ""
+    except NotAWebAddress:
+        return ""
 
 
 def contact_for(service: Service, phones, note: str) -> Contact:

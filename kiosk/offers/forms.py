@@ -26,7 +26,8 @@ from kiosk.clock import WEEKDAYS
 from kiosk.forms import KioskForm
 from kiosk.models import Category, Location, Organization
 from kiosk.offers.directory import COMMON_LANGUAGES, KEY_PATTERN, is_email, is_web_address, language_name
-from kiosk.offers.vcard import normalise_phone, readable_phone
+from kiosk.offers.phones import normalise_phone, readable_phone
+from kiosk.offers.weblinks import NotAWebAddress, web_uri
 from kiosk.schedules import DatedException, MonthlyRule, Schedule, WeeklyRule
 
 WEEKDAY_CHOICES = [(str(number), name) for number, name in enumerate(WEEKDAYS)]
@@ -35,8 +36,11 @@ NONE = [("", "–")]
 KIND_LABELS = {"offer": "Kategorie (Angebote im Kiez)", "help": "Thema (Hilfe & Beratung)",
                "audience": "Zielgruppe (Filter)"}
 STATUS_LABELS = {"active": "Findet statt", "temporarily closed": "Vorübergehend geschlossen"}
-PHONE_LABELS = {"voice": "Telefon", "cell": "Handy", "fax": "Fax"}
+PHONE_LABELS = {"voice": "Telefon", "cell": "Handy / mobil", "fax": "Fax"}
 FILLED = DataRequired("Bitte ausfüllen.")
+# WTForms words these in English ("Not a valid time value."); staff pages speak German.
+NOT_A_TIME = "Bitte eine Uhrzeit wie 09:30 angeben."
+NOT_A_DATE = "Bitte ein Datum angeben."
 MAX_ROWS = 20  # rows of one kind a form accepts (a tampered form may send more)
 
 
@@ -46,9 +50,19 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 def web_address(form, field):
+    """Stores the address as a valid URI (IDNA host, percent-encoded path), as weblinks writes it."""
     field.data = (field.data or "").strip()
-    if field.data and not is_web_address(field.data):
-        raise ValidationError("Bitte eine Webadresse mit http:// oder https:// angeben.")
+    if not field.data:
+        return
+    try:
+        field.data = web_uri(field.data)
+    except NotAWebAddress as error:
+        if error.reason == "scheme":
+            raise ValidationError("Bitte eine Webadresse mit http:// oder https:// angeben.") from None
+        raise ValidationError("Diese Webadresse geht so nicht: bitte ohne Leerzeichen, "
+                              "Anführungszeichen und spitze Klammern.") from None
+    if not is_web_address(field.data):
+        raise ValidationError("Diese Webadresse ist zu lang.")
 
 
 def email_address(form, field):
@@ -67,22 +81,24 @@ def _complete(row, *names):
 
 class WeeklyRow(Form):
     weekday = SelectField("Wochentag", choices=NONE + WEEKDAY_CHOICES)
-    opens = TimeField("von", validators=[Optional()])
-    closes = TimeField("bis", validators=[Optional()])
+    opens = TimeField("von", validators=[Optional()], invalid_value_message=NOT_A_TIME)
+    closes = TimeField("bis", validators=[Optional()], invalid_value_message=NOT_A_TIME)
 
 
 class MonthlyRow(Form):
     nth = SelectField("Welcher", choices=NONE + NTH)
     weekday = SelectField("Wochentag", choices=NONE + WEEKDAY_CHOICES)
-    opens = TimeField("von", validators=[Optional()])
-    closes = TimeField("bis", validators=[Optional()])
+    opens = TimeField("von", validators=[Optional()], invalid_value_message=NOT_A_TIME)
+    closes = TimeField("bis", validators=[Optional()], invalid_value_message=NOT_A_TIME)
 
 
 class ExceptionRow(Form):
-    first = DateField("vom", validators=[Optional()])
-    last = DateField("bis (leer: nur ein Tag)", validators=[Optional()])
-    opens = TimeField("geöffnet von (leer: geschlossen)", validators=[Optional()])
-    closes = TimeField("bis", validators=[Optional()])
+    first = DateField("vom", validators=[Optional()], invalid_value_message=NOT_A_DATE)
+    last = DateField("bis (leer: nur ein Tag)", validators=[Optional()],
+                     invalid_value_message=NOT_A_DATE)
+    opens = TimeField("geöffnet von (leer: geschlossen)", validators=[Optional()],
+                      invalid_value_message=NOT_A_TIME)
+    closes = TimeField("bis", validators=[Optional()], invalid_value_message=NOT_A_TIME)
     note = StringField("Anlass", validators=[Optional(), Length(max=100)])
 
 
@@ -97,7 +113,8 @@ class PhoneRow(Form):
                 normalise_phone(field.data)
             except ValueError:
                 raise ValidationError(
-                    "Keine Telefonnummer: bitte mit Vorwahl, z. B. 030 677 960 86.") from None
+                    "Keine Telefonnummer: bitte mit Vorwahl und nur Ziffern, "
+                    "z. B. 030 677 960 86.") from None
 
 
 class ServiceText(Form):
@@ -207,15 +224,18 @@ def _add_exception(row, target) -> bool:
 
 
 def _in_words(error) -> str:
-    """schedules.py explains in English for developers; staff get the common cases in German."""
+    """schedules.py explains in English for developers; staff get it in German (the form's own
+    ValidationErrors already are)."""
     text = str(error)
+    if isinstance(error, ValidationError):
+        return text
     if "needs a length" in text:
         return "Beginn und Ende sind gleich."
     if "is after last" in text:
         return "Das Enddatum liegt vor dem Anfangsdatum."
     if "whole minutes" in text:
         return "Bitte nur volle Minuten."
-    return text
+    return "Diese Zeile stimmt so nicht: bitte Tag und Uhrzeiten aus den Listen wählen."
 
 
 def phones_from(form) -> list[dict]:
@@ -258,9 +278,9 @@ class CategoryForm(KioskForm):
 
 
 class ImportForm(KioskForm):
-    file = FileField("Datei (.json oder .zip, wie beim Export)",
+    file = FileField("Datei (.json oder .zip)",
                      validators=[FileRequired("Bitte eine Datei wählen.")])
-    submit = SubmitField("Einlesen")
+    submit = SubmitField("Prüfen")
 
 
 # --- organisations, locations, categories: what their small staff pages edit ------------------

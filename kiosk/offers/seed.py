@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from kiosk.db import database
 from kiosk.models import Category, Location, Organization, Phone, Service, ServiceCategory
 from kiosk.offers.directory import AUDIENCE, HELP, OFFER
-from kiosk.offers.vcard import normalise_phone
+from kiosk.offers.phones import normalise_phone
 from kiosk.schedules import Schedule
 
 SEED_NAMESPACE = uuid.UUID("0d7c6a64-3f0e-4c36-9a55-5b0a3f1f6a11")

@@ -1,19 +1,17 @@
-"""vCard 3.0 (RFC 2426) text for the take-home QR codes, and German phone-number helpers.
+"""vCard 3.0 (RFC 2426) text for the take-home QR codes.
 
 Pure logic, no Flask: the app builds a `Contact` from an offer or help service and encodes
-`build_vcard(contact)` as a QR code. Contacts here are services, never private persons.
-
-Phone rules (German numbers, as staff type them):
-- spaces, slashes, dashes, dots and parentheses are dropped; "+49 (0)30" means "+49 30";
-- a leading 0 becomes +49 (so free-phone 0800 … becomes +49800 …), 00 becomes +;
-- the nationwide short numbers 110, 112, 115 and 116xxx (116 117, 116 016, …) stay as dialled;
-- anything else (letters, numbers without area code) raises ValueError.
+`build_vcard(contact)` as a QR code. Contacts here are services, never private persons. Phone
+numbers are normalised by kiosk/offers/phones.py, web addresses checked by weblinks.py.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+
+from kiosk.offers.phones import normalise_phone
+from kiosk.offers.weblinks import is_web_uri
 
 MAX_LINE_OCTETS = 75  # RFC 2426 §2.6 / RFC 6350 §3.2, not counting the CRLF
 CRLF = "\r\n"
@@ -69,7 +67,7 @@ def build_vcard(contact: Contact) -> str:
     if any(address):
         lines.append("ADR;TYPE=WORK:" + ";".join(escape_text(part) for part in address))
     if contact.url:
-        lines.append(f"URL:{_checked_uri(contact.url)}")
+        lines.append(f"URL:{vcard_uri(contact.url)}")
     if contact.note:
         lines.append(f"NOTE:{escape_text(contact.note)}")
     lines.append("END:VCARD")
@@ -108,71 +106,10 @@ def _tel_property(phone: Phone) -> str:
     return f"TEL;TYPE={','.join(types)}" if types else "TEL"
 
 
-def _checked_uri(uri: str) -> str:
-    """URL is a URI value, not text, so it is not escaped; whitespace would break the line."""
-    if not uri or any(character.isspace() or ord(character) < 32 for character in uri):
+def vcard_uri(uri: str) -> str:
+    """URL is a URI value, not escaped text, yet common readers split it at "," and ";" as if it
+    were a list (vobject keeps "https://example.org/a;b,c" as ".../a;b"). Percent-encoded, the two
+    reach every reader whole, and web servers decode them to the same characters."""
+    if not is_web_uri(uri):
         raise ValueError(f"not a usable web address: {uri!r}")
-    return uri
-
-
-# --- phone numbers ----------------------------------------------------------------------------
-
-_SHORT_NUMBER = re.compile(r"11[025]|116\d{3}")  # 110, 112, 115, EU 116xxx (116 117, 116 016)
-_TRUNK_ZERO = re.compile(r"^(\+\d{1,3})\s*\(0\)")  # "+49 (0)30 …": the (0) is not dialled
-_SEPARATORS = re.compile(r"[\s/\-().]")
-
-
-def normalise_phone(number: str) -> str:
-    """E.164 form ("030 677 960 86" -> "+493067796086"); short numbers stay as dialled."""
-    compact = _SEPARATORS.sub("", _TRUNK_ZERO.sub(r"\1", number.strip()))
-    if not re.fullmatch(r"\+?\d+", compact):
-        raise ValueError(f"not a phone number: {number!r}")
-    if _SHORT_NUMBER.fullmatch(compact):
-        return compact
-    if compact.startswith("+"):
-        digits = compact[1:]
-    elif compact.startswith("00"):
-        digits = compact[2:]
-    elif compact.startswith("0"):
-        digits = "49" + compact[1:]
-    else:
-        raise ValueError(f"{number!r} has no area code: write it with the leading 0 (030 …)")
-    if not 7 <= len(digits) <= 15:  # E.164 allows at most 15 digits
-        raise ValueError(f"{number!r} is too short or too long for a phone number")
-    return "+" + digits
-
-
-def tel_uri(number: str) -> str:
-    """Link or QR payload that lets a phone dial the number ("tel:+493067796086", "tel:116117")."""
-    return "tel:" + normalise_phone(number)
-
-
-def readable_phone(number: str) -> str:
-    """Display form, kept simple on purpose (no full area-code table):
-
-    - German numbers are written nationally with a leading 0. The area code is set apart when it
-      is one we can recognise: Berlin 030, free-phone 0800, mobile 015x/016x/017x. The rest is
-      grouped in threes ("030 677 960 86", "0800 111 0111"); otherwise the number stays unspaced.
-    - Short numbers in threes ("116 117", "112"); foreign numbers stay in +E.164 form.
-    """
-    normalised = normalise_phone(number)
-    if not normalised.startswith("+"):
-        return _in_threes(normalised)
-    if not normalised.startswith("+49"):
-        return normalised
-    national = normalised[3:]
-    if national.startswith("30"):
-        area_code_length = 2
-    elif national.startswith("800") or national[:2] in ("15", "16", "17"):
-        area_code_length = 3
-    else:
-        return "0" + national
-    return f"0{national[:area_code_length]} {_in_threes(national[area_code_length:])}"
-
-
-def _in_threes(digits: str) -> str:
-    """Groups of three from the left; a single last digit joins the group before it."""
-    groups = [digits[start:start + 3] for start in range(0, len(digits), 3)]
-    if len(groups) > 1 and len(groups[-1]) == 1:
-        groups[-2:] = [groups[-2] + groups[-1]]
-    return " ".join(groups)
+    return uri.replace(",", "%2C").replace(";", "%3B")

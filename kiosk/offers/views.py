@@ -22,9 +22,10 @@ from kiosk.forms import EmptyForm
 from kiosk.models import Service
 from kiosk.offers import directory
 from kiosk.offers.directory import CLOSED, HELP, LATER, LATER_TODAY, OFFER, OPEN_NOW
+from kiosk.offers.phones import is_mobile, readable_phone, tel_uri
 from kiosk.offers.seed import CATEGORY_LABELS, EMERGENCY_NUMBERS, KIEZ_PLUS_UID, german
-from kiosk.offers.vcard import build_vcard, readable_phone, tel_uri
-from kiosk.qr import qr_svg
+from kiosk.offers.takehome import fitting_vcard
+from kiosk.qr import qr_svg, scale_for_box, size_class
 from kiosk.schedules import Phrases, describe_next
 
 bp = Blueprint("offers", __name__)
@@ -35,8 +36,12 @@ RESERVED_KEYS = frozenset({"saved", "emergency", "now"})  # fixed pages beside /
 SAVED_LIMIT = 12
 COMING_UP = 6  # when nothing is open any more today, the next few openings
 SECTION = "<any(offers, help):section>"
-# px per module: the vCard is the big code; call and web codes are smaller (qr.MIN_SCREEN_SCALE = 4)
-LARGE_SCALE, SMALL_SCALE, ENLARGED_SCALE = 5, 4, 8
+# The largest px a module a code gets, and the px its box holds (the take-home box on the detail
+# page is at most 560 px wide with 44 px padding; a code beside it, about half). Fewer px a module
+# where the code has more modules, never fewer than qr.MIN_SCREEN_SCALE (takehome.py keeps the
+# vCard small enough for that).
+LARGE_SCALE, SMALL_SCALE, ENLARGED_SCALE = 6, 5, 8
+VCARD_BOX, SMALL_BOX, ENLARGED_BOX = 440, 220, 1000
 
 
 @bp.before_app_request
@@ -54,11 +59,22 @@ def offers_context():
         "pictogram": pictogram,
         "language_name": directory.language_name,
         "saved_ids": saved_ids(),
+        "saved_limit": SAVED_LIMIT,
         "readable_phone": readable_phone,
+        "phone_label": phone_label,
         "tel_uri": tel_uri,
         "OPEN_NOW": OPEN_NOW,
         "CLOSED": CLOSED,
     }
+
+
+def phone_label(phone) -> str:
+    """What a number is, in the visitor's language: a mobile one says so (by kind or prefix)."""
+    if phone.kind == "fax":
+        return _("Fax")
+    if phone.kind == "cell" or is_mobile(phone.number):
+        return _("Handy / mobil")
+    return _("Telefon")
 
 
 def category_label(category) -> str:
@@ -201,7 +217,7 @@ def service_facts(service, now):
     note_lines = [when] if service.around_the_clock else hours
     if service.by_appointment:
         note_lines = note_lines + [_("Nach Vereinbarung")]
-    vcard = build_vcard(directory.contact_for(service, phones, "\n".join(note_lines)))
+    vcard = fitting_vcard(directory.contact_for(service, phones, "\n".join(note_lines)))
     dialable = directory.first_dialable(phones)
     web = directory.web_address(service)
     bring = translated.shown(service, "what_to_bring")
@@ -243,18 +259,24 @@ def upcoming_exceptions(service, now, locale, days=60) -> list[str]:
     return lines
 
 
-def qr_codes(facts, large_scale=LARGE_SCALE, small_scale=SMALL_SCALE):
-    """Inline SVG codes (cached in qr.py): the contact, and where present a call and a web code."""
+def qr_codes(facts, enlarged=False):
+    """Inline SVG codes (cached in qr.py): the contact, and where present a call and a web code,
+    each with as many whole px a module as its box allows (at least qr.MIN_SCREEN_SCALE)."""
     name = facts["service"].name
-    codes = {"vcard": qr_svg(facts["vcard"], _("QR-Code: Kontakt %(name)s speichern", name=name),
-                             large_scale)}
+    vcard_box, vcard_scale = (ENLARGED_BOX, ENLARGED_SCALE) if enlarged else (VCARD_BOX, LARGE_SCALE)
+    codes = {"vcard": _sized_svg(facts["vcard"], _("QR-Code: Kontakt %(name)s speichern", name=name),
+                                 vcard_box, vcard_scale)}
     if facts["dialable"]:
-        codes["tel"] = qr_svg(tel_uri(facts["dialable"].number),
-                              _("QR-Code: %(name)s anrufen", name=name), small_scale)
+        codes["tel"] = _sized_svg(tel_uri(facts["dialable"].number),
+                                  _("QR-Code: %(name)s anrufen", name=name), SMALL_BOX, SMALL_SCALE)
     if facts["web"]:
-        codes["web"] = qr_svg(facts["web"], _("QR-Code: Webseite von %(name)s", name=name),
-                              small_scale)
+        codes["web"] = _sized_svg(facts["web"], _("QR-Code: Webseite von %(name)s", name=name),
+                                  SMALL_BOX, SMALL_SCALE)
     return codes
+
+
+def _sized_svg(payload, label, box, largest):
+    return qr_svg(payload, label, scale_for_box(payload, box, largest), f"qr {size_class(payload)}")
 
 
 @bp.get(f"/{SECTION}/<int:service_id>")
@@ -275,7 +297,7 @@ def enlarged_qr(section, service_id):
     counting.count_event(f"qr_shown:{service.id}")
     facts = service_facts(service, clock.berlin_now())
     return render_template("visitor/offers/qr.html", section=section,
-                           codes=qr_codes(facts, ENLARGED_SCALE), **facts)
+                           codes=qr_codes(facts, enlarged=True), **facts)
 
 
 @bp.get(f"/{SECTION}/<int:service_id>/slip")
@@ -313,7 +335,9 @@ def saved_ids() -> list[int]:
 def save(section, service_id):
     service = _service_or_404(section, service_id)
     ids = saved_ids()
-    if service.id not in ids and len(ids) < SAVED_LIMIT:
+    if service.id not in ids and len(ids) >= SAVED_LIMIT:
+        return redirect(url_for(".saved"))  # which says that the list is full
+    if service.id not in ids:
         session["saved"] = ids + [service.id]
     return redirect(url_for(".detail", section=section, service_id=service.id))
 

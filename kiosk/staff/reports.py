@@ -8,11 +8,20 @@ from datetime import date, timedelta
 from flask import abort
 from peewee import fn
 
-from kiosk.checkin.counting import DOUBTFUL, GROUP_SIZES, MANUAL_KINDS, NORMAL, OFF_HOURS, REASONS, UNENROLLED
+from kiosk.checkin.counting import (
+    AGE_BANDS,
+    DOUBTFUL,
+    GROUP_SIZES,
+    MANUAL_KINDS,
+    NORMAL,
+    OFF_HOURS,
+    REASONS,
+    UNENROLLED,
+)
 from kiosk.checkin.dropin import dropin_schedule
-from kiosk.checkin.labels import REASON_WORDS
+from kiosk.checkin.labels import REASON_SHORT
 from kiosk.clock import WEEKDAYS, utcnow
-from kiosk.models import WHOLE_DAY, Category, Count, LateCheckin, Service, Tablet
+from kiosk.models import WHOLE_DAY, Activity, Category, Count, LateCheckin, Service, Tablet
 from kiosk.offers.directory import HELP, OFFER
 from kiosk.spreadsheet import csv_cell
 
@@ -80,6 +89,69 @@ def most_counted(prefix, first, last, limit=10):
     return [(metric[len(prefix) + 1:], total) for metric, total in rows]
 
 
+def counted_by_key(prefix, first, last, flags=(NORMAL,)):
+    """{name: total} of the metrics "prefix:name" (every source), e.g. the screen languages
+    ("language") or the age bands ("age") of a range. Each is counted alone, so this is all
+    there is to know about them: no answer can be put beside another."""
+    rows = (
+        Count.select(Count.metric, fn.SUM(Count.value))
+        .where(Count.day.between(first, last) & Count.metric.startswith(prefix + ":")
+               & Count.flag.in_(flags))
+        .group_by(Count.metric)
+        .tuples()
+    )
+    return {metric[len(prefix) + 1:]: total for metric, total in rows}
+
+
+def counted_by_key_and_hour(prefix, day, flags=(NORMAL,)):
+    """{name: {hour: total}} of the metrics "prefix:name" on one day: the screen languages per hour."""
+    rows = (
+        Count.select(Count.metric, Count.hour, fn.SUM(Count.value))
+        .where((Count.day == day) & Count.metric.startswith(prefix + ":") & Count.flag.in_(flags))
+        .group_by(Count.metric, Count.hour)
+        .tuples()
+    )
+    found = defaultdict(dict)
+    for metric, hour, total in rows:
+        found[metric[len(prefix) + 1:]][hour] = total
+    return dict(found)
+
+
+LANGUAGE_LABELS = {"de": "Deutsch", "en": "Englisch", "tr": "Türkisch", "ar": "Arabisch"}
+AGE_LABELS = {"child": "Kind (0–17)", "adult": "Erwachsen (18–64)", "senior": "65 und älter"}
+
+
+def reach(first, last, flags=(NORMAL,), languages=tuple(LANGUAGE_LABELS), hours_of=None):
+    """Screen languages and age bands of a range for the Today and History pages; with
+    ``hours_of`` (a day) also the languages per hour of that day."""
+    counted = counted_by_key("language", first, last, flags)
+    shown = list(languages) + sorted(set(counted) - set(languages))
+    language_rows = [(code, LANGUAGE_LABELS.get(code, code), counted.get(code, 0)) for code in shown]
+    ages = counted_by_key("age", first, last, flags)
+    hours = []
+    if hours_of is not None:
+        per_hour_ = counted_by_key_and_hour("language", hours_of, flags)
+        for hour in sorted({h for by_hour in per_hour_.values() for h in by_hour}):
+            name = "ohne Uhrzeit" if hour == WHOLE_DAY else f"{hour:02d}:00–{hour + 1:02d}:00"
+            hours.append((name, [per_hour_.get(code, {}).get(hour, 0) for code in shown]))
+    total = sum(counted.values())
+    return {
+        "languages": language_rows if total else [],
+        "language_total": total or 1,
+        "ages": [(band, AGE_LABELS[band], ages.get(band, 0)) for band in AGE_BANDS],
+        "language_hours": hours,
+    }
+
+
+def small_number(value, threshold):
+    """The small-number rule for figures that leave the team: a count of one hour (or one day,
+    the drop-in is one hour a week) from 1 to ``threshold - 1`` is shown as "< threshold", so
+    nobody can be picked out ("the only Arabic check-in on Thursday at 11"). Zero stays 0 (it
+    names nobody); monthly and yearly totals are never passed through here and stay exact.
+    A threshold of 0 or 1 switches the rule off."""
+    return f"< {threshold}" if 0 < value < threshold else value
+
+
 def per_hour(day, metric):
     """{hour: total} of one metric on one day as the reports count it (every source, the drop-in
     hour's flag), WHOLE_DAY for what was entered without an hour."""
@@ -108,6 +180,22 @@ def people_by_hour(day, flags=(NORMAL,)):
         else:
             hours[hour] += total
     return hours, without_hour
+
+
+def people_by_weekday_and_hour(first, last, flags=(NORMAL,)):
+    """People per weekday (Monday first) and hour 0..23 over a range: the hours-of-the-week grid.
+    What staff entered without an hour is left out (it has no place in the grid)."""
+    grid = [[0] * 24 for _ in range(7)]
+    rows = (
+        Count.select(Count.day, Count.hour, fn.SUM(Count.value))
+        .where(Count.day.between(first, last) & (Count.metric == "people") & Count.flag.in_(flags)
+               & (Count.hour != WHOLE_DAY))
+        .group_by(Count.day, Count.hour)
+        .tuples()
+    )
+    for day, hour, total in rows:
+        grid[_as_date(day).weekday()][hour] += total
+    return grid
 
 
 def same_weekday_before(day, weeks=4, flags=(NORMAL,)):
@@ -185,27 +273,29 @@ CSV_MANUAL_LABELS = {
 }
 
 
+def daily_table(first, last, flags=(NORMAL,)):
+    """(header, rows) of the per-day figures, one row for every day; the first cell is the date."""
+    header = (["Datum", "Wochentag", "Personen", "Check-ins", "Gruppen", "Erstbesuche"]
+              + [f"Anlass: {REASON_SHORT[r]}" for r in REASONS]
+              + [CSV_MANUAL_LABELS[k] for k in CSV_MANUAL_LABELS])
+    rows = [[day, WEEKDAYS[day.weekday()], fig["people"], fig["checkins"], fig["groups"], fig["first_visits"]]
+            + [fig["reasons"][r] for r in REASONS]
+            + [fig["manual"][k] for k in CSV_MANUAL_LABELS]
+            for day, fig in every_day(first, last, flags)]
+    return header, rows
+
+
 def csv_report(first, last, flags=(NORMAL,)) -> str:
     """Per-day figures as CSV that German Excel and LibreOffice open correctly.
 
     Semicolons (Excel in German uses the comma for decimals), CRLF, and a UTF-8 byte order mark
     so Excel shows umlauts instead of guessing Windows-1252.
     """
-    rows = [
-        ["Datum", "Wochentag", "Personen", "Check-ins", "Gruppen", "Erstbesuche"]
-        + [f"Anlass: {REASON_WORDS[r]}" for r in REASONS]
-        + [CSV_MANUAL_LABELS[k] for k in CSV_MANUAL_LABELS]
-    ]
-    for day, fig in every_day(first, last, flags):
-        rows.append(
-            [day.strftime("%d.%m.%Y"), WEEKDAYS[day.weekday()], fig["people"], fig["checkins"],
-             fig["groups"], fig["first_visits"]]
-            + [fig["reasons"][r] for r in REASONS]
-            + [fig["manual"][k] for k in CSV_MANUAL_LABELS]
-        )
+    header, rows = daily_table(first, last, flags)
     out = io.StringIO()
     csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(
-        [csv_cell(cell) for cell in row] for row in rows)
+        [csv_cell(cell) for cell in row]
+        for row in [header] + [[row[0].strftime("%d.%m.%Y"), *row[1:]] for row in rows])
     return "\ufeff" + out.getvalue()
 
 
@@ -278,3 +368,74 @@ def today_status(now):
             "warning": open_now and (silent is None or silent > SILENT_AFTER),
         })
     return rows
+
+
+def a_year_before(day: date) -> date:
+    """The same day a year earlier; 29 February becomes 28 February."""
+    try:
+        return day.replace(year=day.year - 1)
+    except ValueError:
+        return day.replace(year=day.year - 1, day=28)
+
+
+# --- The funder's report (kiosk/staff/funding.py) ---------------------------------------------
+
+# What a target can be set for: {key: the German plural the plain-words line uses}.
+FUNDER_METRICS = {
+    "visits": "Besuche", "first_visits": "Erstbesuche", "outreach": "Kontakte unterwegs",
+    "kaffeeklatsch_people": "Personen beim Kaffeeklatsch", "referrals": "Vermittlungen",
+    "digital_help": "digitale Hilfen", "activities": "Aktivitäten",
+    "kaffeeklatsch_sessions": "Kaffeeklatsch-Termine", "outreach_days": "Einsätze im Kiez",
+}
+# The counted metric behind each figure, or the activity kind counted (None: every kind).
+FROM_COUNTS = {
+    "visits": "people", "first_visits": "first_visit:yes", "outreach": "manual:outreach",
+    "kaffeeklatsch_people": "manual:kaffeeklatsch", "referrals": "manual:referrals",
+    "digital_help": "manual:digital_help",
+}
+FROM_ACTIVITIES = {"activities": None, "kaffeeklatsch_sessions": "kaffeeklatsch", "outreach_days": "outreach"}
+
+
+def funder_daily(first, last, keys) -> dict:
+    """{funder metric: {day: total}} for first..last: counts as the reports count them (the
+    drop-in hour from the tablets, and the team's entries), activities one each."""
+    keys = list(keys)
+    result = {key: defaultdict(int) for key in keys}
+    wanted = {FROM_COUNTS[key]: key for key in keys if key in FROM_COUNTS}
+    if wanted:
+        rows = (Count.select(Count.day, Count.metric, fn.SUM(Count.value))
+                .where(Count.day.between(first, last) & Count.metric.in_(list(wanted)) & (Count.flag == NORMAL))
+                .group_by(Count.day, Count.metric).tuples())
+        for day, metric, total in rows:
+            result[wanted[metric]][_as_date(day)] += total
+    activity_keys = [key for key in keys if key in FROM_ACTIVITIES]
+    if activity_keys:
+        rows = (Activity.select(Activity.day, Activity.kind, fn.COUNT(Activity.id))
+                .where(Activity.day.between(first, last)).group_by(Activity.day, Activity.kind).tuples())
+        for day, kind, held in rows:
+            for key in activity_keys:
+                if FROM_ACTIVITIES[key] in (None, kind):
+                    result[key][_as_date(day)] += held
+    return {key: dict(days) for key, days in result.items()}
+
+
+def first_counted_day():
+    """The first day anything was counted or an activity entered: when the kiosk came into use."""
+    days = [Count.select(fn.MIN(Count.day)).where(Count.flag == NORMAL).scalar(),
+            Activity.select(fn.MIN(Activity.day)).scalar()]
+    days = [_as_date(day) for day in days if day is not None]
+    return min(days) if days else None
+
+
+def activities_in(first, last):
+    """The activities held in first..last, oldest first."""
+    return list(Activity.select().where(Activity.day.between(first, last)).order_by(Activity.day, Activity.id))
+
+
+def activities_per_kind(activities):
+    """[(kind, held, participants)] in the order the kinds first appear."""
+    found = {}
+    for activity in activities:
+        held, people = found.get(activity.kind, (0, 0))
+        found[activity.kind] = (held + 1, people + activity.participants)
+    return [(kind, held, people) for kind, (held, people) in found.items()]

@@ -3,19 +3,29 @@
 from datetime import timedelta, timezone
 
 from babel.numbers import format_decimal
-from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from kiosk import clock
 from kiosk.activities.labels import KIND_NAMES, LEVEL_NAMES
 from kiosk.checkin import counting
 from kiosk.checkin.counting import MANUAL_KINDS, REASONS
-from kiosk.checkin.labels import REASON_WORDS
+from kiosk.checkin.labels import REASON_SHORT
 from kiosk.db import database
 from kiosk.forms import CorrectionForm, EmptyForm, ManualCountForm
 from kiosk.models import WHOLE_DAY, AuditEntry, Setting
 from kiosk.offers.forms import TABLES
 from kiosk.security import audit, login_required
-from kiosk.staff import reports
+from kiosk.staff import mail, reports, targets, workbooks
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -29,7 +39,7 @@ MANUAL_LABELS = {
 }
 # Short names: a select shows its choice on one line, also at a phone's width.
 CORRECTABLE = {"people": "Personen", "checkin": "Check-ins", "first_visit:yes": "Erstbesuche"}
-CORRECTABLE.update({f"reason:{r}": f"Anlass: {REASON_WORDS[r]}" for r in REASONS})
+CORRECTABLE.update({f"reason:{r}": f"Anlass: {REASON_SHORT[r]}" for r in REASONS})
 CORRECTABLE.update({f"manual:{k}": reports.CSV_MANUAL_LABELS[k] for k in MANUAL_KINDS if k != "people"})
 # What each audit action is called in the change log (the stored word stays as it is).
 AUDIT_ACTIONS = {
@@ -50,6 +60,14 @@ AUDIT_ACTIONS = {
     "dropin_closed": "Sprechstunde abgesagt", "dropin_reopened": "Absage der Sprechstunde zurückgenommen",
     "wordlist_add": "Wortliste angelegt", "wordlist_hide": "Wortliste ausgeschaltet",
     "wordlist_show": "Wortliste eingeschaltet",
+    "poll_add": "Umfrage angelegt", "poll_end": "Umfrage beendet",
+    "age_question": "Altersfrage am Tablet",
+    "api_token_add": "API-Schlüssel erzeugt", "api_token_revoke": "API-Schlüssel widerrufen",
+    "report_mail_send": "Wochenmail von Hand gesendet",
+    "funding_period_add": "Förderzeitraum angelegt", "funding_period_edit": "Förderzeitraum geändert",
+    "funding_target_add": "Förderziel angelegt", "funding_target_remove": "Förderziel entfernt",
+    "activity_add": "Aktivität eingetragen", "activity_edit": "Aktivität geändert",
+    "activity_remove": "Aktivität entfernt", "activity_kind_add": "Neue Art von Aktivität",
 }
 AUDIT_ACTIONS.update({f"content_{table}_{action}": f"{spec.singular} {done}"
                       for table, spec in TABLES.items()
@@ -101,12 +119,20 @@ def today():
         outside_chart=sum(hours) - sum(hours[h] for h in SHOWN_HOURS),
         without_hour=without_hour,
         week_bars=week_bars + [("heute", figures["people"])],
-        reason_labels=REASON_WORDS,
+        reason_labels=REASON_SHORT,
         manual_labels=MANUAL_LABELS,
         test_form=EmptyForm(),
         used={"Rätsel gewählt": puzzles_picked(day, day), **reports.most_asked(day, day)},
         tablets=reports.today_status(clock.berlin_now()),
+        reach=shown_reach(day, day, flags, hours_of=day),
+        mail_error=Setting.get_value(mail.LAST_ERROR, ""),
     )
+
+
+def shown_reach(first, last, flags, hours_of=None):
+    found = reports.reach(first, last, flags, current_app.config["LANGUAGES"], hours_of)
+    found["age_question_on"] = counting.age_question_on()
+    return found
 
 
 def puzzles_picked(first, last):
@@ -129,6 +155,19 @@ def toggle_test_mode():
     return redirect(url_for(".today"))
 
 
+@bp.post("/age-question")
+def toggle_age_question():
+    """The optional age-band question at the end of the check-in, switched on and off by staff."""
+    switched_on = not counting.age_question_on()
+    with database.atomic():
+        Setting.put("age_question", "1" if switched_on else "0")
+        audit("age_question", "an" if switched_on else "aus")
+    flash("Die Altersfrage ist an: als letzte, freiwillige Frage beim Check-in." if switched_on
+          else "Die Altersfrage ist aus.")
+    return redirect(url_for(".today"))
+
+
+
 @bp.get("/history")
 def history():
     first, last = reports.history_range(request.args, clock.berlin_now().date())
@@ -147,14 +186,17 @@ def history():
         weekday_bars=[(w["weekday"][:2], w["people"]) for w in weekdays],
         figures=reports.added_up(fig for _, fig in days),
         earlier=reports.totals(first - timedelta(days=span), first - timedelta(days=1), flags),
+        year_before=(reports.a_year_before(first), reports.a_year_before(last)),
+        year_before_figures=reports.totals(reports.a_year_before(first), reports.a_year_before(last), flags),
         set_apart=reports.set_apart(first, last),
         weekdays=weekdays,
         months=reports.by_month(days) if span > 62 else [],
-        reason_labels=REASON_WORDS,
+        reason_labels=REASON_SHORT,
         manual_labels=MANUAL_LABELS,
         has_counts=reports.has_counts,
         pick=request.args.get("range", "week"),
         today=clock.berlin_now().date(),
+        reach=shown_reach(first, last, flags),
     )
 
 
@@ -167,6 +209,13 @@ def history_csv():
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="kiez-plus-{first}-{last}.csv"'},
     )
+
+
+@bp.get("/history.xlsx")
+def history_xlsx():
+    first, last = reports.history_range(request.args, clock.berlin_now().date())
+    return Response(workbooks.history_workbook(first, last, _flags()), mimetype=workbooks.XLSX_TYPE,
+                    headers={"Content-Disposition": f'attachment; filename="kiez-plus-{first}-{last}.xlsx"'})
 
 
 @bp.route("/counts", methods=("GET", "POST"))
@@ -243,6 +292,8 @@ def audit_log():
 @bp.app_template_filter("number")
 def format_number(value, decimals=0, signed=False):
     """A figure as staff read it in German: "1.234", "24,0"; with signed=True "+5" and "-5"."""
+    if not decimals and not signed:
+        return targets.number(value)
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     if signed:
         pattern = f"+{pattern};-{pattern}"

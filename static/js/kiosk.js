@@ -41,7 +41,7 @@
   }
 
   /* No tap lost: on the enrolled tablet, "Ich bin da" tapped while the server is away is kept
-     here (a random id and the hour it was tapped, nothing else), the visitor is thanked as usual,
+     here (a random id, the hour it was tapped and the screen language, nothing else), the visitor is thanked as usual,
      and the tablet delivers it once the server is back; the server counts each id only once. */
   var tablet = Boolean(body.dataset.tablet);
   var PENDING = "kiosk-kept-checkins";
@@ -59,7 +59,8 @@
 
   function keepCheckin() {
     var kept = keptCheckins();
-    kept.push({ id: randomId(), hour: Math.floor(Date.now() / 3600000) * 3600 });
+    kept.push({ id: randomId(), hour: Math.floor(Date.now() / 3600000) * 3600,
+                lang: document.documentElement.lang || "" });
     window.localStorage.setItem(PENDING, JSON.stringify(kept));
     if (keptThanks) { keptThanks.hidden = false; }
     setTimeout(function () {
@@ -85,7 +86,8 @@
     fetch("/checkin/late", {
       method: "POST", credentials: "same-origin",
       headers: { "X-CSRFToken": csrfToken(), "Content-Type": "application/x-www-form-urlencoded" },
-      body: "id=" + encodeURIComponent(next.id) + "&hour=" + encodeURIComponent(next.hour)
+      body: "id=" + encodeURIComponent(next.id) + "&hour=" + encodeURIComponent(next.hour) +
+        "&lang=" + encodeURIComponent(next.lang || "")
     }).then(function (response) {
       return response.json().then(function (answer) {
         /* Counted now, counted before, or refused for good: never send it again. */

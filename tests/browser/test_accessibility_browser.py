@@ -5,10 +5,15 @@ added later is checked without touching this file. The check-in questions (reach
 the error page are added by hand.
 """
 
+from datetime import date
+
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from werkzeug.exceptions import HTTPException
+
+from kiosk.models import Activity, FundingPeriod, Poll, PollAnswer, Service, Target
+from kiosk.offers.seed import KIEZ_PLUS_UID
 
 LANGUAGES = ("de", "en", "tr", "ar")
 SIZES = ({"width": 1280, "height": 800}, {"width": 800, "height": 1280}, {"width": 1024, "height": 768},
@@ -132,11 +137,88 @@ def test_admin_pages_are_accessible(page, server, live_app, content):
     for rule in live_app.url_map.iter_rules():
         if not rule.rule.startswith("/admin") or "GET" not in rule.methods or rule.arguments:
             continue
-        if rule.endpoint.endswith(("csv", "download", "export")) or "logout" in rule.endpoint:
+        if rule.endpoint.endswith(("csv", "xlsx", "download", "export")) or "logout" in rule.endpoint:
             continue
         page.goto(server + adapter.build(rule.endpoint))
         page.wait_for_load_state()
         results = Axe().run(page)
         if results.violations_count:
             report[rule.rule] = results.generate_report()
+    with live_app.app_context():  # the funder's pages, which need a row to show
+        period = FundingPeriod.create(name="Beispiel: Förderzeitraum", first=date(2026, 1, 1), last=date(2026, 12, 31))
+        Target.create(period=period, metric="visits", amount=900, per="year")
+        activity = Activity.create(day=date(2026, 3, 3), kind="outreach", participants=9)
+    for path in (f"/admin/funding/{period.id}/", f"/admin/funding/{period.id}/report", f"/admin/activities/{activity.id}/"):
+        page.goto(server + path)
+        results = Axe().run(page)
+        if results.violations_count:
+            report[path] = results.generate_report()
     assert report == {}
+
+
+VOICES_STUB = """
+Object.defineProperty(window, 'speechSynthesis', {configurable: true, value: {
+  getVoices: () => ['de-DE', 'en-GB', 'tr-TR', 'ar-SA'].map(lang => ({lang: lang, name: lang})),
+  speak: () => {}, cancel: () => {}, addEventListener: () => {}}});
+window.SpeechSynthesisUtterance = function (text) { this.text = text; };
+"""
+
+
+@pytest.fixture
+def running_poll(live_app):
+    """A wish poll that runs on the suite's fixed day (tests/conftest.py), translated into Turkish
+    only, so the other languages show its German, marked."""
+    with live_app.app_context():
+        poll = Poll.create(question="Was wünscht ihr euch im Winter?", first=date(2026, 11, 1),
+                           last=date(2026, 11, 30), translations='{"tr": {"question": "Kışın ne istersiniz?"}}')
+        for position, (pictogram, word) in enumerate(
+                [("coffee", "Kaffee"), ("music", "Musik"), ("outing", "Ausflug"), ("good", "Gut")], 1):
+            PollAnswer.create(poll=poll, position=position, pictogram=pictogram, word=word)
+
+
+def problems_at_every_size(page):
+    problems = problems_on(page)
+    for size in SIZES:
+        page.set_viewport_size(size)
+        if sideways_scrolling(page) > 1:
+            problems.append(f"scrolls sideways at {size['width']}x{size['height']}")
+    page.set_viewport_size(SIZES[0])
+    return problems
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_voice_pages_are_accessible(page, server, live_app, content, running_poll, lang):
+    """The poll, its thanks, an entry with its flag and read-aloud buttons, the flag's thanks,
+    a check-in question and its thanks, a list of cards, the emergency numbers and a puzzle's rules,
+    with the speaker buttons shown (a stubbed voice)."""
+    page.add_init_script(VOICES_STUB)
+    choose_language(page, server, lang)
+    with live_app.app_context():
+        entry = Service.get(Service.uid == KIEZ_PLUS_UID).id
+    report = {}
+    page.locator(".tile-poll").tap()
+    expect(page.locator("form.poll .speak-button")).to_be_visible()
+    report["/poll"] = problems_at_every_size(page)
+    page.locator(".answer-button").first.tap()
+    expect(page.locator("#poll-thanks")).to_be_visible()
+    report["/poll/thanks"] = problems_at_every_size(page)
+    page.goto(f"{server}/help/{entry}")
+    expect(page.locator(".flag-button")).to_be_visible()
+    report["/help/<id>"] = problems_at_every_size(page)
+    page.locator(".flag-button").tap()
+    expect(page.locator("#flag-thanks")).to_be_visible()
+    report["/help/<id>/flagged"] = problems_at_every_size(page)
+    page.goto(server + "/")
+    page.locator(".tile-checkin").tap()
+    expect(page.locator("#checkin-question .speak-button")).to_be_visible()
+    report["/checkin/group"] = problems_at_every_size(page)
+    for _ in range(3):
+        with page.expect_navigation():
+            page.locator("button[name=skip]").tap()
+    expect(page.locator("#checkin-thanks .speak-button")).to_be_visible()
+    report["/checkin/thanks"] = problems_at_every_size(page)
+    for path in ("/help/emergency", "/offers/counselling", "/activities/today/easy"):
+        page.goto(server + path)
+        expect(page.locator(".speak-button").first).to_be_visible()
+        report[path] = problems_at_every_size(page)
+    assert {path: found for path, found in report.items() if found} == {}

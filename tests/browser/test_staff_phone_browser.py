@@ -11,13 +11,13 @@ from playwright.sync_api import expect
 
 from kiosk.activities.crafts import add_demo_craft_sheets
 from kiosk.checkin import counting
-from kiosk.models import CraftSheet, Location, Service, Staff
+from kiosk.models import Activity, CraftSheet, FundingPeriod, Location, Service, Staff, Target
 from kiosk.offers import seed as content_seed
 from tests.browser.conftest import touch_page
 
 PHONE = {"width": 390, "height": 844}
 MIN_TARGET = 48
-NOT_PAGES = ("csv", "download", "export", "file", "logout", "login")
+NOT_PAGES = ("csv", "xlsx", "download", "export", "file", "logout", "login")
 
 # Every visible control, by the box a finger hits: a checkbox or radio by its label. Links inside a
 # sentence are exempt (WCAG 2.5.8 "inline"); a link that stands alone in a cell or a list is not.
@@ -56,6 +56,11 @@ def content(live_app):
         for day, people in ((date(2026, 1, 8), 12), (date(2026, 1, 15), 1234)):
             counting.increment("people", people, day=day, hour=11)
         counting.increment("manual:outreach", 17, day=date(2026, 1, 13), hour=-1, source="staff")
+        period = FundingPeriod.create(name="Beispiel: Förderzeitraum 2025–2027", first=date(2025, 1, 1),
+                                      last=date(2027, 12, 31), results="Beispieltext")
+        for metric, per in (("visits", "year"), ("outreach", "month"), ("kaffeeklatsch_sessions", "period")):
+            Target.create(period=period, metric=metric, amount=900, per=per)
+        Activity.create(day=date(2026, 1, 13), kind="outreach", participants=17, note="Beispiel: Flyer am Kotti")
 
 
 @pytest.fixture
@@ -76,7 +81,8 @@ def staff_pages(app):
     """One URL per staff GET endpoint, with the id of a row that exists for each <int:…>."""
     with app.app_context():
         ids = {"service_id": Service.select().first().id, "sheet_id": CraftSheet.select().first().id,
-               "staff_id": Staff.select().first().id, "row_id": Location.select().first().id}
+               "staff_id": Staff.select().first().id, "row_id": Location.select().first().id,
+               "period_id": FundingPeriod.select().first().id, "activity_id": Activity.select().first().id}
     adapter = app.url_map.bind("localhost")
     urls = []
     for rule in app.url_map.iter_rules():

@@ -1,0 +1,102 @@
+"""The wish poll ("Was wünscht ihr euch?"): which poll runs, counting one answer, the results.
+
+An answer is one increment of ``poll_answer:<answer id>`` in this hour's bucket, flagged like a
+check-in (not from an enrolled tablet, or a burst), never linked to a check-in: the poll has its
+own one-time ticket, and the visit only remembers *that* it answered (to show the tile once),
+not what. Visitors never type anything here.
+"""
+
+from flask import session
+from peewee import fn
+
+from kiosk.checkin import counting
+from kiosk.checkin.counting import DOUBTFUL, NORMAL, UNENROLLED
+from kiosk.db import database
+from kiosk.models import Count, Poll, PollAnswer
+
+PURPOSE = "poll"  # the ticket's purpose and the burst window's name
+METRIC = "poll_answer"
+MIN_ANSWERS, MAX_ANSWERS = 2, 6
+ANSWERED = "poll_answered"  # in the visitor's session until the idle reset: the poll ids answered
+
+# The shipped pictograms (static/img/poll/<key>.svg) and what staff see in the select.
+PICTOGRAMS = {
+    "coffee": "Kaffee & Tee",
+    "cooking": "Kochen & Essen",
+    "talk": "Gespräch & Treffen",
+    "crafts": "Basteln",
+    "puzzle": "Rätsel & Spiele",
+    "book": "Lesen & Lernen",
+    "computer": "Handy & Computer",
+    "music": "Musik",
+    "sport": "Bewegung & Sport",
+    "garden": "Garten & Pflanzen",
+    "children": "Kinder & Familie",
+    "outing": "Ausflug",
+    "party": "Fest",
+    "good": "Gut (lachendes Gesicht)",
+    "okay": "Geht so (neutrales Gesicht)",
+    "bad": "Nicht gut (trauriges Gesicht)",
+}
+
+
+def running_poll(day) -> Poll | None:
+    """The poll whose period includes ``day`` (Berlin) and that staff did not end; staff cannot
+    make two overlap."""
+    return (Poll.select().where((Poll.first <= day) & (Poll.last >= day) & Poll.ended.is_null())
+            .order_by(Poll.first.desc(), Poll.id.desc()).first())
+
+
+def overlapping(first, last, except_id=None):
+    """Another poll (not ended) whose period shares a day with first..last."""
+    query = Poll.select().where((Poll.first <= last) & (Poll.last >= first) & Poll.ended.is_null())
+    if except_id is not None:
+        query = query.where(Poll.id != except_id)
+    return query.order_by(Poll.first).first()
+
+
+def answers_of(poll) -> list[PollAnswer]:
+    return list(poll.answers.order_by(PollAnswer.position))
+
+
+def answered_in_this_visit(poll) -> bool:
+    answered = session.get(ANSWERED, [])
+    return isinstance(answered, list) and poll.id in answered
+
+
+def remember_answered(poll):
+    answered = session.get(ANSWERED, [])
+    answered = answered if isinstance(answered, list) else []
+    session[ANSWERED] = [*answered[-9:], poll.id]
+
+
+def forget_visit():
+    """The idle reset hands the tablet to the next visitor, who may answer again."""
+    session.pop(ANSWERED, None)
+
+
+def record_answer(token: str, answer: PollAnswer, tablet_id: int | None) -> bool | None:
+    """Spend the poll ticket and count the answer once. True: counted (or test mode, which
+    counts nothing); False: the ticket was spent before; None: a ticket never issued."""
+    with database.atomic():
+        fresh = counting.spend_one_tap_ticket(token, PURPOSE)
+        if fresh and not counting.test_mode():
+            counting.count_now({f"{METRIC}:{answer.id}": 1}, counting.one_tap_flag(PURPOSE, tablet_id))
+    return fresh
+
+
+def results(poll) -> dict:
+    """Per answer the normal count, and what was set apart (bursts, other devices)."""
+    answers = answers_of(poll)
+    metrics = {f"{METRIC}:{answer.id}": answer for answer in answers}
+    totals = {(metric, flag): total for metric, flag, total in (
+        Count.select(Count.metric, Count.flag, fn.SUM(Count.value))
+        .where(Count.metric.in_(list(metrics)) & (Count.source == "kiosk"))
+        .group_by(Count.metric, Count.flag).tuples())} if metrics else {}
+    rows = [(answer, totals.get((metric, NORMAL), 0)) for metric, answer in metrics.items()]
+    return {
+        "rows": rows,
+        "total": sum(count for _, count in rows),
+        "doubtful": sum(totals.get((m, DOUBTFUL), 0) for m in metrics),
+        "unenrolled": sum(totals.get((m, UNENROLLED), 0) for m in metrics),
+    }

@@ -1,0 +1,77 @@
+"""The funder's period report as plain data: one build for the page, its print and the XLSX."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from kiosk.models import FundingPeriod, Target
+from kiosk.staff import reports, targets
+from kiosk.staff.activity_kinds import kind_names
+
+PER_ORDER = {"year": 0, "month": 1, "period": 2}
+COUNTING_METHOD = (
+    "Gezählt werden Besuche, nicht Personen: wer zweimal kommt, zählt zweimal. Niemand wird "
+    "erfasst oder wiedererkannt; gespeichert werden nur Zahlen pro Stunde.",
+    "Eine Gruppe zählt mit ihrer Größe: tippt jemand am Tablet „3 Personen“ an, sind das drei Besuche.",
+    "Nicht mitgezählt werden zweifelhafte Check-ins (sehr viele in wenigen Sekunden, etwa von "
+    "spielenden Kindern), Check-ins außerhalb der Sprechstunde und Check-ins aus anderen Browsern "
+    "als den angemeldeten Tablets des Projekts.",
+    "Was das Tablet nicht sieht (Besucher:innen, die nicht getippt haben, Kontakte unterwegs, der "
+    "Kaffeeklatsch im Treppenhaus, Vermittlungen), trägt das Team von Hand nach. Jeder Nachtrag "
+    "und jede Korrektur steht mit dem Namen der Person im Team und dem Zeitpunkt im Protokoll, "
+    "eine Korrektur auch mit ihrem Grund.",
+)
+
+
+@dataclass
+class TargetReport:
+    target: Target
+    label: str
+    progress: targets.Progress
+    line: str
+    months: list
+
+
+@dataclass
+class PeriodReport:
+    period: FundingPeriod
+    as_of: object  # date: today, or the period's last day once it is over
+    began: object  # date or None: the first day anything was counted
+    targets: list
+    activities: list
+    per_kind: list  # [(kind name, held, participants)]
+    kind_names: dict
+    set_apart: dict
+    method: tuple = COUNTING_METHOD
+
+    @property
+    def last_month_is_partial(self) -> bool:
+        """Whether the month table's last row stops before its month ends (at today)."""
+        return (self.as_of + timedelta(days=1)).month == self.as_of.month
+
+    @property
+    def month_rows(self):
+        """[[MonthRow of each target]] per month: the report's one table of Soll and Ist."""
+        return [list(rows) for rows in zip(*(t.months for t in self.targets))]
+
+
+def build(period: FundingPeriod, today) -> PeriodReport:
+    chosen = sorted(period.targets, key=lambda t: (list(reports.FUNDER_METRICS).index(t.metric), PER_ORDER[t.per]))
+    daily = reports.funder_daily(period.first, period.last, {t.metric for t in chosen})
+    began = reports.first_counted_day()
+    through = min(today, period.last)
+    shown = []
+    for target in chosen:
+        label = reports.FUNDER_METRICS[target.metric]
+        result = targets.progress(target.amount, target.per, period.first, period.last,
+                                  daily[target.metric], today, began)
+        shown.append(TargetReport(
+            target, label, result, targets.plain_line(label, target.amount, target.per, result),
+            targets.monthly(target.amount, target.per, period.first, period.last, daily[target.metric], through)))
+    activities = reports.activities_in(period.first, through)
+    names = kind_names()
+    return PeriodReport(
+        period=period, as_of=through, began=began, targets=shown, activities=activities,
+        per_kind=[(names.get(kind, kind), held, people)
+                  for kind, held, people in reports.activities_per_kind(activities)],
+        kind_names=names, set_apart=reports.set_apart(period.first, through),
+    )
