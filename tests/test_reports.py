@@ -292,7 +292,7 @@ def test_csv_report_has_one_row_per_day_in_german_spreadsheet_form(db):
     assert csv.startswith("\ufeff")
     assert csv[1:].split("\r\n") == [
         "Datum;Wochentag;Personen;Check-ins;Gruppen;Erstbesuche;Anlass: Beratung;"
-        "Anlass: Basteln & Rätsel;Anlass: Leute treffen & Kaffee;Anlass: Hilfe mit Handy & Computer;"
+        "Anlass: Basteln & Rätsel;Anlass: Treffen & Kaffee;Anlass: Digitale Hilfe;"
         "Anlass: Infos zu Angeboten;Kontakte unterwegs;Kaffeeklatsch;Flyer;Vermittlungen;"
         "Digitale Hilfe (Team)",
         "19.11.2026;Donnerstag;3;2;1;1;1;0;0;0;2;4;0;0;0;6",
