@@ -46,3 +46,4 @@ class Defaults:
     BACKUP_DIR = None  # None means instance/backups
     # /health answers 503 when less than this is free on the instance folder's disk.
     HEALTH_MIN_FREE_MB = 100
+    HEALTH_OK_SECONDS = 5  # an "ok" from /health is kept this long (the tablet asks before every tap)
