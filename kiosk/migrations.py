@@ -34,8 +34,15 @@ def staff_admins(migrator):
             Staff.update(is_admin=True).where(Staff.id == first.id).execute()
 
 
+def count_report_index(migrator):
+    """The index the reports read a range of days from (Count.Meta.indexes says why)."""
+    if "count_day_metric_flag_value" not in {index.name for index in database.get_indexes("count")}:
+        migrate(migrator.add_index("count", ("day", "metric", "flag", "value"), False))
+
+
 STEPS = {
     2: staff_admins,
+    3: count_report_index,
 }
 LATEST = max(STEPS, default=FIRST_RELEASED)
 

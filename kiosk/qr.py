@@ -16,8 +16,6 @@ import html
 import io
 from functools import lru_cache
 
-import segno
-
 QUIET_ZONE = 4  # modules of white around the code, as ISO/IEC 18004 asks
 MIN_SCREEN_SCALE = 4  # px per module below which phones struggle to read a screen
 DEFAULT_SCALE = 8
@@ -28,6 +26,8 @@ def encode(payload: str) -> segno.QRCode:
     """The QR symbol for `payload` (UTF-8 with ECI marker, full-size QR, error level ≥ M)."""
     if not payload:
         raise ValueError("nothing to encode")
+    import segno  # here, not at the kiosk's start: most starts are answered before any QR code
+
     return segno.make(payload, encoding="utf-8", eci=True, micro=False, error="m")
 
 

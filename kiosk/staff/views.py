@@ -268,7 +268,12 @@ def audit_log():
 
 @bp.app_template_filter("number")
 def format_number(value, decimals=0, signed=False):
-    """A figure as staff read it in German: "1.234", "24,0"; with signed=True "+5" and "-5"."""
+    """A figure as staff read it in German: "1.234", "24,0"; with signed=True "+5" and "-5".
+
+    A whole number without a sign is by far the most common (the History of a year shows about
+    1,800) and is formatted directly: babel's pattern formatting cost a third of that page."""
+    if type(value) is int and not decimals and not signed:
+        return f"{value:,}".replace(",", ".")
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
     if signed:
         pattern = f"+{pattern};-{pattern}"
