@@ -81,6 +81,9 @@ GIL_SWITCH_SECONDS = 0.0005
 def serve_app(app, host, port, threads):
     from waitress import serve
 
+    from kiosk.warmup import warm_up_in_background
+
+    warm_up_in_background(app)
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
     # waitress writes no access log; its queue notices are noise on a kiosk's console.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
