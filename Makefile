@@ -37,7 +37,7 @@ translations: install
 
 # After changing visitor strings: collect them and merge them into every language's catalog.
 messages: install
-	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -o kiosk/translations/messages.pot .
+	$(BIN)/pybabel extract --no-location --sort-output -F babel.cfg -k _l -k N_ -o kiosk/translations/messages.pot .
 	$(BIN)/pybabel update --no-fuzzy-matching -i kiosk/translations/messages.pot -d kiosk/translations
 
 # pdftoppm turns uploaded PDF craft sheets into pages; the demo runs without it.

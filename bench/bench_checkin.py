@@ -33,7 +33,7 @@ def serve(folder, port):
     from waitress import serve as waitress_serve
 
     from kiosk import create_app
-    from kiosk.db import create_tables
+    from kiosk.migrations import create_tables
 
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
     app = create_app({

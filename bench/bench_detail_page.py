@@ -26,7 +26,7 @@ from playwright.sync_api import sync_playwright  # noqa: E402
 from waitress.server import create_server  # noqa: E402
 
 from kiosk import create_app, qr
-from kiosk.db import create_tables  # noqa: E402
+from kiosk.migrations import create_tables
 from kiosk.models import Service, Setting  # noqa: E402
 from kiosk.offers import directory  # noqa: E402
 from kiosk.offers.seed import KIEZ_PLUS_UID, add_demo_offers, seed_content  # noqa: E402

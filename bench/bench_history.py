@@ -21,9 +21,10 @@ sys.path.insert(0, str(ROOT))
 
 from kiosk import create_app  # noqa: E402
 from kiosk.checkin.counting import GROUP_SIZES, REASONS  # noqa: E402
-from kiosk.db import create_tables, database  # noqa: E402
+from kiosk.db import database
+from kiosk.migrations import create_tables
 from kiosk.models import Count  # noqa: E402
-from kiosk.staff.auth import create_staff  # noqa: E402
+from kiosk.security import create_staff
 
 YEARS = 5
 REPEATS = 30

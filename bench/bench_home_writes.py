@@ -23,7 +23,8 @@ BEFORE = "ee1dfff"  # the last commit whose start screen stored a ticket per vie
 def measure(views):
     """In a child process whose sys.path starts with the tree to measure: rows and bytes added."""
     from kiosk import create_app
-    from kiosk.db import create_tables, database
+    from kiosk.db import database
+    from kiosk.migrations import create_tables
     from kiosk.models import MODELS
 
     folder = tempfile.mkdtemp(prefix="bench-home-")

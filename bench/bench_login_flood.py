@@ -47,7 +47,7 @@ SECONDS = 20  # per phase
 LATE = 10  # seconds into the flood after which the per-client budgets are spent (reported apart)
 GOAL = 2.0
 # `kiosk serve` as the console script runs it (the project need not be installed in this Python).
-KIOSK = [sys.executable, "-c", "import sys; from kiosk.cli import main; sys.argv[0] = 'kiosk'; main()"]
+KIOSK = [sys.executable, "-c", "import sys; from kiosk.__main__ import main; sys.argv[0] = 'kiosk'; main()"]
 STAFF, PASSWORD = "bench", "a long bench password"
 
 

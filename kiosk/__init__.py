@@ -3,15 +3,26 @@
 import os
 import secrets
 
-from flask import Flask, request, session
+from flask import Flask, current_app, request, session
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
 from werkzeug.routing import IntegerConverter
 
-from kiosk import db
+from kiosk import cli, db, errors, health, security, tls
+from kiosk.activities import crafts, wordlists
+from kiosk.activities import views as activities
+from kiosk.checkin import closures, tablets
+from kiosk.checkin import views as checkin
 from kiosk.config import Defaults
+from kiosk.offers import admin as offers_admin
+from kiosk.offers import views as offers
+from kiosk.staff import auth, backup, team
+from kiosk.staff import views as staff
 
-PROJECT_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+PACKAGE = os.path.dirname(os.path.abspath(__file__))
+# A wheel carries templates/ and static/ inside the package (pyproject.toml); a source checkout
+# keeps them at the top level.
+ASSETS = PACKAGE if os.path.isdir(os.path.join(PACKAGE, "templates")) else os.path.dirname(PACKAGE)
 
 babel = Babel()
 csrf = CSRFProtect()
@@ -28,8 +39,8 @@ def create_app(test_config=None, instance_path=None):
         __name__,
         instance_path=instance_path,
         instance_relative_config=True,
-        template_folder=os.path.join(PROJECT_ROOT, "templates"),
-        static_folder=os.path.join(PROJECT_ROOT, "static"),
+        template_folder=os.path.join(ASSETS, "templates"),
+        static_folder=os.path.join(ASSETS, "static"),
     )
     app.config.from_object(Defaults)
     app.config.from_pyfile("config.py", silent=True)
@@ -45,19 +56,10 @@ def create_app(test_config=None, instance_path=None):
     babel.init_app(app, locale_selector=visitor_language)
     csrf.init_app(app)
 
-    from kiosk import cli, errors, health, tls
-    from kiosk.activities import crafts, wordlists
-    from kiosk.activities import views as activities
-    from kiosk.checkin import closures, tablets
-    from kiosk.checkin import views as checkin
-    from kiosk.offers import admin as offers_admin
-    from kiosk.offers import views as offers
-    from kiosk.staff import auth, backup, team
-    from kiosk.staff import views as staff
-
     app.register_blueprint(checkin.bp)  # the home screen and the anonymous check-in
     app.register_blueprint(activities.bp)  # Rätsel & Basteln for visitors
     app.register_blueprint(crafts.bp)  # craft sheets and activity figures for staff
+    security.init_app(app)  # g.staff from the server-side session, before every request
     app.register_blueprint(auth.bp)
     app.register_blueprint(staff.bp)  # Today, History, manual counts
     app.register_blueprint(team.bp)
@@ -92,8 +94,6 @@ def visitor_language():
 
     Catalogs are per language ("en"); gettext finds them from "en_GB" too.
     """
-    from flask import current_app
-
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang")
     language = chosen if chosen in languages else languages[0]

@@ -1,7 +1,6 @@
-"""Command-line tools: staff accounts, the demo, and the production server.
-
-``kiosk COMMAND`` is the same as ``flask --app kiosk COMMAND``.
-"""
+"""Every command of ``kiosk COMMAND`` (the same as ``flask --app kiosk COMMAND``): staff accounts,
+the database, backups, content, certificates, the demo and the production server. Each is a thin
+shell around the module that does the work."""
 
 import logging
 import os
@@ -9,9 +8,20 @@ import secrets
 import sys
 
 import click
-from flask.cli import FlaskGroup, with_appcontext
+from flask import current_app
+from flask.cli import with_appcontext
+from waitress import serve
 
 from kiosk import db
+from kiosk.activities.crafts import add_demo_craft_sheets
+from kiosk.checkin.demo import add_demo_counts
+from kiosk.migrations import LATEST, NewerDatabase, create_tables, upgrade
+from kiosk.models import Count, Staff
+from kiosk.offers.seed import add_demo_offers, seed_content
+from kiosk.security import create_staff
+from kiosk.staff.backup import BackupError, inspect_backup, make_backup, restore_backup, sqlite_file
+from kiosk.tls import SERVER_FILE, fingerprint, load_ca, make_certificates, room_names, serve_tls, tls_folder
+from kiosk.warmup import warm_up_in_background
 
 
 @click.command("add-staff")
@@ -22,10 +32,7 @@ from kiosk import db
 @click.option("--admin", is_flag=True, help="May disable and remove accounts (the first account always may).")
 def add_staff_command(username, password, admin):
     """Create a staff account for the admin pages."""
-    from kiosk.models import Staff
-    from kiosk.staff.auth import create_staff
-
-    db.create_tables()
+    create_tables()
     with db.database.atomic():
         admin = admin or not Staff.select().where(Staff.is_admin == True).exists()  # noqa: E712
         staff = create_staff(username, password)
@@ -42,9 +49,7 @@ def add_staff_command(username, password, admin):
 @click.option("--tls-port", default=8443, show_default=True)
 def serve_command(host, port, threads, tls, tls_port):
     """Serve the kiosk with waitress (the production way). No access log is written."""
-    from flask import current_app
-
-    db.create_tables()
+    create_tables()
     app = current_app._get_current_object()
     if tls:
         serve_https(app, host, tls_port, threads)
@@ -53,16 +58,6 @@ def serve_command(host, port, threads, tls, tls_port):
 
 def serve_https(app, host, port, threads):
     """HTTPS beside the plain port (kiosk/tls.py says why cheroot), certificates made if missing."""
-    from kiosk.tls import (
-        SERVER_FILE,
-        fingerprint,
-        load_ca,
-        make_certificates,
-        room_names,
-        serve_tls,
-        tls_folder,
-    )
-
     if not os.path.exists(os.path.join(tls_folder(app), SERVER_FILE)):
         make_certificates(tls_folder(app), room_names())
     server = serve_tls(app, host, port, threads)
@@ -80,10 +75,6 @@ GIL_SWITCH_SECONDS = 0.0005
 
 
 def serve_app(app, host, port, threads):
-    from waitress import serve
-
-    from kiosk.warmup import warm_up_in_background
-
     warm_up_in_background(app)
     if app.config["LOGIN_REFUSALS_HELD_AT_ONCE"] > threads - 4:
         click.echo(f"Warning: with {threads} threads, LOGIN_REFUSALS_HELD_AT_ONCE="
@@ -102,18 +93,10 @@ def serve_app(app, host, port, threads):
 @click.option("--port", default=5000, show_default=True)
 def demo_command(host, port):
     """Start the kiosk on the separate demo database, with demo counts and a demo staff login."""
-    from flask import current_app
-
-    from kiosk.activities.crafts import add_demo_craft_sheets
-    from kiosk.checkin.demo import add_demo_counts
-    from kiosk.models import Count, Staff
-    from kiosk.offers.seed import add_demo_offers
-    from kiosk.staff.auth import create_staff
-
     app = current_app._get_current_object()
     if not app.config["DEMO"]:
         raise click.ClickException("Set KIOSK_DEMO=true: the demo never writes to the real database.")
-    db.create_tables()
+    create_tables()
     if not Count.select().exists():
         click.echo("Adding 12 weeks of demo counts and two craft sheets ...")
         add_demo_counts()
@@ -127,17 +110,84 @@ def demo_command(host, port):
     serve_app(app, host, port, threads=12)
 
 
+@click.command("init-db")
+def init_db_command():
+    """Create the tables (safe to run again: existing data is kept)."""
+    create_tables()
+    click.echo("Database ready.")
+
+
+@click.command("migrate")
+def migrate_command():
+    """Bring the database to the current schema (also done on every start). Data is kept."""
+    try:
+        applied = upgrade()
+    except NewerDatabase as error:
+        raise click.ClickException(str(error)) from error
+    done = f"applied step(s) {', '.join(map(str, applied))}" if applied else "nothing to do"
+    click.echo(f"Database at schema version {LATEST}: {done}.")
+
+
+@click.command("backup")
+@with_appcontext
+def backup_command():
+    """Back up the database now into instance/backups/ (the kiosk also does this once a day)."""
+    app = current_app._get_current_object()
+    try:
+        path = make_backup(app)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup written: {path}")
+
+
+@click.command("restore")
+@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--yes", is_flag=True, help="Do not ask (for scripts).")
+@with_appcontext
+def restore_command(backup_file, yes):
+    """Replace the database with a backup. Stop the kiosk first; the current data is kept as a copy."""
+    app = current_app._get_current_object()
+    live = sqlite_file(app)
+    if live is None:
+        raise click.ClickException("Restore is for SQLite; restore PostgreSQL with pg_restore.")
+    try:
+        facts = inspect_backup(backup_file)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Backup {backup_file}: {facts['checkins']} check-ins, {facts['staff']} staff account(s), "
+               f"schema version {facts['version']}.")
+    if not yes:
+        click.confirm(f"Replace everything in {live} with this backup?", abort=True)
+    before = restore_backup(app, backup_file)
+    click.echo(f"Restored. The data from before is kept in {before}.")
+
+
+@click.command("seed-content")
+def seed_content_command():
+    """Add the shipped true content (Kiez+, nationwide help numbers, categories); safe to repeat."""
+    create_tables()
+    added = seed_content()
+    click.echo(f"Content ready: {added['categories']} categories and {added['services']} entries added.")
+
+
+@click.command("make-certificate")
+@click.option("--name", "names", multiple=True,
+              help="A further name or address of this computer (this one, .local and its address are in).")
+@with_appcontext
+def make_certificate_command(names):
+    """Make the kiosk's own certificate authority (once) and a new server certificate."""
+    app = current_app._get_current_object()
+    all_names = list(dict.fromkeys([*room_names(), *names]))
+    ca = make_certificates(tls_folder(app), all_names)
+    click.echo(f"Certificate for: {', '.join(all_names)}")
+    click.echo(f"Files in {tls_folder(app)}; trust the authority once on each device (guide: /tls/).")
+    click.echo(f"Fingerprint of the authority (SHA-256): {fingerprint(ca)}")
+
+
+COMMANDS = (add_staff_command, serve_command, demo_command, init_db_command, migrate_command,
+            backup_command, restore_command, seed_content_command, make_certificate_command)
+
+
 def init_app(app):
-    from kiosk.migrations import migrate_command
-
-    for command in (add_staff_command, serve_command, demo_command, migrate_command):
+    for command in COMMANDS:
         app.cli.add_command(command)
-
-
-def main():
-    """The ``kiosk`` console script."""
-    from kiosk import create_app
-
-    os.umask(0o077)  # whatever the kiosk writes (database, backups, uploads) is its user's only
-    os.environ.setdefault("FLASK_APP", "kiosk")
-    FlaskGroup(create_app=create_app, name="kiosk")()

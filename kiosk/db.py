@@ -6,7 +6,6 @@ timeout; a DATABASE_URL such as ``postgresql://…`` points the same models at a
 
 import os
 
-import click
 from peewee import DatabaseProxy, SqliteDatabase
 from playhouse.db_url import connect
 from playhouse.db_url import parse as parse_url
@@ -42,13 +41,6 @@ def open_database(url: str):
     return connect(f"{pooled}://{rest}", **options)
 
 
-def create_tables():
-    """Create missing tables and bring an older database up to date (kiosk/migrations.py)."""
-    from kiosk.migrations import upgrade
-
-    upgrade()
-
-
 def make_private(path):
     """Only the kiosk's own user may read it: a folder 0700, a file 0600 (backups and the database
     hold every password hash). Done after creation too, since SQLite and other programs create
@@ -78,13 +70,6 @@ def is_sqlite() -> bool:
     return isinstance(database.obj, SqliteDatabase)
 
 
-@click.command("init-db")
-def init_db_command():
-    """Create the tables (safe to run again: existing data is kept)."""
-    create_tables()
-    click.echo("Database ready.")
-
-
 def init_app(app):
     make_private(app.instance_path)
     url = database_url(app)
@@ -101,4 +86,3 @@ def init_app(app):
         if not database.is_closed():
             database.close()
 
-    app.cli.add_command(init_db_command)

@@ -6,7 +6,6 @@ none, because ``upgrade`` creates missing tables from the models. Each step firs
 there, so it also does no harm to a table that was just created in its current shape.
 """
 
-import click
 from peewee import BooleanField
 from playhouse.migrate import SchemaMigrator, migrate
 
@@ -81,12 +80,6 @@ def upgrade():
     return applied
 
 
-@click.command("migrate")
-def migrate_command():
-    """Bring the database to the current schema (also done on every start). Data is kept."""
-    try:
-        applied = upgrade()
-    except NewerDatabase as error:
-        raise click.ClickException(str(error)) from error
-    done = f"applied step(s) {', '.join(map(str, applied))}" if applied else "nothing to do"
-    click.echo(f"Database at schema version {LATEST}: {done}.")
+def create_tables():
+    """Create missing tables and bring an older database up to date (every start does this)."""
+    upgrade()

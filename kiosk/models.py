@@ -1,7 +1,6 @@
 """The tables. Visitor data is counts in hourly buckets, never a record of a person."""
 
 import uuid
-from datetime import datetime, timezone
 
 from peewee import (
     BooleanField,
@@ -15,13 +14,10 @@ from peewee import (
     TextField,
 )
 
+from kiosk.clock import utcnow
 from kiosk.db import database
 
 WHOLE_DAY = -1  # the hour of a staff count entered without an hour
-
-
-def utcnow():
-    return datetime.now(timezone.utc).replace(tzinfo=None)
 
 
 class BaseModel(Model):

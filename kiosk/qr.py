@@ -15,6 +15,10 @@ from __future__ import annotations
 import html
 import io
 from functools import lru_cache
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import segno
 
 QUIET_ZONE = 4  # modules of white around the code, as ISO/IEC 18004 asks
 MIN_SCREEN_SCALE = 4  # px per module below which phones struggle to read a screen

@@ -17,12 +17,11 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, timezone
 from typing import Any, NamedTuple
-from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_skeleton, format_time, get_day_names
 
-BERLIN = ZoneInfo("Europe/Berlin")
+from kiosk.clock import BERLIN
 
 HSDS_DAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")  # index = Python weekday
 

@@ -14,7 +14,6 @@ import ipaddress
 import os
 import socket
 
-import click
 from flask import (
     Blueprint,
     abort,
@@ -25,7 +24,6 @@ from flask import (
     send_file,
     url_for,
 )
-from flask.cli import with_appcontext
 from flask.sessions import SecureCookieSessionInterface
 from markupsafe import Markup
 
@@ -145,20 +143,6 @@ def load_ca(app):
         return x509.load_pem_x509_certificate(f.read())
 
 
-@click.command("make-certificate")
-@click.option("--name", "names", multiple=True,
-              help="A further name or address of this computer (this one, .local and its address are in).")
-@with_appcontext
-def make_certificate_command(names):
-    """Make the kiosk's own certificate authority (once) and a new server certificate."""
-    app = current_app._get_current_object()
-    all_names = list(dict.fromkeys([*room_names(), *names]))
-    ca = make_certificates(tls_folder(app), all_names)
-    click.echo(f"Certificate for: {', '.join(all_names)}")
-    click.echo(f"Files in {tls_folder(app)}; trust the authority once on each device (guide: /tls/).")
-    click.echo(f"Fingerprint of the authority (SHA-256): {fingerprint(ca)}")
-
-
 def serve_tls(app, host, port, threads):
     """cheroot on ``port`` with the kiosk's certificate, in a thread of its own; returns the server."""
     import threading
@@ -235,4 +219,3 @@ def init_app(app):
     app.after_request(strict_transport_security)
     app.context_processor(connection_facts)
     app.register_blueprint(bp)
-    app.cli.add_command(make_certificate_command)

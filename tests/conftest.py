@@ -27,9 +27,10 @@ from playhouse.db_url import connect
 from kiosk import create_app
 from kiosk.checkin import tablets
 from kiosk.checkin.counting import bursts
-from kiosk.db import create_tables, database
+from kiosk.db import database
+from kiosk.migrations import create_tables
 from kiosk.models import Staff
-from kiosk.staff.auth import create_staff
+from kiosk.security import create_staff
 
 STAFF_PASSWORD = "a long test password"
 BEN_PASSWORD = "bens own long password"

@@ -83,7 +83,7 @@ def kiosk_command():
     if os.path.exists(script):
         return [script], {}
     root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    return [sys.executable, "-c", "from kiosk.cli import main; main()"], {"PYTHONPATH": root}
+    return [sys.executable, "-c", "from kiosk.__main__ import main; main()"], {"PYTHONPATH": root}
 
 
 def start_kiosk(folder, database_url, threads=4, port=None, **settings):

@@ -9,9 +9,10 @@ import pytest
 import time_machine
 
 import puzzles
+from kiosk import clock
 from kiosk.activities import crafts
-from kiosk.activities.views import KIND_NAMES, size_for_level
-from kiosk.checkin import counting
+from kiosk.activities.labels import KIND_NAMES
+from kiosk.activities.views import size_for_level
 from kiosk.models import CraftSheet, Setting
 from kiosk.staff import reports
 
@@ -21,7 +22,7 @@ KIND_SIZES = {"sudoku": 4, "wordsearch": 8, "maze": 6, "nonogram": 5, "futoshiki
 
 def counted(app, prefix):
     with app.app_context():
-        today = counting.berlin_now().date()
+        today = clock.berlin_now().date()
         return dict(reports.most_counted(prefix, today, today, limit=100))
 
 
@@ -87,8 +88,8 @@ def test_picking_a_puzzle_makes_a_fresh_seed_and_counts_once(app, client):
 @pytest.mark.parametrize("days_ahead", range(5))
 def test_puzzle_of_the_day_is_the_same_for_everybody(app, client, monkeypatch, days_ahead):
     """Five days in a row bring each kind once; every visitor gets the date as the seed."""
-    moment = counting.berlin_now() + timedelta(days=days_ahead)
-    monkeypatch.setattr(counting, "berlin_now", lambda: moment)
+    moment = clock.berlin_now() + timedelta(days=days_ahead)
+    monkeypatch.setattr(clock, "berlin_now", lambda: moment)
     response = client.get("/activities/today/medium")
     kind, level, size, seed = response.headers["Location"].split("?")[0].split("/")[2:]
     assert (level, seed) == ("medium", moment.date().isoformat())

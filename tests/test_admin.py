@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 import time_machine
 
+from kiosk import clock
 from kiosk.checkin import counting
 from kiosk.models import AuditEntry, Count, Staff
 from tests.conftest import STAFF_PASSWORD, form_value
@@ -96,7 +97,7 @@ def post_counts(client, **data):
 
 def test_manual_count_is_added_and_logged(app, client, auth):
     auth.login()
-    day = counting.berlin_now().date()
+    day = clock.berlin_now().date()
     response = post_counts(client, **{"add-day": day.isoformat(), "add-hour": "11", "add-kind": "flyers",
                                       "add-number": "40", "add-note": "Oranienstraße", "add-submit": "1"})
     assert response.status_code == 302
@@ -110,7 +111,7 @@ def test_manual_count_is_added_and_logged(app, client, auth):
 
 def test_untapped_visitors_raise_the_people_count(app, client, auth):
     auth.login()
-    day = counting.berlin_now().date()
+    day = clock.berlin_now().date()
     post_counts(client, **{"add-day": day.isoformat(), "add-hour": "-1", "add-kind": "people",
                            "add-number": "4", "add-submit": "1"})
     assert 'data-figure="people">4<' in client.get("/admin/").get_data(as_text=True)
@@ -277,7 +278,7 @@ def test_the_change_log_names_each_change_in_german(app, client, auth):
 
 def test_every_audit_action_in_the_code_has_a_german_label():
     """The actions written anywhere (audit("…"), action = "…"), content tables included."""
-    from kiosk.offers.admin import TABLES
+    from kiosk.offers.forms import TABLES
     from kiosk.staff.views import AUDIT_ACTIONS
 
     found = set()

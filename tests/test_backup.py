@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from kiosk import migrations
+from kiosk import clock, migrations
 from kiosk.checkin import counting
 from kiosk.models import AuditEntry, Count, Staff
 from kiosk.staff import backup
@@ -103,7 +103,7 @@ def test_first_request_of_a_day_makes_the_backup(app, client, monkeypatch):
     app.config["AUTO_BACKUP"] = True
     daily_app_client = _fresh_app_with_auto_backup(app)
     thursday = date(2026, 1, 8)
-    monkeypatch.setattr(backup, "berlin_now", lambda: _at(thursday))
+    monkeypatch.setattr(clock, "berlin_now", lambda: _at(thursday))
     daily_app_client.get("/health")
     path = os.path.join(backup.backup_folder(app), "kiosk-2026-01-08.sqlite3")
     assert os.path.exists(path)
@@ -111,7 +111,7 @@ def test_first_request_of_a_day_makes_the_backup(app, client, monkeypatch):
     add_checkins(app, 3)
     daily_app_client.get("/")
     assert os.stat(path).st_mtime_ns == made  # once a day, not on every request
-    monkeypatch.setattr(backup, "berlin_now", lambda: _at(thursday + timedelta(1)))
+    monkeypatch.setattr(clock, "berlin_now", lambda: _at(thursday + timedelta(1)))
     daily_app_client.get("/health")
     assert checkins_in(os.path.join(backup.backup_folder(app), "kiosk-2026-01-09.sqlite3")) == 3
 
@@ -126,7 +126,7 @@ def _fresh_app_with_auto_backup(app):
 def _at(day):
     from datetime import datetime
 
-    return datetime(day.year, day.month, day.day, 10, 0, tzinfo=counting.BERLIN)
+    return datetime(day.year, day.month, day.day, 10, 0, tzinfo=clock.BERLIN)
 
 
 def test_a_failing_daily_backup_does_not_stop_the_kiosk(app, tmp_path, caplog):

@@ -5,6 +5,7 @@ from datetime import date, datetime, timedelta, timezone
 import pytest
 import time_machine
 
+from kiosk import clock
 from kiosk.checkin import counting
 from kiosk.models import MODELS, Count, Setting, Ticket
 from kiosk.staff import reports
@@ -15,7 +16,7 @@ pytestmark = pytest.mark.usefixtures("enrolled")  # the room's tablet: its check
 
 def figures(app, **flags):
     with app.app_context():
-        day = counting.berlin_now().date()
+        day = clock.berlin_now().date()
         return reports.totals(day, day, reports.flags_shown(**flags))
 
 
@@ -169,7 +170,7 @@ def test_doubtful_flag_follows_the_answers(app, client):
 
 
 def test_outside_drop_in_hours_is_counted_apart(app, client):
-    now = counting.berlin_now()
+    now = clock.berlin_now()
     other_day = (now.weekday() + 3) % 7
     app.config["DROPIN_HOURS"] = [[other_day, "11:00", "12:30"]]
     tap_checkin(client)
@@ -188,15 +189,15 @@ def test_test_mode_counts_nothing_and_shows_a_banner(app, client):
 
 
 def test_home_says_when_the_drop_in_hour_is(app, client, monkeypatch):
-    thursday_11_30 = datetime(2026, 11, 26, 11, 30, tzinfo=counting.BERLIN)
+    thursday_11_30 = datetime(2026, 11, 26, 11, 30, tzinfo=clock.BERLIN)
     app.config["DROPIN_HOURS"] = [[3, "11:00", "12:30"]]
-    monkeypatch.setattr(counting, "berlin_now", lambda: thursday_11_30)
+    monkeypatch.setattr(clock, "berlin_now", lambda: thursday_11_30)
     assert "Sprechstunde heute 11:00\u2060–\u206012:30 · jetzt geöffnet" in client.get("/").get_data(as_text=True)
-    monkeypatch.setattr(counting, "berlin_now", lambda: thursday_11_30.replace(hour=9))
+    monkeypatch.setattr(clock, "berlin_now", lambda: thursday_11_30.replace(hour=9))
     assert "Sprechstunde heute 11:00\u2060–\u206012:30</span>" in client.get("/").get_data(as_text=True)
-    monkeypatch.setattr(counting, "berlin_now", lambda: thursday_11_30.replace(day=25))
+    monkeypatch.setattr(clock, "berlin_now", lambda: thursday_11_30.replace(day=25))
     assert "Sprechstunde morgen 11:00\u2060–\u206012:30" in client.get("/").get_data(as_text=True)
-    monkeypatch.setattr(counting, "berlin_now", lambda: thursday_11_30.replace(hour=13))
+    monkeypatch.setattr(clock, "berlin_now", lambda: thursday_11_30.replace(hour=13))
     assert "Nächste Sprechstunde: Donnerstag, 3. Dezember 2026, 11:00\u2060–\u206012:30" in client.get("/").get_data(as_text=True)
     assert date(2026, 12, 3).weekday() == 3
 

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from kiosk import clock
 from kiosk.checkin import counting
 from kiosk.models import AuditEntry, Category, Location, Organization, Phone, Service, ServiceCategory
 from kiosk.offers import directory, hsds
@@ -122,7 +123,7 @@ def test_edit_marks_checked_and_audits(app, staff):
     assert staff.post(path, data=data).status_code == 302
     with app.app_context():
         service = Service.get_by_id(kiez_plus.id)
-        assert service.last_checked == counting.berlin_now().date()
+        assert service.last_checked == clock.berlin_now().date()
         linked = Category.select().join(ServiceCategory).where(ServiceCategory.service == service)
         assert [category.key for category in linked] == ["counselling"]
     assert audit_actions(app)[-1] == "content_entry_edit"
@@ -200,7 +201,7 @@ def test_hide_show_checked_and_delete(app, staff):
 
 
 def test_needs_checking_lists_entries_older_than_six_months(app, staff):
-    today = counting.berlin_now().date()
+    today = clock.berlin_now().date()
     with app.app_context():
         Service.update(last_checked=today).execute()
         long_ago = today - timedelta(days=200)

@@ -4,6 +4,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
+from kiosk import clock
 from kiosk.checkin import counting
 from kiosk.models import Count
 from kiosk.staff import reports
@@ -91,7 +92,7 @@ def test_count_event_respects_test_mode(app):
         counting.count_event("offer:7")
         Setting.put("test_mode", "1")
         counting.count_event("offer:7")
-        day = counting.berlin_now().date()
+        day = clock.berlin_now().date()
         assert reports.most_counted("offer", day, day) == [("12", 2), ("7", 1)]
 
 

@@ -8,8 +8,9 @@ import zlib
 
 import pytest
 
+from kiosk import clock
 from kiosk.activities import crafts
-from kiosk.checkin import counting
+from kiosk.activities import uploads as upload_files
 from kiosk.models import AuditEntry, CraftSheet, CraftStep
 from kiosk.staff import reports
 from tests.conftest import form_value
@@ -60,7 +61,7 @@ def get_file(client, url):
 
 def counted(app, prefix):
     with app.app_context():
-        today = counting.berlin_now().date()
+        today = clock.berlin_now().date()
         return dict(reports.most_counted(prefix, today, today, limit=100))
 
 
@@ -95,15 +96,15 @@ def audit_actions(app):
     (b"RIFF\x0c\x00\x00\x00WEBPVP8 ", "webp"), (HTML, None), (b"GIF89a", None), (b"<svg/>", None), (b"", None),
 ])
 def test_type_is_found_by_content(content, kind):
-    assert crafts.detect_type(content) == kind
+    assert upload_files.detect_type(content) == kind
 
 
 def test_a_truncated_or_padded_file_is_not_complete():
-    assert crafts.is_complete(png_bytes(), "png")
-    assert not crafts.is_complete(png_bytes() + HTML, "png")
-    assert not crafts.is_complete(png_bytes()[:-5], "png")
-    assert not crafts.is_complete(b"%PDF-1.4\n" + HTML, "pdf")
-    assert not crafts.is_complete(b"RIFF\xff\x00\x00\x00WEBPVP8 ", "webp")
+    assert upload_files.is_complete(png_bytes(), "png")
+    assert not upload_files.is_complete(png_bytes() + HTML, "png")
+    assert not upload_files.is_complete(png_bytes()[:-5], "png")
+    assert not upload_files.is_complete(b"%PDF-1.4\n" + HTML, "pdf")
+    assert not upload_files.is_complete(b"RIFF\xff\x00\x00\x00WEBPVP8 ", "webp")
 
 
 # --- staff add, edit, hide, delete -----------------------------------------------------------------
@@ -170,7 +171,7 @@ def test_a_pdf_becomes_page_pictures_and_only_staff_get_the_pdf(app, client, aut
     (b"GIF89a\x01\x00\x01\x00", "bild.gif", "anderes Format"),
     (b"<svg xmlns='http://www.w3.org/2000/svg'/>", "bild.svg", "anderes Format"),
     (b"", "leer.png", "leer"),
-    (b"\x89PNG\r\n\x1a\n" + b"\0" * (crafts.FILE_LIMIT + 1), "riesig.png", "größer als 10 MB"),
+    (b"\x89PNG\r\n\x1a\n" + b"\0" * (upload_files.FILE_LIMIT + 1), "riesig.png", "größer als 10 MB"),
 ])
 def test_a_wrong_type_polyglot_or_oversized_upload_is_refused_and_nothing_stored(app, client, auth, content, name, message):
     auth.login()
@@ -191,7 +192,7 @@ def test_a_step_picture_must_be_a_picture(app, client, auth):
 
 def test_a_request_beyond_the_upload_limit_is_refused_before_it_is_read(app, client, auth):
     auth.login()
-    response = new_sheet(client, upload=(b"\x89PNG" + b"\0" * crafts.REQUEST_LIMIT, "riesig.png"))
+    response = new_sheet(client, upload=(b"\x89PNG" + b"\0" * upload_files.REQUEST_LIMIT, "riesig.png"))
     assert response.status_code == 413
     assert uploads(app) == []
 

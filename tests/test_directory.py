@@ -5,11 +5,11 @@ from datetime import date, datetime
 
 import pytest
 
+from kiosk.clock import BERLIN
 from kiosk.models import Category, Location, Service
 from kiosk.offers import directory
 from kiosk.offers import seed as content_seed
 from kiosk.offers.directory import AUDIENCE, CLOSED, HELP, LATER, LATER_TODAY, NO_TIMES, OFFER, OPEN_NOW
-from kiosk.schedules import BERLIN
 
 # Thursday 26 March 2026, 14:00 Berlin (winter time; summer time starts on Sunday the 29th).
 THURSDAY_2PM = datetime(2026, 3, 26, 14, 0, tzinfo=BERLIN)

@@ -1,3 +1,5 @@
+from kiosk import clock
+
 """Language switch, large text, and what makes the kiosk ready for a tablet (manifest, offline)."""
 
 import json
@@ -74,9 +76,8 @@ def test_offline_page_has_no_forms_and_speaks_all_languages(client):
 def test_english_uses_the_catalog_and_a_24_hour_clock(app, client, monkeypatch):
     from datetime import datetime
 
-    from kiosk.checkin import counting
 
-    monkeypatch.setattr(counting, "berlin_now", lambda: datetime(2026, 11, 23, 9, 0, tzinfo=counting.BERLIN))
+    monkeypatch.setattr(clock, "berlin_now", lambda: datetime(2026, 11, 23, 9, 0, tzinfo=clock.BERLIN))
     app.config["DROPIN_HOURS"] = [[3, "11:00", "12:30"]]
     post_from_home(client, "/language/en")
     page = client.get("/").get_data(as_text=True)

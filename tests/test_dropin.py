@@ -7,9 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from kiosk.checkin import counting
-from kiosk.checkin.dropin import HOLIDAY, berlin_holidays, closed_today
-from kiosk.checkin.views import dropin_status
+from kiosk import clock
+from kiosk.checkin.dropin import HOLIDAY, berlin_holidays, closed_today, dropin_status
 from kiosk.models import AuditEntry, DropinClosure
 from kiosk.staff import reports
 from tests.conftest import form_value
@@ -51,7 +50,7 @@ def test_berlin_knows_its_own_holidays(thursdays):
 @time_machine.travel(ASCENSION_2027, tick=False)
 def test_on_ascension_day_the_home_screen_names_the_next_drop_in_hour(thursdays, client):
     with thursdays.test_request_context():
-        status = dropin_status(counting.berlin_now())
+        status = dropin_status(clock.berlin_now())
         assert not status["open"] and status["closed_today"] == HOLIDAY
         assert status["start"] == datetime(2027, 5, 13, 11, 0, tzinfo=BERLIN)
     home = client.get("/").get_data(as_text=True)

@@ -12,7 +12,8 @@ from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
 from kiosk import create_app
-from kiosk.db import create_tables, database
+from kiosk.db import database
+from kiosk.migrations import create_tables
 from kiosk.models import Category, Organization, Phone, Service
 from kiosk.offers import hsds
 from kiosk.offers import seed as content_seed

@@ -5,7 +5,7 @@ import threading
 
 import pytest
 
-from kiosk.checkin import counting
+from kiosk import clock
 from kiosk.checkin.tablets import COOKIE
 from kiosk.staff import reports
 from tests.conftest import STAFF_PASSWORD, enrolled_tablet
@@ -67,5 +67,5 @@ def test_concurrent_tablets_and_an_admin_store_exactly_the_accepted_check_ins(ap
     assert len(accepted) == TABLETS * CHECKINS_PER_TABLET and refused == []
     assert admin_pages and set(admin_pages) == {200}
     with app.app_context():
-        day = counting.berlin_now().date()
+        day = clock.berlin_now().date()
         assert reports.totals(day, day)["checkins"] == len(accepted)

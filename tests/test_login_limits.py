@@ -11,10 +11,12 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import time_machine
 
-from kiosk.models import Staff, utcnow
-from kiosk.staff import auth
+from kiosk import security
+from kiosk.clock import utcnow
+from kiosk.models import Staff
+from kiosk.security import create_staff
 from kiosk.staff import team as staff_admin
-from kiosk.staff.auth import BUSY, LOGIN_REFUSED, TOO_MANY_HERE, create_staff
+from kiosk.staff.auth import BUSY, LOGIN_REFUSED, TOO_MANY_HERE
 from kiosk.staff.login_limits import MAX_CLIENTS, ClientLimiter, FloodGuard, client_key, delay_after
 from tests.conftest import STAFF_PASSWORD, AuthActions, form_value
 
@@ -31,13 +33,13 @@ def from_address(app, address):
 def hashes(monkeypatch):
     """Counts the password checks made (a check is one scrypt hash in production)."""
     made = []
-    real = auth.check_password_hash
+    real = security.check_password_hash
 
     def counting(stored, password):
         made.append(1)
         return real(stored, password)
 
-    monkeypatch.setattr(auth, "check_password_hash", counting)
+    monkeypatch.setattr(security, "check_password_hash", counting)
     monkeypatch.setattr(staff_admin, "check_password_hash", counting)
     return made
 

@@ -7,7 +7,8 @@ import pytest
 from peewee import IntegrityError
 
 from kiosk import create_app, migrations
-from kiosk.db import create_tables, database
+from kiosk.db import database
+from kiosk.migrations import create_tables
 from kiosk.models import SchemaVersion, Staff
 from tests.conftest import TEST_DATABASE_URL, close_database, form_value, fresh_database_url
 from tests.fixtures.make_schema_v1 import FIXTURE, ROWS, V1_MODELS, build_v1

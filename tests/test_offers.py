@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
-from kiosk.checkin import counting
+from kiosk import clock
 from kiosk.models import Category, Count, Location, Service, Setting
 from kiosk.offers import directory
 from kiosk.offers import seed as content_seed
@@ -43,7 +43,7 @@ def content(app):
 
 def counted(app, prefix):
     with app.app_context():
-        day = counting.berlin_now().date()
+        day = clock.berlin_now().date()
         return dict(reports.most_counted(prefix, day, day))
 
 

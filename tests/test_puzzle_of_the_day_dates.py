@@ -9,8 +9,9 @@ from datetime import datetime
 import pytest
 
 import puzzles
-from kiosk.activities.views import KIND_NAMES, day_kind
-from kiosk.checkin.counting import BERLIN
+from kiosk.activities.labels import KIND_NAMES
+from kiosk.activities.views import day_kind
+from kiosk.clock import BERLIN
 from tests.dates import DAY_PUZZLE_DATES
 from tests.test_activities import post_check
 

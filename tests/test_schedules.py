@@ -11,8 +11,8 @@ from jsonschema import Draft202012Validator, FormatChecker
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT202012
 
+from kiosk.clock import BERLIN
 from kiosk.schedules import (
-    BERLIN,
     DatedException,
     MonthlyRule,
     Phrases,

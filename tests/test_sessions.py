@@ -7,7 +7,7 @@ import pytest
 import time_machine
 
 from kiosk.models import AuditEntry, Staff, StaffSession
-from kiosk.staff.auth import browser_name
+from kiosk.security import browser_name
 from tests.conftest import BEN_PASSWORD, STAFF_PASSWORD, AuthActions, form_value
 
 FIREFOX_WINDOWS = "Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:128.0) Gecko/20100101 Firefox/128.0"

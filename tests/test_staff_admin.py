@@ -167,13 +167,13 @@ def test_no_route_changes_the_audit_log(app, client, auth, team):
     assert {key: after.get(key) for key in before} == before
 
 
-def test_no_code_outside_auth_audit_writes_audit_entries():
-    """A second guard: the only write to AuditEntry in the app is the insert in auth.audit."""
+def test_no_code_outside_security_audit_writes_audit_entries():
+    """A second guard: the only write to AuditEntry in the app is the insert in security.audit."""
     writes = re.compile(r"AuditEntry\s*\.\s*(update|delete|insert|insert_many|replace|create|bulk_update|"
                         r"bulk_create)\b|(DELETE\s+FROM|UPDATE|INSERT\s+INTO)\s+\W?audit_entry", re.I)
     offenders = []
     for path in (ROOT / "kiosk").rglob("*.py"):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-            if writes.search(line) and not (path.name == "auth.py" and "AuditEntry.create(" in line):
+            if writes.search(line) and not (path.name == "security.py" and "AuditEntry.create(" in line):
                 offenders.append(f"{path.name}:{number}: {line.strip()}")
     assert offenders == []

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import time_machine
 
+from kiosk import clock
 from kiosk.checkin import counting, tablets
 from kiosk.models import AuditEntry, Count, LateCheckin, Tablet
 from kiosk.staff import reports
@@ -42,7 +43,7 @@ def checkin(client):
 
 def today(app, **flags):
     with app.app_context():
-        day = counting.berlin_now().date()
+        day = clock.berlin_now().date()
         return reports.totals(day, day, reports.flags_shown(**flags))
 
 

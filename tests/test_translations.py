@@ -21,7 +21,7 @@ def source_messages():
     finds them; the context tells one German word apart in two meanings ("Start")."""
     found = {}
     method_map = [("kiosk/**.py", "python"), ("templates/**.html", "jinja2")]
-    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None,
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_gettext": None, "N_": None,
                 "pgettext": ((1, "c"), 2)}
     for filename, _lineno, message, _comments, context in extract_from_dir(
         str(ROOT), method_map, keywords=keywords

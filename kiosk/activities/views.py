@@ -13,10 +13,20 @@ from functools import cache
 from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
 import puzzles
-from kiosk.activities import crafts, ready
+from kiosk import clock
+from kiosk.activities import crafts, ready, uploads
+from kiosk.activities.labels import (
+    KIND_HOW,
+    KIND_LINES,
+    KIND_NAMES,
+    KIND_RULES,
+    LEVEL_DOTS,
+    LEVEL_NAMES,
+    SCREEN_RULES,
+    SIZE_NAMES,
+)
 from kiosk.checkin import counting
 from kiosk.models import WordList
 from puzzles import LEVELS, PuzzleError
@@ -27,56 +37,6 @@ bp = Blueprint("activities", __name__, url_prefix="/activities")
 SEED = re.compile(r"[A-Za-z0-9-]{1,32}")
 LIST_THEME = "list-"  # a word search's theme name when it comes from staff list N: "list-N"
 
-KIND_NAMES = {
-    "sudoku": _l("Sudoku"),
-    "wordsearch": _l("Wörter suchen"),
-    "maze": _l("Labyrinth"),
-    "nonogram": _l("Malen nach Zahlen"),
-    "futoshiki": _l("Größer – kleiner"),
-}
-KIND_LINES = {
-    "sudoku": _l("Jede Zahl einmal in jeder Reihe, jeder Spalte und jedem Kasten."),
-    "wordsearch": _l("Im Buchstabenfeld sind Wörter versteckt. Finden Sie sie."),
-    "maze": _l("Finden Sie mit dem Finger den Weg vom Start zum Ziel."),
-    "nonogram": _l("Die Zahlen sagen, welche Kästchen Sie ausmalen. Ein Bild entsteht."),
-    "futoshiki": _l("Jede Zahl einmal pro Reihe und Spalte. Die Zeichen < und > helfen."),
-}
-# How to play on the tablet, in one line.
-KIND_HOW = {
-    "sudoku": _l("Tippen Sie auf ein leeres Feld und dann auf eine Zahl."),
-    "wordsearch": _l("Tippen Sie auf den ersten und dann auf den letzten Buchstaben eines Wortes."),
-    "maze": _l("Fahren Sie mit dem Finger vom Start ● bis zum Ziel ★."),
-    "nonogram": _l("Tippen Sie ein Kästchen an: einmal malt es aus, noch einmal markiert es als frei."),
-    "futoshiki": _l("Tippen Sie auf ein leeres Feld und dann auf eine Zahl."),
-}
-# What the screen and the print sheet say about the rules, in short sentences.
-KIND_RULES = {
-    "sudoku": (_l("Schreiben Sie in jedes leere Feld eine Zahl."),
-               _l("Jede Zahl steht in jeder Reihe nur einmal."),
-               _l("Jede Zahl steht in jeder Spalte nur einmal."),
-               _l("Jede Zahl steht in jedem dick umrandeten Kasten nur einmal.")),
-    "wordsearch": (_l("Die Wörter unten sind im Feld versteckt."),
-                   _l("Kreisen Sie jedes Wort ein."),
-                   _l("Haken Sie es in der Liste ab.")),
-    "maze": (_l("Beginnen Sie beim Start."),
-             _l("Zeichnen Sie den Weg bis zum Ziel."),
-             _l("Sie dürfen nicht durch eine Wand gehen.")),
-    "nonogram": (_l("Die Zahlen nennen die Blöcke, die Sie ausmalen."),
-                 _l("Zwischen zwei Blöcken bleibt mindestens ein Kästchen frei."),
-                 _l("Die Zahlen links gelten für die Reihe, die oben für die Spalte.")),
-    "futoshiki": (_l("Schreiben Sie in jedes leere Feld eine Zahl."),
-                  _l("Jede Zahl steht in jeder Reihe und jeder Spalte nur einmal."),
-                  _l("Das Zeichen < oder > zeigt, welche Zahl kleiner ist.")),
-}
-# On the tablet one taps and the list sits beside the grid: the paper's rules would mislead.
-SCREEN_RULES = {
-    **KIND_RULES,
-    "wordsearch": (_l("Die Wörter in der Liste sind im Feld versteckt."),
-                   _l("Ein gefundenes Wort wird in der Liste abgehakt.")),
-}
-LEVEL_NAMES = {"easy": _l("Leicht"), "medium": _l("Mittel"), "hard": _l("Schwer")}
-LEVEL_DOTS = {"easy": "●", "medium": "●●", "hard": "●●●"}
-SIZE_NAMES = (_l("klein"), _l("mittel"), _l("groß"))
 
 
 def puzzle_kinds():
@@ -201,7 +161,7 @@ for template_name, helper in {"kind_name": KIND_NAMES.get, "level_name": LEVEL_N
 
 @bp.get("/")
 def overview():
-    today = counting.berlin_now().date()
+    today = clock.berlin_now().date()
     return render_template(
         "visitor/activities/overview.html",
         kinds=puzzle_kinds(),
@@ -219,7 +179,7 @@ def puzzle_of_the_day(level):
     and a word search in the visitor's letters, as from the menu."""
     if level not in LEVELS:
         abort(404)
-    today = counting.berlin_now().date()
+    today = clock.berlin_now().date()
     kind = day_kind(today)
     p = build_puzzle(kind, level, size_for_level(kind, level), today.isoformat())
     counting.count_event(f"activity:{kind}:{level}")
@@ -268,7 +228,7 @@ def puzzle_page(kind, level, size, seed, template, solved_view=False, rules=SCRE
         rules=rules[kind],
         how=KIND_HOW[kind],
         show_solution=solved_view,
-        is_day_puzzle=seed == counting.berlin_now().date().isoformat(),
+        is_day_puzzle=seed == clock.berlin_now().date().isoformat(),
         links=puzzle_links(p),
     )
 
@@ -389,4 +349,4 @@ def print_craft(sheet_id):
 @bp.get("/crafts/files/<name>")
 def craft_file(name):
     """A picture of a visible sheet (an uploaded image, a PDF page, a step's picture)."""
-    return crafts.serve_upload(name, visible_only=True)
+    return uploads.serve_upload(name, visible_only=True)

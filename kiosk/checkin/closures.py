@@ -4,15 +4,16 @@ audited."""
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
+from playhouse.flask_utils import get_object_or_404
 from wtforms import DateField, StringField, SubmitField
 from wtforms.validators import InputRequired, Length, Optional, ValidationError
 
-from kiosk.checkin import counting
+from kiosk import clock
 from kiosk.checkin.dropin import HORIZON_DAYS, berlin_holidays
 from kiosk.forms import EmptyForm, KioskForm
 from kiosk.models import DropinClosure
-from kiosk.staff.auth import audit, login_required
+from kiosk.security import audit, login_required
 
 bp = Blueprint("dropin_admin", __name__, url_prefix="/admin/dropin")
 
@@ -49,7 +50,7 @@ def closures():
         audit("dropin_closed", f"{first:%d.%m.%Y}–{last:%d.%m.%Y}")
         flash(f"Abgesagt: {first:%d.%m.%Y}" + (f" bis {last:%d.%m.%Y}" if last != first else ""))
         return redirect(url_for(".closures"))
-    today = counting.berlin_now().date()
+    today = clock.berlin_now().date()
     upcoming = DropinClosure.select().where(DropinClosure.last >= today).order_by(DropinClosure.first)
     return render_template("admin/dropin.html", form=form, closures=upcoming, remove=EmptyForm(),
                            holidays=berlin_holidays(today, today + timedelta(days=HORIZON_DAYS)))
@@ -57,11 +58,7 @@ def closures():
 
 @bp.post("/<int:closure_id>/remove")
 def remove(closure_id):
-    if not EmptyForm().validate():
-        abort(400)
-    closure = DropinClosure.get_or_none(DropinClosure.id == closure_id)
-    if closure is None:
-        abort(404)
+    closure = get_object_or_404(DropinClosure, DropinClosure.id == closure_id)
     closure.delete_instance()
     audit("dropin_reopened", f"{closure.first:%d.%m.%Y}–{closure.last:%d.%m.%Y}")
     flash(f"Die Sprechstunde findet wieder statt: {closure.first:%d.%m.%Y}")

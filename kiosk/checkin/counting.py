@@ -11,18 +11,17 @@ import secrets
 import threading
 import time
 from collections import defaultdict, deque
-from datetime import date, datetime, timedelta, timezone
-from zoneinfo import ZoneInfo
+from datetime import date, datetime, timedelta
 
 from flask import current_app, has_request_context, request
 from itsdangerous import BadSignature, TimestampSigner
 from peewee import EXCLUDED
 
+from kiosk import clock
 from kiosk.checkin.dropin import dropin_schedule
+from kiosk.clock import BERLIN, utcnow
 from kiosk.db import database
-from kiosk.models import Count, LateCheckin, Setting, Ticket, utcnow
-
-BERLIN = ZoneInfo("Europe/Berlin")
+from kiosk.models import Count, LateCheckin, Setting, Ticket
 
 GROUP_SIZES = (1, 2, 3, 4, 5, 6)  # 6 stands for "6 or more" and counts as 6 people
 REASONS = ("counselling", "crafts", "meeting", "digital", "information")
@@ -31,10 +30,6 @@ CHECKIN_STEPS = ("checkin", "group", "first", "reasons", "done")
 
 NORMAL, DOUBTFUL, OFF_HOURS = "", "doubtful", "off_hours"
 UNENROLLED = "unenrolled"  # "nicht vom Tablet": a check-in from a browser that is not an enrolled tablet
-
-
-def berlin_now() -> datetime:
-    return datetime.now(timezone.utc).astimezone(BERLIN)
 
 
 def bucket_for(moment: datetime) -> tuple[date, int]:
@@ -66,7 +61,7 @@ def increment(metric, amount=1, *, day, hour, source="kiosk", flag=NORMAL):
 
 def count_now(increments, flag, moment=None):
     """Add several {metric: amount} increments to this hour's buckets."""
-    day, hour = bucket_for(moment or berlin_now())
+    day, hour = bucket_for(moment or clock.berlin_now())
     add_to_buckets(increments, day=day, hour=hour, flag=flag)
 
 
@@ -201,7 +196,7 @@ def take_step(token: str, step: str, increments: dict, tablet_id: int | None = N
         counts = not test_mode()
         flag = claimed[0][0]
         if first and counts:
-            flag = checkin_flag(berlin_now(), tablet_id)
+            flag = checkin_flag(clock.berlin_now(), tablet_id)
         if counts and increments:
             count_now(increments, flag)
         if following != "done":
@@ -219,7 +214,7 @@ def count_late_checkin(checkin_id: str, tapped_hour: datetime, tablet_id: int) -
     """Count a check-in tapped in ``tapped_hour`` (its start, UTC) in that hour's bucket, once per
     id. False when this id was counted before (a repeated delivery)."""
     day, hour = bucket_for(tapped_hour)
-    received = berlin_now().date()
+    received = clock.berlin_now().date()
     with database.atomic():
         LateCheckin.delete().where(LateCheckin.received < received - LATE_IDS_KEPT).execute()
         fresh = list(LateCheckin.insert(id=checkin_id, tablet=tablet_id, received=received)

@@ -3,7 +3,8 @@
 import random
 from datetime import timedelta
 
-from kiosk.checkin.counting import GROUP_SIZES, NORMAL, OFF_HOURS, REASONS, berlin_now
+from kiosk import clock
+from kiosk.checkin.counting import GROUP_SIZES, NORMAL, OFF_HOURS, REASONS
 from kiosk.db import database
 from kiosk.models import WHOLE_DAY, Count
 
@@ -49,7 +50,7 @@ def demo_rows(today, weeks=12, rng=None):
 
 
 def add_demo_counts(weeks=12):
-    rows = demo_rows(berlin_now().date(), weeks)
+    rows = demo_rows(clock.berlin_now().date(), weeks)
     with database.atomic():
         for start in range(0, len(rows), 200):
             Count.insert_many(rows[start:start + 200]).execute()

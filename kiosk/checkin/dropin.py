@@ -9,7 +9,10 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from flask import current_app
+from flask_babel import format_date
+from flask_babel import gettext as _
 
+from kiosk import clock
 from kiosk.models import DropinClosure
 from kiosk.schedules import DatedException, Schedule
 
@@ -66,3 +69,44 @@ def closed_today(today: date) -> str | None:
     if berlin_holidays(today, today):
         return HOLIDAY
     return CLOSURE if staff_closures(today, today).exists() else None
+
+
+def dropin_status(now):
+    """What the home screen says about the drop-in hour: open now, or when it opens next, and
+    why there is none today when the week's plan has one (holiday or closure)."""
+    window = dropin_schedule(now.date()).next_opening(now)
+    closed = closed_today(now.date())
+    if window is None:
+        return {"open": False, "start": None, "end": None, "closed_today": closed}
+    start, end = window
+    return {"open": start <= now < end, "start": start, "end": end, "today": start.date() == now.date(),
+            "closed_today": closed}
+
+
+def dropin_line(status):
+    """ "Sprechstunde heute 11:00–12:30 · jetzt geöffnet", or when it opens next, in plain words;
+    on a holiday or a day staff closed, first that there is none today."""
+    line = _next_dropin_line(status)
+    if status["closed_today"] == HOLIDAY:
+        return _("Heute keine Sprechstunde (Feiertag)") + " · " + line
+    if status["closed_today"] == CLOSURE:
+        return _("Heute keine Sprechstunde") + " · " + line
+    return line
+
+
+def _next_dropin_line(status):
+    if status["start"] is None:
+        return _("Sprechstunde nach Vereinbarung")
+    # word joiners keep "11:00–12:30" on one line: a break after the dash reads as two times
+    hours = f"{status['start']:%H:%M}\u2060–\u2060{status['end']:%H:%M}"
+    if status["open"]:
+        return _("Sprechstunde heute %(hours)s · jetzt geöffnet", hours=hours)
+    if status["today"]:
+        return _("Sprechstunde heute %(hours)s", hours=hours)
+    days_ahead = (status["start"].date() - clock.berlin_now().date()).days
+    if days_ahead == 1:
+        return _("Sprechstunde morgen %(hours)s", hours=hours)
+    day = status["start"].date()
+    # Within a week the weekday says it; further ahead, weekday and date in the language's order.
+    when = format_date(day, "EEEE" if days_ahead < 7 else "full")
+    return _("Nächste Sprechstunde: %(when)s, %(hours)s", when=when, hours=hours)

@@ -25,16 +25,18 @@ from flask import (
     request,
     url_for,
 )
-from peewee import DatabaseError, fn
+from peewee import DatabaseError
+from playhouse.flask_utils import get_object_or_404
 from wtforms import IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, Regexp
 
 from kiosk.checkin import counting
+from kiosk.clock import utcnow
 from kiosk.db import database
 from kiosk.forms import EmptyForm, KioskForm
-from kiosk.models import LateCheckin, Tablet, utcnow
+from kiosk.models import Tablet
 from kiosk.qr import qr_svg
-from kiosk.staff.auth import audit, login_required
+from kiosk.security import audit, login_required
 
 bp = Blueprint("tablets", __name__)
 
@@ -43,7 +45,6 @@ COOKIE_MAX_AGE = timedelta(days=400)  # the longest a browser keeps a cookie; ea
 CODE_LIFETIME = timedelta(minutes=15)
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to mix up when typing
 CODE_LENGTH = 8  # 40 bits: far more than can be tried in 15 minutes
-SILENT_AFTER = timedelta(minutes=5)
 BEAT_WRITE_EVERY = timedelta(seconds=30)
 
 
@@ -244,19 +245,12 @@ def enrolment_shown(tablet, code):
             "minutes": int(CODE_LIFETIME.total_seconds() // 60)}
 
 
-def _tablet_or_404(tablet_id):
-    tablet = Tablet.get_or_none(Tablet.id == tablet_id)
-    if tablet is None:
-        abort(404)
-    return tablet
-
-
 @bp.post("/admin/tablets/<int:tablet_id>/code")
 @login_required
 def new_code(tablet_id):
     """A new code for a tablet whose cookie was lost (a reset browser): enrolling again replaces it."""
-    tablet = _tablet_or_404(tablet_id)
-    if tablet.revoked or not EmptyForm().validate():
+    tablet = get_object_or_404(Tablet, Tablet.id == tablet_id)
+    if tablet.revoked:
         abort(400)
     with database.atomic():
         code = open_enrolment(tablet)
@@ -267,7 +261,7 @@ def new_code(tablet_id):
 @bp.post("/admin/tablets/<int:tablet_id>/rename")
 @login_required
 def rename(tablet_id):
-    tablet = _tablet_or_404(tablet_id)
+    tablet = get_object_or_404(Tablet, Tablet.id == tablet_id)
     form = TabletNameForm(prefix="rename")
     if not form.validate():
         abort(400)
@@ -283,8 +277,8 @@ def rename(tablet_id):
 @login_required
 def revoke(tablet_id):
     """From now on this tablet's check-ins are counted apart, as from any other browser."""
-    tablet = _tablet_or_404(tablet_id)
-    if tablet.revoked or not EmptyForm().validate():
+    tablet = get_object_or_404(Tablet, Tablet.id == tablet_id)
+    if tablet.revoked:
         abort(400)
     with database.atomic():
         Tablet.update(revoked=utcnow(), secret_hash=None, code_hash=None, code_expires=None).where(
@@ -292,26 +286,3 @@ def revoke(tablet_id):
         audit("tablet_revoke", tablet.name)
     flash(f"„{tablet.name}“ ist abgemeldet: seine Check-ins zählen nicht mehr als Tablet.")
     return redirect(url_for(".index"))
-
-
-# --- for Today ----------------------------------------------------------------------------------
-
-
-def today_status(now):
-    """Each enrolled tablet: minutes since its last heartbeat, whether that is a warning (silent for
-    more than SILENT_AFTER while the drop-in hour is open), and how many check-ins it delivered
-    late today."""
-    open_now = counting.dropin_schedule(now.date()).is_open(now)
-    late = dict(LateCheckin.select(LateCheckin.tablet, fn.COUNT(LateCheckin.id))
-                .where(LateCheckin.received == now.date()).group_by(LateCheckin.tablet).tuples())
-    rows = []
-    for tablet in Tablet.select().where(Tablet.revoked.is_null() & Tablet.enrolled.is_null(False)).order_by(Tablet.name):
-        silent = utcnow() - tablet.last_seen if tablet.last_seen else None
-        rows.append({
-            "name": tablet.name,
-            "last_seen": tablet.last_seen,
-            "late": late.get(tablet.id, 0),
-            "minutes": int(silent.total_seconds() // 60) if silent is not None else None,
-            "warning": open_now and (silent is None or silent > SILENT_AFTER),
-        })
-    return rows

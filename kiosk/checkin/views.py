@@ -12,15 +12,14 @@ from flask import (
     session,
     url_for,
 )
-from flask_babel import format_date, get_locale
-from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale
 from peewee import DatabaseError
 
-from kiosk import translated
+from kiosk import clock, translated
 from kiosk.checkin import counting, dropin, tablets
 from kiosk.checkin.counting import GROUP_SIZES, REASONS
-from kiosk.forms import EmptyForm, TicketForm
+from kiosk.checkin.labels import reason_label
+from kiosk.forms import TicketForm
 
 bp = Blueprint("visitor", __name__)
 
@@ -29,13 +28,6 @@ QUESTIONS = ("group", "first", "reasons")
 
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "English", "tr": "Türkçe", "ar": "العربية"}
 RTL_LANGUAGES = {"ar", "fa", "he", "ur"}
-REASON_LABELS = {
-    "counselling": _l("Beratung"),
-    "crafts": _l("Basteln & Rätsel"),
-    "meeting": _l("Leute treffen & Kaffee"),
-    "digital": _l("Hilfe mit Handy & Computer"),
-    "information": _l("Infos zu Angeboten"),
-}
 
 
 @bp.app_context_processor
@@ -48,8 +40,8 @@ def kiosk_context():
         "languages": [(code, LANGUAGE_NAMES.get(code, code)) for code in config["LANGUAGES"]],
         "current_lang": get_locale().language,
         "rtl_languages": RTL_LANGUAGES,
-        "dropin_line": dropin_line,
-        "reason_label": REASON_LABELS.get,
+        "dropin_line": dropin.dropin_line,
+        "reason_label": reason_label,
         "large_text": session.get("large_text", False),
         "translated": translated.shown,
         "language_names": LANGUAGE_NAMES,
@@ -64,35 +56,6 @@ def test_mode_shown():
         return False
 
 
-def dropin_line(status):
-    """ "Sprechstunde heute 11:00–12:30 · jetzt geöffnet", or when it opens next, in plain words;
-    on a holiday or a day staff closed, first that there is none today."""
-    line = _next_dropin_line(status)
-    if status["closed_today"] == dropin.HOLIDAY:
-        return _("Heute keine Sprechstunde (Feiertag)") + " · " + line
-    if status["closed_today"] == dropin.CLOSURE:
-        return _("Heute keine Sprechstunde") + " · " + line
-    return line
-
-
-def _next_dropin_line(status):
-    if status["start"] is None:
-        return _("Sprechstunde nach Vereinbarung")
-    # word joiners keep "11:00–12:30" on one line: a break after the dash reads as two times
-    hours = f"{status['start']:%H:%M}\u2060–\u2060{status['end']:%H:%M}"
-    if status["open"]:
-        return _("Sprechstunde heute %(hours)s · jetzt geöffnet", hours=hours)
-    if status["today"]:
-        return _("Sprechstunde heute %(hours)s", hours=hours)
-    days_ahead = (status["start"].date() - counting.berlin_now().date()).days
-    if days_ahead == 1:
-        return _("Sprechstunde morgen %(hours)s", hours=hours)
-    day = status["start"].date()
-    # Within a week the weekday says it; further ahead, weekday and date in the language's order.
-    when = format_date(day, "EEEE" if days_ahead < 7 else "full")
-    return _("Nächste Sprechstunde: %(when)s, %(hours)s", when=when, hours=hours)
-
-
 @bp.get("/")
 def home():
     if request.args.get("reset"):
@@ -103,20 +66,8 @@ def home():
         return redirect(url_for(".home"))
     form = TicketForm(ticket=counting.home_ticket())  # signed, stored nowhere: a view writes nothing
     return render_template(
-        "visitor/home.html", form=form, dropin=dropin_status(counting.berlin_now())
+        "visitor/home.html", form=form, dropin=dropin.dropin_status(clock.berlin_now())
     )
-
-
-def dropin_status(now):
-    """What the home screen says about the drop-in hour: open now, or when it opens next, and
-    why there is none today when the week's plan has one (holiday or closure)."""
-    window = dropin.dropin_schedule(now.date()).next_opening(now)
-    closed_today = dropin.closed_today(now.date())
-    if window is None:
-        return {"open": False, "start": None, "end": None, "closed_today": closed_today}
-    start, end = window
-    return {"open": start <= now < end, "start": start, "end": end, "today": start.date() == now.date(),
-            "closed_today": closed_today}
 
 
 @bp.post("/checkin")
@@ -188,12 +139,12 @@ def _one_of(value, allowed):
 @bp.get("/checkin/thanks")
 def thanks():
     return render_template("visitor/thanks.html", seconds=current_app.config["THANKS_SECONDS"],
-                           dropin=dropin_status(counting.berlin_now()))
+                           dropin=dropin.dropin_status(clock.berlin_now()))
 
 
 @bp.post("/language/<code>")
 def choose_language(code):
-    if code not in current_app.config["LANGUAGES"] or not EmptyForm().validate():
+    if code not in current_app.config["LANGUAGES"]:
         abort(400)
     session["lang"] = code
     return redirect(_same_site_path(request.form.get("next")) or url_for(".home"))
@@ -217,8 +168,6 @@ def service_worker():
 @bp.post("/display/large-text")
 def toggle_large_text():
     """Larger text for visitors who see poorly, until the idle reset."""
-    if not EmptyForm().validate():
-        abort(400)
     session["large_text"] = not session.get("large_text", False)
     return redirect(_same_site_path(request.form.get("next")) or url_for(".home"))
 

@@ -2,15 +2,13 @@
 and export. Every change is audited in the same transaction as the change itself."""
 
 import json
-from dataclasses import dataclass
 from datetime import timedelta
 
-import click
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 from peewee import fn
+from playhouse.flask_utils import get_object_or_404
 
-from kiosk import translated
-from kiosk.checkin import counting
+from kiosk import clock, translated
 from kiosk.db import database
 from kiosk.forms import EmptyForm
 from kiosk.models import Category, Location, Organization, Phone, Service, ServiceCategory
@@ -20,18 +18,15 @@ from kiosk.offers.forms import (
     KIND_LABELS,
     PHONE_LABELS,
     STATUS_LABELS,
-    CategoryForm,
+    TABLES,
     ImportForm,
-    LocationForm,
-    OrganizationForm,
     ServiceForm,
     phones_from,
 )
-from kiosk.offers.seed import seed_content
 from kiosk.offers.vcard import readable_phone
 from kiosk.offers.views import RESERVED_KEYS
+from kiosk.security import audit, login_required
 from kiosk.staff import reports
-from kiosk.staff.auth import audit, login_required
 
 bp = Blueprint("content_admin", __name__, url_prefix="/admin/content", cli_group=None)
 
@@ -57,14 +52,14 @@ def content_context():
 
 @bp.get("/")
 def overview():
-    today = counting.berlin_now().date()
+    today = clock.berlin_now().date()
     first = today - timedelta(days=ASKED_DAYS - 1)
     return render_template(
         "admin/content/overview.html",
         totals={"offer": _count_of(OFFER), "help": _count_of(HELP),
                 "hidden": Service.select().where(Service.hidden == True).count()},  # noqa: E712
         needs_checking=directory.needs_checking(today),
-        asked=most_asked(first, today),
+        asked=reports.most_asked(first, today),
         first=first,
         asked_days=ASKED_DAYS,
         check_form=EmptyForm(),
@@ -74,30 +69,6 @@ def overview():
 def _count_of(kind):
     linked = ServiceCategory.select(ServiceCategory.service).join(Category).where(Category.kind == kind)
     return Service.select().where(Service.id.in_(linked)).count()
-
-
-def most_asked(first, last):
-    """The most viewed entries, codes and slips, and the most opened categories and topics."""
-    names = {}
-
-    def entries(prefix):
-        rows = reports.most_counted(prefix, first, last)
-        ids = [int(key) for key, _ in rows if key.isdigit()]
-        names.update({s.id: s.name for s in Service.select().where(Service.id.in_(ids))})
-        return [(names.get(int(key), f"gelöscht (#{key})") if key.isdigit() else key, total)
-                for key, total in rows]
-
-    def terms(prefix, kind):
-        labels = {c.key: c.name for c in Category.select().where(Category.kind == kind)}
-        return [(labels.get(key, key), total) for key, total in reports.most_counted(prefix, first, last)]
-
-    return {
-        "Einträge angesehen": entries("service_viewed"),
-        "QR-Code groß gezeigt": entries("qr_shown"),
-        "Zettel gedruckt": entries("slip_printed"),
-        "Kategorien (Angebote)": terms("offer_category", OFFER),
-        "Themen (Hilfe)": terms("help_topic", HELP),
-    }
 
 
 # --- entries (offers and help services) -----------------------------------------------------
@@ -114,7 +85,7 @@ def entries():
         query = query.where(Service.id.in_(linked))
     elif shown == "hidden":
         query = query.where(Service.hidden == True)  # noqa: E712
-    services = directory.needs_checking(counting.berlin_now().date()) if shown == "check" else list(query)
+    services = directory.needs_checking(clock.berlin_now().date()) if shown == "check" else list(query)
     return render_template("admin/content/entries.html", services=services, shown=shown,
                            shown_labels=SHOWN, form=EmptyForm())
 
@@ -166,7 +137,7 @@ def new_entry():
 
 @bp.route("/entries/<int:service_id>", methods=("GET", "POST"))
 def edit_entry(service_id):
-    return _edit_entry(_get_or_404(Service, service_id))
+    return _edit_entry(get_object_or_404(Service, Service.id == service_id))
 
 
 def _edit_entry(service):
@@ -206,7 +177,7 @@ def save_service(service, form, schedule):
         "translations": translated.from_rows(form.translations, ("name", "description")),
     })
     if form.checked_today.data:
-        fields["last_checked"] = counting.berlin_now().date()
+        fields["last_checked"] = clock.berlin_now().date()
     with database.atomic():
         if service is None:
             service = Service.create(**fields)
@@ -239,7 +210,7 @@ def toggle_hidden(service_id):
 @bp.post("/entries/<int:service_id>/checked")
 def mark_checked(service_id):
     service = _posted(Service, service_id)
-    today = counting.berlin_now().date()
+    today = clock.berlin_now().date()
     with database.atomic():
         Service.update(last_checked=today).where(Service.id == service.id).execute()
         audit("content_entry_checked", f"Eintrag „{service.name}“ (#{service.id}) geprüft")
@@ -249,7 +220,7 @@ def mark_checked(service_id):
 
 @bp.route("/entries/<int:service_id>/delete", methods=("GET", "POST"))
 def delete_entry(service_id):
-    service = _get_or_404(Service, service_id)
+    service = get_object_or_404(Service, Service.id == service_id)
     form = EmptyForm()
     if request.method == "POST":
         if not form.validate():
@@ -268,23 +239,6 @@ def delete_entry(service_id):
 # --- organisations, locations, categories: the same small pages -----------------------------
 
 
-@dataclass(frozen=True)
-class Table:
-    model: type
-    form: type
-    singular: str
-    plural: str
-    columns: tuple  # (heading, attribute) of the list
-
-
-TABLES = {
-    "organisations": Table(Organization, OrganizationForm, "Organisation", "Organisationen (Träger)",
-                           (("Name", "name"), ("E-Mail", "email"), ("Webseite", "website"))),
-    "locations": Table(Location, LocationForm, "Ort", "Orte",
-                       (("Name", "name"), ("Straße", "street"), ("PLZ", "postcode"))),
-    "categories": Table(Category, CategoryForm, "Kategorie", "Kategorien, Themen und Zielgruppen",
-                        (("Name", "name"), ("Kurzname", "key"), ("Reihenfolge", "position"))),
-}
 TABLE = "<any(organisations, locations, categories):table>"
 
 
@@ -304,7 +258,8 @@ def table_new(table):
 
 @bp.route(f"/{TABLE}/<int:row_id>", methods=("GET", "POST"))
 def table_edit(table, row_id):
-    return _edit_row(table, _get_or_404(TABLES[table].model, row_id))
+    model = TABLES[table].model
+    return _edit_row(table, get_object_or_404(model, model.id == row_id))
 
 
 def _edit_row(table, row):
@@ -359,7 +314,7 @@ def _refuse_row(table, row, fields):
 @bp.route(f"/{TABLE}/<int:row_id>/delete", methods=("GET", "POST"))
 def table_delete(table, row_id):
     spec = TABLES[table]
-    row = _get_or_404(spec.model, row_id)
+    row = get_object_or_404(spec.model, spec.model.id == row_id)
     in_use = {
         "organisations": lambda: row.services.count() + row.locations.count(),
         "locations": lambda: row.services.count(),
@@ -383,18 +338,9 @@ def table_delete(table, row_id):
                            back=url_for(".table_edit", table=table, row_id=row.id))
 
 
-def _get_or_404(model, row_id):
-    row = model.get_or_none(model.id == row_id)
-    if row is None:
-        abort(404)
-    return row
-
-
 def _posted(model, row_id):
     """The row a one-button form acts on; without a valid CSRF token, a 400."""
-    row = _get_or_404(model, row_id)
-    if not EmptyForm().validate():
-        abort(400)
+    row = get_object_or_404(model, model.id == row_id)
     return row
 
 
@@ -438,16 +384,8 @@ EXPORTS = {
 @bp.get("/export/<any('hsds.json', 'hsds-json.zip', 'hsds-csv.zip'):name>")
 def export(name):
     write, mimetype = EXPORTS[name]
-    day = counting.berlin_now().date()
+    day = clock.berlin_now().date()
     return Response(write(hsds.export_tables()), mimetype=mimetype, headers={
         "Content-Disposition": f'attachment; filename="kiez-plus-angebote-{day}-{name}"'})
 
 
-@bp.cli.command("seed-content")
-def seed_content_command():
-    """Add the shipped true content (Kiez+, nationwide help numbers, categories); safe to repeat."""
-    from kiosk.db import create_tables
-
-    create_tables()
-    added = seed_content()
-    click.echo(f"Content ready: {added['categories']} categories and {added['services']} entries added.")

@@ -1,6 +1,8 @@
 """Staff forms for offers and help services. Opening times are rows of selects and time inputs, so
 nobody types rule syntax; `ServiceForm.schedule()` turns the rows into a schedules.Schedule."""
 
+from dataclasses import dataclass
+
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
@@ -20,13 +22,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from kiosk.clock import WEEKDAYS
 from kiosk.forms import KioskForm
+from kiosk.models import Category, Location, Organization
 from kiosk.offers.directory import COMMON_LANGUAGES, KEY_PATTERN, is_email, is_web_address, language_name
 from kiosk.offers.vcard import normalise_phone, readable_phone
 from kiosk.schedules import DatedException, MonthlyRule, Schedule, WeeklyRule
 
-WEEKDAYS = [("0", "Montag"), ("1", "Dienstag"), ("2", "Mittwoch"), ("3", "Donnerstag"),
-            ("4", "Freitag"), ("5", "Samstag"), ("6", "Sonntag")]
+WEEKDAY_CHOICES = [(str(number), name) for number, name in enumerate(WEEKDAYS)]
 NTH = [("1", "1."), ("2", "2."), ("3", "3."), ("4", "4."), ("-1", "letzter")]
 NONE = [("", "–")]
 KIND_LABELS = {"offer": "Kategorie (Angebote im Kiez)", "help": "Thema (Hilfe & Beratung)",
@@ -63,14 +66,14 @@ def _complete(row, *names):
 
 
 class WeeklyRow(Form):
-    weekday = SelectField("Wochentag", choices=NONE + WEEKDAYS)
+    weekday = SelectField("Wochentag", choices=NONE + WEEKDAY_CHOICES)
     opens = TimeField("von", validators=[Optional()])
     closes = TimeField("bis", validators=[Optional()])
 
 
 class MonthlyRow(Form):
     nth = SelectField("Welcher", choices=NONE + NTH)
-    weekday = SelectField("Wochentag", choices=NONE + WEEKDAYS)
+    weekday = SelectField("Wochentag", choices=NONE + WEEKDAY_CHOICES)
     opens = TimeField("von", validators=[Optional()])
     closes = TimeField("bis", validators=[Optional()])
 
@@ -260,3 +263,25 @@ class ImportForm(KioskForm):
     file = FileField("Datei (.json oder .zip, wie beim Export)",
                      validators=[FileRequired("Bitte eine Datei wählen.")])
     submit = SubmitField("Einlesen")
+
+
+# --- organisations, locations, categories: what their small staff pages edit ------------------
+
+
+@dataclass(frozen=True)
+class Table:
+    model: type
+    form: type
+    singular: str
+    plural: str
+    columns: tuple  # (heading, attribute) of the list
+
+
+TABLES = {
+    "organisations": Table(Organization, OrganizationForm, "Organisation", "Organisationen (Träger)",
+                           (("Name", "name"), ("E-Mail", "email"), ("Webseite", "website"))),
+    "locations": Table(Location, LocationForm, "Ort", "Orte",
+                       (("Name", "name"), ("Straße", "street"), ("PLZ", "postcode"))),
+    "categories": Table(Category, CategoryForm, "Kategorie", "Kategorien, Themen und Zielgruppen",
+                        (("Name", "name"), ("Kurzname", "key"), ("Reihenfolge", "position"))),
+}

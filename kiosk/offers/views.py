@@ -15,9 +15,9 @@ from flask import Blueprint, abort, current_app, redirect, render_template, requ
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
-from kiosk import translated
+from kiosk import clock, translated
 from kiosk.checkin import counting
-from kiosk.checkin.views import dropin_line, dropin_status
+from kiosk.checkin.dropin import dropin_line, dropin_status
 from kiosk.forms import EmptyForm
 from kiosk.models import Service
 from kiosk.offers import directory
@@ -140,7 +140,7 @@ def category_list(section, key):
     filters = directory.parse_filters(request.args, languages, [g.key for g in groups])
     if not request.args:  # count the tap on the tile, not each change of a filter
         counting.count_event(f"{COUNTED_AS[section]}:{key}")
-    now = counting.berlin_now()
+    now = clock.berlin_now()
     cards = directory.cards(services, now, filters, audiences)
     return render_template(
         "visitor/offers/list.html",
@@ -159,7 +159,7 @@ def category_list(section, key):
 def open_today():
     """One tap from the offers screen: what is open now or later today, over all categories; when
     nothing is, what opens next, so "nothing open" never costs a tap through every category."""
-    now = counting.berlin_now()
+    now = clock.berlin_now()
     cards = directory.cards(directory.services_of_kind(OFFER), now)
     today = [card for card in cards if card.group in (OPEN_NOW, LATER_TODAY)]
     coming = [] if today else [card for card in cards if card.group == LATER][:COMING_UP]
@@ -175,7 +175,7 @@ def kiez_plus():
     service = Service.get_or_none(Service.uid == KIEZ_PLUS_UID)
     shown = service and directory.visible_service(service.id, HELP)
     return {
-        "line": dropin_line(dropin_status(counting.berlin_now())),
+        "line": dropin_line(dropin_status(clock.berlin_now())),
         "service_id": shown.id if shown else None,
     }
 
@@ -261,7 +261,7 @@ def qr_codes(facts, large_scale=LARGE_SCALE, small_scale=SMALL_SCALE):
 def detail(section, service_id):
     service = _service_or_404(section, service_id)
     counting.count_event(f"service_viewed:{service.id}")
-    facts = service_facts(service, counting.berlin_now())
+    facts = service_facts(service, clock.berlin_now())
     return render_template(
         "visitor/offers/detail.html", section=section, codes=qr_codes(facts),
         save_form=EmptyForm(), **facts,
@@ -273,7 +273,7 @@ def enlarged_qr(section, service_id):
     """The contact's code alone and larger, for a phone camera that struggles."""
     service = _service_or_404(section, service_id)
     counting.count_event(f"qr_shown:{service.id}")
-    facts = service_facts(service, counting.berlin_now())
+    facts = service_facts(service, clock.berlin_now())
     return render_template("visitor/offers/qr.html", section=section,
                            codes=qr_codes(facts, ENLARGED_SCALE), **facts)
 
@@ -286,7 +286,7 @@ def slip(section, service_id):
 
 
 def _print_slips(section, services):
-    now = counting.berlin_now()
+    now = clock.berlin_now()
     slips = []
     for service in services:
         facts = service_facts(service, now)
@@ -311,8 +311,6 @@ def saved_ids() -> list[int]:
 
 @bp.post(f"/{SECTION}/<int:service_id>/save")
 def save(section, service_id):
-    if not EmptyForm().validate():
-        abort(400)
     service = _service_or_404(section, service_id)
     ids = saved_ids()
     if service.id not in ids and len(ids) < SAVED_LIMIT:
@@ -323,7 +321,7 @@ def save(section, service_id):
 @bp.get("/offers/saved")
 def saved():
     services = directory.visible_services(saved_ids())
-    now = counting.berlin_now()
+    now = clock.berlin_now()
     cards = []
     for service in services:
         card = directory.card_for(service, now)
@@ -335,16 +333,12 @@ def saved():
 
 @bp.post("/offers/saved/<int:service_id>/remove")
 def unsave(service_id):
-    if not EmptyForm().validate():
-        abort(400)
     session["saved"] = [i for i in saved_ids() if i != service_id]
     return redirect(url_for(".saved"))
 
 
 @bp.post("/offers/saved/clear")
 def clear_saved():
-    if not EmptyForm().validate():
-        abort(400)
     session.pop("saved", None)
     return redirect(url_for(".saved"))
 

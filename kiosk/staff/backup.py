@@ -14,7 +14,6 @@ import sqlite3
 import threading
 from datetime import date, datetime
 
-import click
 from flask import (
     Blueprint,
     abort,
@@ -26,12 +25,12 @@ from flask import (
     send_file,
     url_for,
 )
-from flask.cli import with_appcontext
 
-from kiosk.checkin.counting import berlin_now
+from kiosk import clock
+from kiosk.activities.uploads import uploads_dir
 from kiosk.db import database, database_url, make_private, protect_sqlite_files, sqlite_path
 from kiosk.forms import EmptyForm
-from kiosk.staff.auth import audit, login_required
+from kiosk.security import audit, login_required
 
 KEEP_DAILY = 14
 KEEP_MONTHLY = 12
@@ -132,7 +131,7 @@ def make_backup(app, day=None):
         raise BackupError("Backups here are for SQLite; back up PostgreSQL with pg_dump.")
     folder = backup_folder(app)
     os.makedirs(folder, mode=0o700, exist_ok=True)
-    target = os.path.join(folder, f"kiosk-{(day or berlin_now().date()).isoformat()}.sqlite3")
+    target = os.path.join(folder, f"kiosk-{(day or clock.berlin_now().date()).isoformat()}.sqlite3")
     copy_database(source, target)
     copy_uploads(app, from_folder=None, to_folder=os.path.join(folder, "uploads"))
     prune(folder)
@@ -145,7 +144,6 @@ def copy_uploads(app, from_folder, to_folder):
     Upload names are random and a file is never changed under its name, so copying what is
     missing keeps a complete set: every file any kept backup of the database may name.
     """
-    from kiosk.activities.crafts import uploads_dir
 
     with app.app_context():
         live = uploads_dir()
@@ -250,43 +248,6 @@ def restore_backup(app, path):
     return before
 
 
-# --- command line ------------------------------------------------------------------------------
-
-
-@click.command("backup")
-@with_appcontext
-def backup_command():
-    """Back up the database now into instance/backups/ (the kiosk also does this once a day)."""
-    app = current_app._get_current_object()
-    try:
-        path = make_backup(app)
-    except BackupError as error:
-        raise click.ClickException(str(error)) from error
-    click.echo(f"Backup written: {path}")
-
-
-@click.command("restore")
-@click.argument("backup_file", type=click.Path(exists=True, dir_okay=False))
-@click.option("--yes", is_flag=True, help="Do not ask (for scripts).")
-@with_appcontext
-def restore_command(backup_file, yes):
-    """Replace the database with a backup. Stop the kiosk first; the current data is kept as a copy."""
-    app = current_app._get_current_object()
-    live = sqlite_file(app)
-    if live is None:
-        raise click.ClickException("Restore is for SQLite; restore PostgreSQL with pg_restore.")
-    try:
-        facts = inspect_backup(backup_file)
-    except BackupError as error:
-        raise click.ClickException(str(error)) from error
-    click.echo(f"Backup {backup_file}: {facts['checkins']} check-ins, {facts['staff']} staff account(s), "
-               f"schema version {facts['version']}.")
-    if not yes:
-        click.confirm(f"Replace everything in {live} with this backup?", abort=True)
-    before = restore_backup(app, backup_file)
-    click.echo(f"Restored. The data from before is kept in {before}.")
-
-
 # --- staff page ----------------------------------------------------------------------------------
 
 
@@ -300,7 +261,7 @@ def require_login():
 def overview():
     app = current_app._get_current_object()
     backups = stored_backups(backup_folder(app))
-    today = berlin_now().date()
+    today = clock.berlin_now().date()
     return render_template(
         "admin/backup.html",
         backups=backups,
@@ -313,8 +274,6 @@ def overview():
 @bp.post("/download")
 def download():
     """A fresh backup as a file to keep elsewhere (a USB stick, the Träger's server)."""
-    if not EmptyForm().validate():
-        abort(400)
     if not g.staff.is_admin:
         abort(403)
     app = current_app._get_current_object()
@@ -332,11 +291,9 @@ def download():
 
 def init_app(app):
     app.register_blueprint(bp)
-    for command in (backup_command, restore_command):
-        app.cli.add_command(command)
     if app.config.get("AUTO_BACKUP", True):
         daily = DailyBackup()
 
         @app.before_request
         def _daily_backup():
-            daily.run_if_due(app, berlin_now().date())
+            daily.run_if_due(app, clock.berlin_now().date())

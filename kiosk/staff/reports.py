@@ -5,14 +5,17 @@ import io
 from collections import defaultdict
 from datetime import date, timedelta
 
+from flask import abort
 from peewee import fn
 
-from kiosk.db import database
 from kiosk.checkin.counting import DOUBTFUL, GROUP_SIZES, MANUAL_KINDS, NORMAL, OFF_HOURS, REASONS, UNENROLLED
-from kiosk.models import WHOLE_DAY, Count
+from kiosk.checkin.dropin import dropin_schedule
+from kiosk.checkin.labels import REASON_WORDS
+from kiosk.clock import WEEKDAYS, utcnow
+from kiosk.db import database
+from kiosk.models import WHOLE_DAY, Category, Count, LateCheckin, Service, Tablet
+from kiosk.offers.directory import HELP, OFFER
 from kiosk.spreadsheet import csv_cell
-
-WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 
 
 def flags_shown(doubtful=False, off_hours=False, unenrolled=False):
@@ -178,10 +181,6 @@ def _as_date(value):
     return value if isinstance(value, date) else date.fromisoformat(str(value))
 
 
-CSV_REASON_LABELS = {
-    "counselling": "Beratung", "crafts": "Basteln & Rätsel", "meeting": "Treffen & Kaffee",
-    "digital": "Digitale Hilfe", "information": "Infos zu Angeboten",
-}
 CSV_MANUAL_LABELS = {
     "outreach": "Kontakte unterwegs", "kaffeeklatsch": "Kaffeeklatsch", "flyers": "Flyer",
     "referrals": "Vermittlungen", "digital_help": "Digitale Hilfe (Team)",
@@ -196,7 +195,7 @@ def csv_report(first, last, flags=(NORMAL,)) -> str:
     """
     rows = [
         ["Datum", "Wochentag", "Personen", "Check-ins", "Gruppen", "Erstbesuche"]
-        + [f"Anlass: {CSV_REASON_LABELS[r]}" for r in REASONS]
+        + [f"Anlass: {REASON_WORDS[r]}" for r in REASONS]
         + [CSV_MANUAL_LABELS[k] for k in CSV_MANUAL_LABELS]
     ]
     for day, fig in every_day(first, last, flags):
@@ -210,3 +209,74 @@ def csv_report(first, last, flags=(NORMAL,)) -> str:
     csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(
         [csv_cell(cell) for cell in row] for row in rows)
     return "\ufeff" + out.getvalue()
+
+
+def history_range(args, today):
+    """The range from the query string: a quick pick or from/to dates; a bad value is a 400."""
+    pick = args.get("range", "week")
+    if pick == "week":
+        return today - timedelta(days=today.weekday()), today
+    if pick == "last_month":
+        last = today.replace(day=1) - timedelta(days=1)
+        return last.replace(day=1), last
+    if pick == "month":
+        return today.replace(day=1), today
+    if pick == "year":
+        return today.replace(month=1, day=1), today
+    if pick == "custom":
+        try:
+            first = date.fromisoformat(args.get("from", ""))
+            last = date.fromisoformat(args.get("to", ""))
+        except ValueError:
+            abort(400)
+        if first > last or (last - first).days > 3700:
+            abort(400)
+        return first, last
+    abort(400)
+
+
+def most_asked(first, last):
+    """The most viewed entries, codes and slips, and the most opened categories and topics."""
+    names = {}
+
+    def entries(prefix):
+        rows = most_counted(prefix, first, last)
+        ids = [int(key) for key, _ in rows if key.isdigit()]
+        names.update({s.id: s.name for s in Service.select().where(Service.id.in_(ids))})
+        return [(names.get(int(key), f"gelöscht (#{key})") if key.isdigit() else key, total)
+                for key, total in rows]
+
+    def terms(prefix, kind):
+        labels = {c.key: c.name for c in Category.select().where(Category.kind == kind)}
+        return [(labels.get(key, key), total) for key, total in most_counted(prefix, first, last)]
+
+    return {
+        "Einträge angesehen": entries("service_viewed"),
+        "QR-Code groß gezeigt": entries("qr_shown"),
+        "Zettel gedruckt": entries("slip_printed"),
+        "Kategorien (Angebote)": terms("offer_category", OFFER),
+        "Themen (Hilfe)": terms("help_topic", HELP),
+    }
+
+
+SILENT_AFTER = timedelta(minutes=5)
+
+
+def today_status(now):
+    """Each enrolled tablet: minutes since its last heartbeat, whether that is a warning (silent for
+    more than SILENT_AFTER while the drop-in hour is open), and how many check-ins it delivered
+    late today."""
+    open_now = dropin_schedule(now.date()).is_open(now)
+    late = dict(LateCheckin.select(LateCheckin.tablet, fn.COUNT(LateCheckin.id))
+                .where(LateCheckin.received == now.date()).group_by(LateCheckin.tablet).tuples())
+    rows = []
+    for tablet in Tablet.select().where(Tablet.revoked.is_null() & Tablet.enrolled.is_null(False)).order_by(Tablet.name):
+        silent = utcnow() - tablet.last_seen if tablet.last_seen else None
+        rows.append({
+            "name": tablet.name,
+            "last_seen": tablet.last_seen,
+            "late": late.get(tablet.id, 0),
+            "minutes": int(silent.total_seconds() // 60) if silent is not None else None,
+            "warning": open_now and (silent is None or silent > SILENT_AFTER),
+        })
+    return rows

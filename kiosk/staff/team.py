@@ -5,23 +5,17 @@ change is audited. Accounts are created on the command line only.
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, url_for
 from peewee import fn
+from playhouse.flask_utils import get_object_or_404
 from werkzeug.security import check_password_hash
 from wtforms import PasswordField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from kiosk.clock import utcnow
 from kiosk.db import database
 from kiosk.forms import EmptyForm, KioskForm
-from kiosk.models import Staff, StaffSession, utcnow
-from kiosk.staff.auth import (
-    audit,
-    client_limits,
-    end_sessions,
-    hash_password,
-    idle_limit,
-    login_required,
-    password_check,
-    start_session,
-)
+from kiosk.models import Staff, StaffSession
+from kiosk.security import audit, end_sessions, hash_password, idle_limit, login_required, start_session
+from kiosk.staff.auth import client_limits, password_check
 
 bp = Blueprint("staff_admin", __name__, url_prefix="/admin/staff")
 
@@ -50,9 +44,7 @@ def other_account(staff_id):
     """The account an admin acts on: never their own (nobody locks themselves out by a slip)."""
     if not g.staff.is_admin:
         abort(403)
-    staff = Staff.get_or_none(Staff.id == staff_id)
-    if staff is None:
-        abort(404)
+    staff = get_object_or_404(Staff, Staff.id == staff_id)
     if staff.id == g.staff.id:
         abort(400)
     return staff
@@ -69,8 +61,6 @@ def team():
 
 @bp.post("/<int:staff_id>/active")
 def toggle_active(staff_id):
-    if not EmptyForm().validate():
-        abort(400)
     staff = other_account(staff_id)
     slowed = staff.locked_until is not None and staff.locked_until > utcnow()
     enable = not staff.active or slowed  # "Entsperren" on a slowed account lifts the wait
@@ -163,8 +153,6 @@ def sessions_of(staff_id):
 @bp.post("/sessions/<int:session_id>/end")
 def end_session(session_id):
     """End one login: one's own anywhere, or, as an admin, anyone's."""
-    if not EmptyForm().validate():
-        abort(400)
     record = StaffSession.get_or_none(StaffSession.id == session_id)
     if record is None or (record.staff_id != g.staff.id and not g.staff.is_admin):
         abort(404)
@@ -183,8 +171,6 @@ def end_session(session_id):
 @bp.post("/sessions/end-others")
 def end_other_sessions():
     """Log out everywhere else: after a lost phone, or on leaving a shared computer logged in."""
-    if not EmptyForm().validate():
-        abort(400)
     StaffSession.delete().where((StaffSession.staff == g.staff.id)
                                 & (StaffSession.id != g.staff_session.id)).execute()
     flash("Auf allen anderen Geräten sind Sie abgemeldet.")
@@ -194,8 +180,6 @@ def end_other_sessions():
 @bp.post("/<int:staff_id>/sessions/end")
 def end_all_sessions_of(staff_id):
     """An admin logs someone out everywhere (a lost phone, a colleague leaving)."""
-    if not EmptyForm().validate():
-        abort(400)
     staff = other_account(staff_id)
     with database.atomic():
         end_sessions(staff.id)

@@ -1,18 +1,21 @@
 """The staff side: today's figures, history, manual counts and corrections, the audit log."""
 
-from datetime import date, timedelta, timezone
+from datetime import timedelta, timezone
 
 from babel.numbers import format_decimal
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
 
-from kiosk.checkin import counting, tablets
+from kiosk import clock
+from kiosk.activities.labels import KIND_NAMES, LEVEL_NAMES
+from kiosk.checkin import counting
 from kiosk.checkin.counting import MANUAL_KINDS, REASONS
+from kiosk.checkin.labels import REASON_WORDS
 from kiosk.db import database
 from kiosk.forms import CorrectionForm, EmptyForm, ManualCountForm
 from kiosk.models import WHOLE_DAY, AuditEntry, Setting
-from kiosk.offers import admin as content_admin
+from kiosk.offers.forms import TABLES
+from kiosk.security import audit, login_required
 from kiosk.staff import reports
-from kiosk.staff.auth import audit, login_required
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -24,10 +27,9 @@ MANUAL_LABELS = {
     "referrals": "Vermittlungen an Hilfsangebote",
     "digital_help": "Digitale Hilfe gegeben",
 }
-REASON_LABELS = reports.CSV_REASON_LABELS
 # Short names: a select shows its choice on one line, also at a phone's width.
 CORRECTABLE = {"people": "Personen", "checkin": "Check-ins", "first_visit:yes": "Erstbesuche"}
-CORRECTABLE.update({f"reason:{r}": f"Anlass: {REASON_LABELS[r]}" for r in REASONS})
+CORRECTABLE.update({f"reason:{r}": f"Anlass: {REASON_WORDS[r]}" for r in REASONS})
 CORRECTABLE.update({f"manual:{k}": reports.CSV_MANUAL_LABELS[k] for k in MANUAL_KINDS if k != "people"})
 # What each audit action is called in the change log (the stored word stays as it is).
 AUDIT_ACTIONS = {
@@ -50,7 +52,7 @@ AUDIT_ACTIONS = {
     "wordlist_show": "Wortliste eingeschaltet",
 }
 AUDIT_ACTIONS.update({f"content_{table}_{action}": f"{spec.singular} {done}"
-                      for table, spec in content_admin.TABLES.items()
+                      for table, spec in TABLES.items()
                       for action, done in (("add", "angelegt"), ("edit", "geändert"), ("delete", "gelöscht"))})
 SHOWN_HOURS = range(7, 21)  # the hour chart shows 7:00–21:00; counts outside are named below it
 STAFF_LOCALE = "de_DE"  # the staff pages are in German, whatever language the tablet shows
@@ -83,7 +85,7 @@ def _flags():
 
 @bp.get("/")
 def today():
-    day = counting.berlin_now().date()
+    day = clock.berlin_now().date()
     flags = _flags()
     hours, without_hour = reports.people_by_hour(day, flags)
     figures = reports.totals(day, day, flags)
@@ -99,18 +101,16 @@ def today():
         outside_chart=sum(hours) - sum(hours[h] for h in SHOWN_HOURS),
         without_hour=without_hour,
         week_bars=week_bars + [("heute", figures["people"])],
-        reason_labels=REASON_LABELS,
+        reason_labels=REASON_WORDS,
         manual_labels=MANUAL_LABELS,
         test_form=EmptyForm(),
-        used={"Rätsel gewählt": puzzles_picked(day, day), **content_admin.most_asked(day, day)},
-        tablets=tablets.today_status(counting.berlin_now()),
+        used={"Rätsel gewählt": puzzles_picked(day, day), **reports.most_asked(day, day)},
+        tablets=reports.today_status(clock.berlin_now()),
     )
 
 
 def puzzles_picked(first, last):
     """[("Sudoku (Leicht)", 3), …]: the puzzle types and levels visitors picked most."""
-    from kiosk.activities.views import KIND_NAMES, LEVEL_NAMES  # activities imports admin, through crafts
-
     picked = []
     for key, total in reports.most_counted("activity", first, last):
         kind, _, level = key.partition(":")
@@ -120,8 +120,6 @@ def puzzles_picked(first, last):
 
 @bp.post("/test-mode")
 def toggle_test_mode():
-    if not EmptyForm().validate():
-        abort(400)
     switched_on = not counting.test_mode()
     with database.atomic():
         Setting.put("test_mode", "1" if switched_on else "0")
@@ -131,33 +129,9 @@ def toggle_test_mode():
     return redirect(url_for(".today"))
 
 
-def history_range(args, today):
-    """The range from the query string: a quick pick or from/to dates; a bad value is a 400."""
-    pick = args.get("range", "week")
-    if pick == "week":
-        return today - timedelta(days=today.weekday()), today
-    if pick == "last_month":
-        last = today.replace(day=1) - timedelta(days=1)
-        return last.replace(day=1), last
-    if pick == "month":
-        return today.replace(day=1), today
-    if pick == "year":
-        return today.replace(month=1, day=1), today
-    if pick == "custom":
-        try:
-            first = date.fromisoformat(args.get("from", ""))
-            last = date.fromisoformat(args.get("to", ""))
-        except ValueError:
-            abort(400)
-        if first > last or (last - first).days > 3700:
-            abort(400)
-        return first, last
-    abort(400)
-
-
 @bp.get("/history")
 def history():
-    first, last = history_range(request.args, counting.berlin_now().date())
+    first, last = reports.history_range(request.args, clock.berlin_now().date())
     flags = _flags()
     span = (last - first).days + 1
     days = reports.every_day(first, last, flags)
@@ -168,7 +142,7 @@ def history():
         last=last,
         days=days,
         day_bars=[(d.strftime("%d.%m."), fig["people"]) for d, fig in days],
-        weekday_names=reports.WEEKDAYS,
+        weekday_names=clock.WEEKDAYS,
         label_every=max(1, span // 8),  # dates far enough apart to be read on a phone too
         weekday_bars=[(w["weekday"][:2], w["people"]) for w in weekdays],
         figures=reports.added_up(fig for _, fig in days),
@@ -176,17 +150,17 @@ def history():
         set_apart=reports.set_apart(first, last),
         weekdays=weekdays,
         months=reports.by_month(days) if span > 62 else [],
-        reason_labels=REASON_LABELS,
+        reason_labels=REASON_WORDS,
         manual_labels=MANUAL_LABELS,
         has_counts=reports.has_counts,
         pick=request.args.get("range", "week"),
-        today=counting.berlin_now().date(),
+        today=clock.berlin_now().date(),
     )
 
 
 @bp.get("/history.csv")
 def history_csv():
-    first, last = history_range(request.args, counting.berlin_now().date())
+    first, last = reports.history_range(request.args, clock.berlin_now().date())
     body = reports.csv_report(first, last, _flags())
     return Response(
         body.encode("utf-8"),
@@ -197,7 +171,7 @@ def history_csv():
 
 @bp.route("/counts", methods=("GET", "POST"))
 def manual_counts():
-    today_ = counting.berlin_now().date()
+    today_ = clock.berlin_now().date()
     add = ManualCountForm(prefix="add")
     add.kind.choices = list(MANUAL_LABELS.items())
     add.hour.choices = HOUR_CHOICES
@@ -233,7 +207,7 @@ def record_staff_count(day, hour, metric, amount, action, summary, note):
 
     Returns None, or why nothing was written: no hour of a day may count fewer than nobody.
     """
-    if day > counting.berlin_now().date():
+    if day > clock.berlin_now().date():
         abort(400)
     with database.atomic() as transaction:
         # Write first, so the check below reads under the write lock what the change left.
@@ -288,4 +262,4 @@ def audit_action(action):
 @bp.app_template_filter("berlin_time")
 def berlin_time(moment):
     """Audit times are stored in UTC; staff read them in Berlin time."""
-    return moment.replace(tzinfo=timezone.utc).astimezone(counting.BERLIN).strftime("%d.%m.%Y %H:%M")
+    return moment.replace(tzinfo=timezone.utc).astimezone(clock.BERLIN).strftime("%d.%m.%Y %H:%M")

@@ -14,9 +14,10 @@ from kiosk import create_app
 from kiosk.activities.crafts import add_demo_craft_sheets
 from kiosk.checkin import tablets
 from kiosk.checkin.counting import bursts
-from kiosk.db import create_tables, database
+from kiosk.db import database
+from kiosk.migrations import create_tables
 from kiosk.offers import seed as content_seed
-from kiosk.staff.auth import create_staff
+from kiosk.security import create_staff
 from tests.serving import served_in_a_thread
 
 CHROMIUM = "/usr/bin/chromium"

@@ -11,15 +11,15 @@ import time_machine
 from playwright.sync_api import expect
 
 import puzzles
+from kiosk import clock
 from kiosk.activities import crafts
-from kiosk.checkin import counting
 from kiosk.staff import reports
 from tests.browser.test_checkin_browser import assert_no_axe_violations, staff_login
 
 
 def counted(app, prefix):
     with app.app_context():
-        today = counting.berlin_now().date()
+        today = clock.berlin_now().date()
         return dict(reports.most_counted(prefix, today, today))
 
 

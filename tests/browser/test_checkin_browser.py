@@ -9,7 +9,7 @@ import time_machine
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 
-from kiosk.checkin import counting
+from kiosk import clock
 from kiosk.staff import reports
 
 pytestmark = pytest.mark.usefixtures("enrolled")  # the room's tablet: its check-ins count
@@ -19,7 +19,7 @@ STAFF = ("anna", "a long test password")
 
 def people_today(app, **flags):
     with app.app_context():
-        day = counting.berlin_now().date()
+        day = clock.berlin_now().date()
         return reports.totals(day, day, reports.flags_shown(**flags))
 
 

@@ -7,7 +7,7 @@ from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 
 import puzzles
-from kiosk.checkin import counting
+from kiosk import clock
 from kiosk.offers import seed as content_seed
 from kiosk.staff import reports
 from tests.browser.test_accessibility_browser import SIZES, choose_language, sideways_scrolling
@@ -25,7 +25,7 @@ def said(app, lang, german):
 
 def today(app):
     with app.app_context():
-        day = counting.berlin_now().date()
+        day = clock.berlin_now().date()
         return reports.totals(day, day)
 
 

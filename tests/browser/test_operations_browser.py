@@ -6,7 +6,7 @@ import re
 from playwright.sync_api import expect
 
 from kiosk.models import AuditEntry, Staff
-from kiosk.staff.auth import create_staff
+from kiosk.security import create_staff
 from tests.browser.test_checkin_browser import assert_no_axe_violations, staff_login
 
 

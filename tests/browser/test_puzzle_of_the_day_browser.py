@@ -8,7 +8,7 @@ clue row). The levels take turns over the dates, so every kind is seen at every 
 from datetime import datetime
 
 import puzzles
-from kiosk.checkin.counting import BERLIN
+from kiosk.clock import BERLIN
 from tests.browser.test_accessibility_browser import (
     SIZES,
     TOO_SMALL_TARGETS,

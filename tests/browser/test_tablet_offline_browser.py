@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 import pytest
 from playwright.sync_api import expect
 
-from kiosk import create_app
+from kiosk import clock, create_app
 from kiosk.checkin import counting, tablets
 from kiosk.db import database
 from kiosk.models import Count, Tablet
@@ -158,7 +158,7 @@ def test_staff_enrol_the_tablet_by_touch_and_it_reports_alive(page, server, live
     tablet.wait_for_timeout(1500)  # the heartbeat of the question page
     with live_app.app_context():
         assert Tablet.get().last_seen > datetime(2026, 1, 2)
-        day = counting.berlin_now().date()
+        day = clock.berlin_now().date()
         assert reports.totals(day, day)["checkins"] == 1  # counted as normal: it is the tablet
     context.close()
 
