@@ -89,9 +89,10 @@ class TimedTablet(Tablet):
 def make_database(folder):
     """Five years of counts and a staff account, made once and copied for each server."""
     from kiosk import create_app
-    from kiosk.db import create_tables, database
+    from kiosk.db import database
+    from kiosk.migrations import create_tables
     from kiosk.models import Count
-    from kiosk.staff.auth import create_staff
+    from kiosk.security import create_staff
 
     app = create_app({"SECRET_KEY": "bench", "DATABASE_URL": f"sqlite:///{folder}/bench.sqlite3"},
                      instance_path=folder)

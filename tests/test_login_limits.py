@@ -67,6 +67,7 @@ def test_a_flood_is_refused_in_german_with_retry_after_and_no_session(app, hashe
     """Refused in front of the app (kiosk/staff/login_limits.py FloodGuard): a small German page,
     a 429 that says when to come back, no cookie, no hash, never a 500, whatever is posted."""
     flooder = from_address(app, "192.168.1.66")
+    app.config["LOGIN_FREE_FAILURES"] = 100  # every guess below is really checked
     for number in range(10):
         AuthActions(flooder).login("anna", f"guess {number}")
     for form in ({"username": "anna", "password": "x"}, {}, {"csrf_token": "forged"}, {"username": "\x00" * 5000}):
@@ -92,7 +93,8 @@ def test_the_retry_after_is_when_the_oldest_attempt_leaves_the_window():
 def test_refusals_are_held_back_but_never_more_than_so_many_at_once():
     """A held refusal sleeps in its server thread; beyond ``held_at_once`` they are answered at
     once, so a flood never takes the threads the tablets need."""
-    limiter = ClientLimiter(0, 600)  # every client is over its limit
+    limiter = ClientLimiter(1, 600)
+    limiter.take("10.0.0.9")  # this client is over its limit now
     asleep, wake = [], threading.Event()
 
     def sleep(seconds):
@@ -110,7 +112,9 @@ def test_refusals_are_held_back_but_never_more_than_so_many_at_once():
     held = [threading.Thread(target=ask) for _ in range(2)]
     for thread in held:
         thread.start()
-    while len(asleep) < 2:
+    for _ in range(1000):  # until both are held (a hang here would be a bug, so bounded)
+        if len(asleep) == 2:
+            break
         time.sleep(0.01)
     ask()  # a third while two are held: answered at once
     assert asleep == [2.0, 2.0] and answers[0] == "429 Too Many Requests"

@@ -75,8 +75,8 @@ class ClientLimiter:
         now = self.clock()
         with self._lock:
             times = self._seen.get(client_key(address))
-            oldest = next((t for t in times or () if t > now - self.window), now)
-        return max(1, math.ceil(oldest + self.window - now))
+            oldest = next((t for t in times or () if t > now - self.window), None)
+        return 1 if oldest is None else max(1, math.ceil(oldest + self.window - now))
 
     def give_back(self, address: str | None) -> None:
         """A successful login does not use up the client's budget."""
