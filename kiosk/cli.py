@@ -36,6 +36,7 @@ from kiosk.tls import (
     serve_tls,
     tls_folder,
 )
+from kiosk.warmup import warm_up_in_background
 
 
 @click.command("add-staff")
@@ -57,7 +58,8 @@ def add_staff_command(username, password, admin):
 @click.command("serve")
 @click.option("--host", default="0.0.0.0", show_default=True)
 @click.option("--port", default=8080, show_default=True)
-@click.option("--threads", default=4, show_default=True)
+@click.option("--threads", default=12, show_default=True,
+              help="Worker threads; up to LOGIN_REFUSALS_HELD_AT_ONCE of them may sleep on a refused login flood.")
 @click.option("--tls", is_flag=True, help="Also serve HTTPS with the kiosk's own certificate (made if missing).")
 @click.option("--tls-port", default=8443, show_default=True)
 def serve_command(host, port, threads, tls, tls_port):
@@ -88,7 +90,11 @@ GIL_SWITCH_SECONDS = 0.0005
 
 
 def serve_app(app, host, port, threads):
-
+    warm_up_in_background(app)
+    if app.config["LOGIN_REFUSALS_HELD_AT_ONCE"] > threads - 4:
+        click.echo(f"Warning: with {threads} threads, LOGIN_REFUSALS_HELD_AT_ONCE="
+                   f"{app.config['LOGIN_REFUSALS_HELD_AT_ONCE']} leaves a login flood fewer than 4 threads "
+                   "for the tablets.", err=True)
     sys.setswitchinterval(GIL_SWITCH_SECONDS)
     # waitress writes no access log; its queue notices are noise on a kiosk's console.
     logging.getLogger("waitress.queue").setLevel(logging.ERROR)
@@ -116,7 +122,7 @@ def demo_command(host, port):
     create_staff("demo", password)
     Staff.update(is_admin=True).where(Staff.username == "demo").execute()  # to try the Team page
     click.echo(f"\n  Demo staff login at http://{host}:{port}/admin/  name: demo  password: {password}\n")
-    serve_app(app, host, port, threads=4)
+    serve_app(app, host, port, threads=12)
 
 
 @click.command("init-db")

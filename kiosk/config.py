@@ -29,6 +29,10 @@ class Defaults:
     # Password checks per client address (in memory only) in a sliding window (kiosk/login_limits.py) ...
     LOGIN_CLIENT_ATTEMPTS = 10
     LOGIN_CLIENT_WINDOW_SECONDS = 600
+    # A client over that limit waits this long for its refusal, at most this many at once (each in
+    # a sleeping server thread: keep it below `kiosk serve --threads`; kiosk/staff/login_limits.py).
+    LOGIN_REFUSAL_HOLD_SECONDS = 2.0
+    LOGIN_REFUSALS_HELD_AT_ONCE = 8
     # ... and per account: after this many failures in a row, a wait that doubles each time.
     LOGIN_FREE_FAILURES = 5
     LOGIN_FIRST_DELAY_SECONDS = 15
@@ -65,3 +69,4 @@ class Defaults:
 
     # /health answers 503 when less than this is free on the instance folder's disk.
     HEALTH_MIN_FREE_MB = 100
+    HEALTH_OK_SECONDS = 5  # an "ok" from /health is kept this long (the tablet asks before every tap)

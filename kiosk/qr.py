@@ -15,9 +15,10 @@ from __future__ import annotations
 import html
 import io
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
-import segno
-from segno.encoder import DataOverflowError
+if TYPE_CHECKING:
+    import segno
 
 QUIET_ZONE = 4  # modules of white around the code, as ISO/IEC 18004 asks
 MIN_SCREEN_SCALE = 4  # px per module below which phones struggle to read a screen
@@ -26,6 +27,8 @@ DEFAULT_SCALE = 8
 
 def version_of(payload: str) -> int | None:
     """The QR version `encode` would use, or None when no QR code can hold the payload."""
+    from segno.encoder import DataOverflowError  # segno loads with the first code, as in encode
+
     try:
         return encode(payload).version
     except DataOverflowError:
@@ -44,6 +47,8 @@ def encode(payload: str) -> segno.QRCode:
     """The QR symbol for `payload` (UTF-8 with ECI marker, full-size QR, error level ≥ M)."""
     if not payload:
         raise ValueError("nothing to encode")
+    import segno  # here, not at the kiosk's start: most starts are answered before any QR code
+
     return segno.make(payload, encoding="utf-8", eci=True, micro=False, error="m")
 
 

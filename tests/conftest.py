@@ -115,6 +115,7 @@ def app(tmp_path):
         # Counting is open all week in tests unless a test says otherwise.
         "DROPIN_HOURS": [[d, "00:00", "23:59"] for d in range(7)],
         "DROPIN_HOLIDAYS": "",  # ... on holidays too, so no test depends on the date
+        "LOGIN_REFUSAL_HOLD_SECONDS": 0,  # a refused flood is answered at once (tests/test_login_limits.py)
     }, instance_path=str(tmp_path))
     with app.app_context():
         create_tables()

@@ -373,3 +373,14 @@ def test_no_chart_label_runs_past_the_top_or_the_left_edge(client, auth, a_year_
                 assert y - size >= 0 and y <= height, text  # the letters' top is inside the chart
                 half = len(text) * size * 0.6 / (1 if anchor == "end" else 2)
                 assert x - half >= 0 and x + (0 if anchor == "end" else half) <= width, text
+
+
+@pytest.mark.parametrize("value", [0, 7, -7, 999, 1000, -1234, 1234567, 10**12])
+def test_whole_numbers_are_formatted_as_babel_formats_them(value):
+    """The direct path for whole numbers (the History page shows thousands) writes what babel would."""
+    from babel.numbers import format_decimal
+
+    from kiosk.staff.views import format_number
+
+    assert format_number(value) == format_decimal(value, "#,##0", locale="de_DE")
+    assert format_number(value, signed=True) == format_decimal(value, "+#,##0;-#,##0", locale="de_DE")

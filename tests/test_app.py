@@ -1,6 +1,9 @@
 """The app as a whole: configuration, secret key, security headers, nothing from other hosts."""
 
+import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -106,3 +109,34 @@ def test_every_form_has_the_kiosk_guard(app):
     ours = [form for form in subclasses(FlaskForm) if form.__module__.startswith("kiosk.")]
     assert len(ours) >= 10
     assert [form.__name__ for form in ours if not issubclass(form, KioskForm)] == []
+
+
+def test_the_start_imports_nothing_heavy_and_still_registers_everything(tmp_path):
+    """Lazy imports (issue 18): the libraries that cost most at start are not imported by
+    create_app, yet every blueprint, route and command is there. A fresh interpreter, since this
+    test process has imported everything long ago."""
+    root = Path(__file__).resolve().parent.parent
+    script = (
+        "import json, sys\n"
+        "from kiosk import create_app\n"
+        f"app = create_app({{'SECRET_KEY': 'x', 'DATABASE_URL': 'sqlite:///{tmp_path}/k.sqlite3'}},"
+        f" instance_path={str(tmp_path)!r})\n"
+        "print(json.dumps({'heavy': [m for m in ('holidays', 'segno') if m in sys.modules],\n"
+        "  'blueprints': sorted(app.blueprints), 'rules': len(list(app.url_map.iter_rules())),\n"
+        "  'commands': sorted(app.cli.commands)}))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=root, capture_output=True, text=True,
+                          check=True, env={"PYTHONPATH": str(root), "PATH": "/usr/bin:/bin"})
+    lazy = json.loads(done.stdout)
+    app = create_app({"SECRET_KEY": "x", "DATABASE_URL": f"sqlite:///{tmp_path}/k2.sqlite3"},
+                     instance_path=str(tmp_path / "other"))
+    assert lazy["heavy"] == []
+    assert lazy["blueprints"] == sorted(app.blueprints) and len(lazy["blueprints"]) >= 14
+    assert lazy["rules"] == len(list(app.url_map.iter_rules()))
+    assert lazy["commands"] == sorted(app.cli.commands)
+
+
+def test_the_warm_up_finds_everything_it_names(app):
+    from kiosk.warmup import warm_up
+
+    warm_up(app)

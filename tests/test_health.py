@@ -82,3 +82,68 @@ def test_health_is_503_when_the_disk_is_nearly_full(app, client, monkeypatch, fr
 def test_the_free_space_needed_is_a_setting(app, client):
     app.config["HEALTH_MIN_FREE_MB"] = 10**12  # more than any disk has
     assert client.get("/health").get_json() == {"status": "unavailable", "database": "ok", "disk": "full"}
+
+
+class Probes:
+    """Counts the write probes and disk-usage calls /health makes; the clock is set by hand."""
+
+    def __init__(self, monkeypatch):
+        from kiosk import health
+
+        self.writes, self.disk_calls, self.now = 0, 0, 1000.0
+        real_put, real_usage = Setting.put, shutil.disk_usage
+
+        def put(key, value):
+            self.writes += 1
+            return real_put(key, value)
+
+        def usage(path):
+            self.disk_calls += 1
+            return real_usage(path)
+
+        monkeypatch.setattr(Setting, "put", put)
+        monkeypatch.setattr(shutil, "disk_usage", usage)
+        monkeypatch.setattr(health, "clock", lambda: self.now)
+
+
+def test_health_keeps_an_ok_for_a_few_seconds(app, client, monkeypatch):
+    """The tablet asks before every tap: within HEALTH_OK_SECONDS one probe answers them all."""
+    probes = Probes(monkeypatch)
+    for _ in range(5):
+        assert client.get("/health").get_json() == OK
+        probes.now += 1
+    assert (probes.writes, probes.disk_calls) == (1, 1)
+    probes.now += app.config["HEALTH_OK_SECONDS"]
+    assert client.get("/health").get_json() == OK
+    assert (probes.writes, probes.disk_calls) == (2, 2)
+
+
+def test_health_probes_again_after_every_failure(app, client, monkeypatch):
+    """A failure is never kept: the tablet learns the moment the kiosk can count again."""
+    probes = Probes(monkeypatch)
+    free = {"mb": 5}
+    monkeypatch.setattr(shutil, "disk_usage",
+                        lambda path: Usage(32_000 * 2**20, 0, free["mb"] * 2**20))
+    assert client.get("/health").status_code == 503
+    assert client.get("/health").status_code == 503
+    assert probes.writes == 2
+    free["mb"] = 20_000
+    assert client.get("/health").get_json() == OK
+    assert probes.writes == 3
+
+
+def test_health_sees_a_read_only_database_once_the_kept_ok_ran_out(app, client, monkeypatch):
+    probes = Probes(monkeypatch)
+    read_only = "PRAGMA query_only = ON" if is_sqlite() else "SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY"
+    broken = []
+
+    @app.before_request
+    def read_only_connection():
+        if broken:
+            database.execute_sql(read_only)
+
+    assert client.get("/health").status_code == 200
+    broken.append(True)
+    assert client.get("/health").status_code == 200  # still within the kept "ok"
+    probes.now += app.config["HEALTH_OK_SECONDS"]
+    assert client.get("/health").get_json()["database"] == "read-only"

@@ -4,6 +4,7 @@ same limits on the password page's old-password check."""
 
 import re
 import statistics
+import threading
 import time
 from datetime import datetime, timedelta, timezone
 
@@ -16,7 +17,7 @@ from kiosk.models import Staff
 from kiosk.security import create_staff
 from kiosk.staff import team as staff_admin
 from kiosk.staff.auth import BUSY, LOGIN_REFUSED, TOO_MANY_HERE
-from kiosk.staff.login_limits import MAX_CLIENTS, ClientLimiter, client_key, delay_after
+from kiosk.staff.login_limits import MAX_CLIENTS, ClientLimiter, FloodGuard, client_key, delay_after
 from tests.conftest import STAFF_PASSWORD, AuthActions, form_value
 
 START = datetime(2026, 3, 5, 10, 0, tzinfo=timezone.utc)
@@ -60,6 +61,69 @@ def test_a_client_over_its_limit_is_refused_before_any_hash(app, hashes):
     assert response.status_code == 429 and error_of(response) == TOO_MANY_HERE
     assert len(hashes) == 10  # refused without hashing
     assert AuthActions(from_address(app, "192.168.1.20")).login().status_code == 302  # others still can
+
+
+def test_a_flood_is_refused_in_german_with_retry_after_and_no_session(app, hashes):
+    """Refused in front of the app (kiosk/staff/login_limits.py FloodGuard): a small German page,
+    a 429 that says when to come back, no cookie, no hash, never a 500, whatever is posted."""
+    flooder = from_address(app, "192.168.1.66")
+    app.config["LOGIN_FREE_FAILURES"] = 100  # every guess below is really checked
+    for number in range(10):
+        AuthActions(flooder).login("anna", f"guess {number}")
+    for form in ({"username": "anna", "password": "x"}, {}, {"csrf_token": "forged"}, {"username": "\x00" * 5000}):
+        response = flooder.post("/admin/login", data=form)
+        assert response.status_code == 429 and error_of(response) == TOO_MANY_HERE
+        assert 'lang="de"' in response.get_data(as_text=True) and "Bitte warten" in response.get_data(as_text=True)
+        assert 1 <= int(response.headers["Retry-After"]) <= app.config["LOGIN_CLIENT_WINDOW_SECONDS"]
+        assert "Set-Cookie" not in response.headers
+    assert len(hashes) == 10
+
+
+def test_the_retry_after_is_when_the_oldest_attempt_leaves_the_window():
+    now = [1000.0]
+    limiter = ClientLimiter(2, 600, clock=lambda: now[0])
+    limiter.take("10.0.0.1")
+    now[0] += 100
+    limiter.take("10.0.0.1")
+    now[0] += 50
+    assert limiter.retry_after("10.0.0.1") == 450
+    assert limiter.retry_after("10.0.0.2") == 1  # a client without attempts may try at once
+
+
+def test_refusals_are_held_back_but_never_more_than_so_many_at_once():
+    """A held refusal sleeps in its server thread; beyond ``held_at_once`` they are answered at
+    once, so a flood never takes the threads the tablets need."""
+    limiter = ClientLimiter(1, 600)
+    limiter.take("10.0.0.9")  # this client is over its limit now
+    asleep, wake = [], threading.Event()
+
+    def sleep(seconds):
+        asleep.append(seconds)
+        wake.wait(10)
+
+    guard = FloodGuard(lambda environ, start: [b"app"], limiter, ["/admin/login"], "<p>Bitte warten</p>",
+                       hold_seconds=2.0, held_at_once=2, sleep=sleep)
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/admin/login", "REMOTE_ADDR": "10.0.0.9"}
+    answers = []
+
+    def ask():
+        answers.append(guard(environ, lambda status, headers: answers.append(status)))
+
+    held = [threading.Thread(target=ask) for _ in range(2)]
+    for thread in held:
+        thread.start()
+    for _ in range(1000):  # until both are held (a hang here would be a bug, so bounded)
+        if len(asleep) == 2:
+            break
+        time.sleep(0.01)
+    ask()  # a third while two are held: answered at once
+    assert asleep == [2.0, 2.0] and answers[0] == "429 Too Many Requests"
+    wake.set()
+    for thread in held:
+        thread.join()
+    assert answers.count("429 Too Many Requests") == 3
+    get = {**environ, "REQUEST_METHOD": "GET"}
+    assert guard(get, lambda *a: None) == [b"app"]  # only a password form's POST is refused here
 
 
 def test_one_hash_at_a_time_and_the_rest_are_told_to_wait(app, hashes):

@@ -10,13 +10,13 @@ import secrets
 from datetime import date
 from functools import cache
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, session, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
 
 import puzzles
 from kiosk import clock
-from kiosk.activities import crafts, uploads
+from kiosk.activities import crafts, ready, uploads
 from kiosk.activities.labels import (
     KIND_HOW,
     KIND_LINES,
@@ -88,6 +88,16 @@ def requested_list() -> int | None:
     return request.args.get("list", type=int) or abort(404)
 
 
+@bp.record_once
+def keep_ready_puzzles(state):
+    # in tests the puzzles ahead are made at once, so no thread outlives a test
+    state.app.extensions["ready_puzzles"] = ready.ReadyPuzzles(in_background=not state.app.testing)
+
+
+def ready_puzzles() -> ready.ReadyPuzzles:
+    return current_app.extensions["ready_puzzles"]
+
+
 def build_puzzle(kind, level, size, seed, list_id=None):
     """The puzzle an address stands for; anything the library refuses is a calm 404.
 
@@ -98,10 +108,10 @@ def build_puzzle(kind, level, size, seed, list_id=None):
         abort(404)
     try:
         if kind != "wordsearch":
-            return puzzles.generate(kind, seed, level, size)
+            return ready_puzzles().puzzle(kind, seed, level, size)
         wordsearch, lang = puzzles.puzzle_type(kind), wordsearch_lang()
         if list_id is None:
-            return wordsearch.generate(seed, level, size, lang=lang)
+            return ready_puzzles().puzzle(kind, seed, level, size, lang)
         entry = WordList.get_or_none(WordList.id == list_id, WordList.active, WordList.lang == lang)
         if entry is None:
             abort(404)
@@ -194,13 +204,17 @@ def choose(kind):
 
 @bp.get("/<kind>/<level>/<int:size>/new")
 def new_puzzle(kind, level, size):
-    """A fresh random seed; picking a puzzle is counted here, so a reload of it is not."""
-    seed = secrets.token_hex(5)
-    list_id = None
+    """A fresh random seed, whose puzzle is mostly made already (kiosk/activities/ready.py);
+    picking a puzzle is counted here, so a reload of it is not."""
+    if kind not in puzzle_kinds():
+        abort(404)
+    list_id, lang = None, wordsearch_lang() if kind == "wordsearch" else None
     if kind == "wordsearch":
         # each staff list is one more theme beside the built-in ones, picked as often as each
         themes = puzzles.puzzle_type(kind).THEMES
-        list_id = secrets.choice([None] * len(themes) + staff_lists(wordsearch_lang(), size))
+        list_id = secrets.choice([None] * len(themes) + staff_lists(lang, size))
+    usual = list_id is None and level in LEVELS and size in size_choices(kind)  # made ahead only for these
+    seed = ready_puzzles().take_seed(kind, level, size, lang) if usual else ready.new_seed()
     p = build_puzzle(kind, level, size, seed, list_id)
     counting.count_event(f"activity:{kind}:{level}")
     return redirect(puzzle_links(p)["puzzle"])

@@ -8,7 +8,6 @@ the thank-you page and the flag that keeps check-ins outside the hour apart.
 from datetime import date, timedelta
 from functools import lru_cache
 
-import holidays
 from flask import current_app
 from flask_babel import format_date
 from flask_babel import gettext as _
@@ -35,7 +34,12 @@ def berlin_holidays(first: date, last: date) -> dict[date, str]:
 
 @lru_cache(maxsize=16)
 def holidays_of_year(state: str, year: int) -> dict[date, str]:
-    """Made once per year: every home view asks, and the calendar does not change."""
+    """Made once per year: every home view asks, and the calendar does not change.
+
+    The library is imported here, on the first home view, not at the kiosk's start: importing
+    it loads every country's and calendar's module (about 0.1 s and 2 MB)."""
+    import holidays
+
     return dict(holidays.country_holidays("DE", subdiv=state, years=year, language="de"))
 
 

@@ -13,7 +13,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from babel import Locale, UnknownLocaleError
 from peewee import JOIN
@@ -172,8 +172,11 @@ def languages_of(service: Service) -> list[str]:
     return [code for code in service.languages.split(",") if code]
 
 
+@cache
 def language_name(code: str) -> str:
-    """The language in its own words ("Türkçe", "العربية"), so a visitor finds their own."""
+    """The language in its own words ("Türkçe", "العربية"), so a visitor finds their own.
+
+    Made once per language: babel's lookup merges that locale's data on every call."""
     try:
         name = Locale.parse(code).get_display_name(code)
     except (ValueError, UnknownLocaleError):

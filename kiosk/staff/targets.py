@@ -12,7 +12,6 @@ import calendar
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-
 PER = {"year": "im Jahr", "month": "im Monat", "period": "im ganzen Zeitraum"}
 MONTHS = ("Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September",
           "Oktober", "November", "Dezember")
