@@ -34,9 +34,9 @@ PICTOGRAMS = {
     "children": "Kinder & Familie",
     "outing": "Ausflug",
     "party": "Fest",
-    "good": "Gut (lachendes Gesicht)",
-    "okay": "Geht so (neutrales Gesicht)",
-    "bad": "Nicht gut (trauriges Gesicht)",
+    "good": "Gesicht: gut",
+    "okay": "Gesicht: geht so",
+    "bad": "Gesicht: nicht gut",
 }
 
 

@@ -172,7 +172,7 @@ def test_axe_on_the_staff_pages(page, server, content):
     page.goto(server + "/admin/content/transfer")
     page.set_input_files("input[type=file]", files=[{"name": "x.json", "mimeType": "application/json",
                                                      "buffer": b'{"service": [{"id": "1"}]}'}])
-    page.get_by_role("button", name="Einlesen").tap()
+    page.get_by_role("button", name="Prüfen").tap()
     expect(page.get_by_role("heading", name=re.compile("Nicht eingelesen"))).to_be_visible()
     assert_no_axe_violations(page)
 

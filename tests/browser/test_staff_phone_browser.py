@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from kiosk.activities.crafts import add_demo_craft_sheets
 from kiosk.checkin import counting
-from kiosk.models import Activity, CraftSheet, FundingPeriod, Location, Service, Staff, Target
+from kiosk.models import Activity, CraftSheet, FundingPeriod, Location, Poll, PollAnswer, Service, Staff, Target
 from kiosk.offers import seed as content_seed
 from tests.browser.conftest import touch_page
 
@@ -61,6 +61,10 @@ def content(live_app):
         for metric, per in (("visits", "year"), ("outreach", "month"), ("kaffeeklatsch_sessions", "period")):
             Target.create(period=period, metric=metric, amount=900, per=per)
         Activity.create(day=date(2026, 1, 13), kind="outreach", participants=17, note="Beispiel: Flyer am Kotti")
+        poll = Poll.create(question="Was wünscht ihr euch im Winter? (Beispiel)", first=date(2026, 11, 1),
+                           last=date(2026, 11, 30))
+        for position, (pictogram, word) in enumerate((("coffee", "Kaffee & Tee"), ("music", "Musik"))):
+            PollAnswer.create(poll=poll, position=position, pictogram=pictogram, word=word)
 
 
 @pytest.fixture
@@ -82,7 +86,8 @@ def staff_pages(app):
     with app.app_context():
         ids = {"service_id": Service.select().first().id, "sheet_id": CraftSheet.select().first().id,
                "staff_id": Staff.select().first().id, "row_id": Location.select().first().id,
-               "period_id": FundingPeriod.select().first().id, "activity_id": Activity.select().first().id}
+               "period_id": FundingPeriod.select().first().id, "activity_id": Activity.select().first().id,
+               "poll_id": Poll.select().first().id}
     adapter = app.url_map.bind("localhost")
     urls = []
     for rule in app.url_map.iter_rules():
