@@ -4,7 +4,6 @@ import inspect
 
 from flask import request
 from flask_wtf import FlaskForm
-from flask_wtf.form import _Auto
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import (
     DateField,
@@ -48,10 +47,13 @@ class KioskForm(FlaskForm):
     instead of a 400). Files reach file fields only; forms take no JSON (an API reads it itself).
     """
 
+    def __init__(self, *args, **kwargs):
+        if not args and "formdata" not in kwargs and request.is_json and not request.form:
+            kwargs["formdata"] = None  # a JSON body fills no form
+        super().__init__(*args, **kwargs)
+
     class Meta:
         def wrap_formdata(self, form, formdata):
-            if formdata is _Auto and request.is_json and not request.form:
-                return None
             formdata = FlaskForm.Meta.wrap_formdata(self, form, formdata)
             if not isinstance(formdata, CombinedMultiDict):
                 return formdata

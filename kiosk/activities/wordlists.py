@@ -44,7 +44,7 @@ def size_names(sizes) -> str:
 
 class WordListForm(KioskForm):
     title = StringField("Titel", validators=[InputRequired(), Length(max=80)])
-    lang = SelectField("Sprache der Wörter", choices=list(LANG_NAMES.items()))
+    lang = SelectField("Sprache der Wörter", choices=LANG_NAMES)
     words = TextAreaField("Wörter (eins pro Zeile oder mit Komma getrennt)",
                           validators=[InputRequired(), Length(max=4000)],
                           render_kw={"rows": 8, "class": "wordlist-words"})

@@ -103,11 +103,10 @@ def _service_form(service=None):
     form.offer_categories.choices = _choices(OFFER)
     form.help_topics.choices = _choices(HELP)
     form.audiences.choices = _choices(AUDIENCE)
-    form.organization.choices = [(0, "– keiner –")] + [
-        (o.id, o.name) for o in Organization.select().order_by(fn.lower(Organization.name))]
-    form.location.choices = [(0, "– kein Ort (z. B. nur Telefon) –")] + [
-        (loc.id, f"{loc.name}, {loc.street}" if loc.street else loc.name)
-        for loc in Location.select().order_by(fn.lower(Location.name))]
+    form.organization.choices = organisation_choices()
+    form.location.choices = {0: "– kein Ort (z. B. nur Telefon) –"} | {
+        loc.id: f"{loc.name}, {loc.street}" if loc.street else loc.name
+        for loc in Location.select().order_by(fn.lower(Location.name))}
     if request.method == "GET":
         if service:
             linked = {c.id: c.kind for c in Category.select().join(ServiceCategory)
@@ -127,8 +126,13 @@ def _service_form(service=None):
     return form
 
 
+def organisation_choices():
+    return {0: "– keiner –"} | {
+        o.id: o.name for o in Organization.select().order_by(fn.lower(Organization.name))}
+
+
 def _choices(kind):
-    return [(c.id, c.name) for c in directory.categories(kind)]
+    return {c.id: c.name for c in directory.categories(kind)}
 
 
 @bp.route("/entries/new", methods=("GET", "POST"))
@@ -269,8 +273,7 @@ def _edit_row(table, row):
     spec = TABLES[table]
     form = spec.form(obj=row)
     if hasattr(form, "organization"):
-        form.organization.choices = [(0, "– keiner –")] + [
-            (o.id, o.name) for o in Organization.select().order_by(fn.lower(Organization.name))]
+        form.organization.choices = organisation_choices()
         if request.method == "GET":
             form.organization.data = (row.organization_id or 0) if row else 0
     if form.validate_on_submit():

@@ -30,9 +30,9 @@ from kiosk.offers.phones import normalise_phone, readable_phone
 from kiosk.offers.weblinks import NotAWebAddress, web_uri
 from kiosk.schedules import DatedException, MonthlyRule, Schedule, WeeklyRule
 
-WEEKDAY_CHOICES = [(str(number), name) for number, name in enumerate(WEEKDAYS)]
-NTH = [("1", "1."), ("2", "2."), ("3", "3."), ("4", "4."), ("-1", "letzter")]
-NONE = [("", "–")]
+WEEKDAY_CHOICES = {str(number): name for number, name in enumerate(WEEKDAYS)}
+NTH = {"1": "1.", "2": "2.", "3": "3.", "4": "4.", "-1": "letzter"}
+NONE = {"": "–"}
 KIND_LABELS = {"offer": "Kategorie (Angebote im Kiez)", "help": "Thema (Hilfe & Beratung)",
                "audience": "Zielgruppe (Filter)"}
 STATUS_LABELS = {"active": "Findet statt", "temporarily closed": "Vorübergehend geschlossen"}
@@ -80,14 +80,14 @@ def _complete(row, *names):
 
 
 class WeeklyRow(Form):
-    weekday = SelectField("Wochentag", choices=NONE + WEEKDAY_CHOICES)
+    weekday = SelectField("Wochentag", choices={**NONE, **WEEKDAY_CHOICES})
     opens = TimeField("von", validators=[Optional()], invalid_value_message=NOT_A_TIME)
     closes = TimeField("bis", validators=[Optional()], invalid_value_message=NOT_A_TIME)
 
 
 class MonthlyRow(Form):
-    nth = SelectField("Welcher", choices=NONE + NTH)
-    weekday = SelectField("Wochentag", choices=NONE + WEEKDAY_CHOICES)
+    nth = SelectField("Welcher", choices={**NONE, **NTH})
+    weekday = SelectField("Wochentag", choices={**NONE, **WEEKDAY_CHOICES})
     opens = TimeField("von", validators=[Optional()], invalid_value_message=NOT_A_TIME)
     closes = TimeField("bis", validators=[Optional()], invalid_value_message=NOT_A_TIME)
 
@@ -104,7 +104,7 @@ class ExceptionRow(Form):
 
 class PhoneRow(Form):
     number = StringField("Nummer", validators=[Optional(), Length(max=40)])
-    kind = SelectField("Art", choices=list(PHONE_LABELS.items()))
+    kind = SelectField("Art", choices=PHONE_LABELS)
     description = StringField("Hinweis", validators=[Optional(), Length(max=200)])
 
     def validate_number(self, field):
@@ -135,14 +135,14 @@ class ServiceForm(KioskForm):
     location = SelectField("Ort", coerce=int)
     # a callable: each language's name is looked up in babel's locale data, which costs 20 ms and
     # 1 MB a language, so not at import (the kiosk's start) but when staff first open the form
-    languages = MultiCheckboxField("Sprachen", choices=lambda: [(c, language_name(c)) for c in COMMON_LANGUAGES])
+    languages = MultiCheckboxField("Sprachen", choices=lambda: {c: language_name(c) for c in COMMON_LANGUAGES})
     free = BooleanField("Kostenlos")
     fees = StringField("Kosten, wenn nicht kostenlos", validators=[Length(max=200)])
     walk_in = BooleanField("Ohne Anmeldung: einfach hingehen")
     by_appointment = BooleanField("Nach Vereinbarung")
     around_the_clock = BooleanField("Rund um die Uhr erreichbar (Telefon)")
     what_to_bring = TextAreaField("Bitte mitbringen (eine Sache pro Zeile)", validators=[Length(max=1000)])
-    status = SelectField("Stand", choices=list(STATUS_LABELS.items()))
+    status = SelectField("Stand", choices=STATUS_LABELS)
     alert = StringField("Hinweis-Zeile, z. B. „fällt am 3.6. aus“", validators=[Length(max=200)])
     url = StringField("Webseite", validators=[web_address, Length(max=500)])
     email = StringField("E-Mail", validators=[email_address, Length(max=254)])
@@ -268,7 +268,7 @@ class LocationForm(KioskForm):
 
 
 class CategoryForm(KioskForm):
-    kind = SelectField("Art", choices=list(KIND_LABELS.items()), validators=[FILLED])
+    kind = SelectField("Art", choices=KIND_LABELS, validators=[FILLED])
     key = StringField("Kurzname für Adressen und Zählungen (z. B. garden)", validators=[
         FILLED, Regexp(f"^{KEY_PATTERN}$", message="Nur Kleinbuchstaben, Ziffern und -, "
                                                             "vorne ein Buchstabe.")])

@@ -29,14 +29,9 @@ def own_kind_key(kind: ActivityKind) -> str:
     return f"own:{kind.id}"
 
 
-def kind_choices() -> list[tuple[str, str]]:
-    """Every kind staff can pick: the built-in ones, then the team's own in the order added."""
-    own = [(own_kind_key(k), k.name) for k in ActivityKind.select().order_by(ActivityKind.id)]
-    return list(BUILT_IN_KINDS.items()) + own
-
-
 def kind_names() -> dict[str, str]:
-    return dict(kind_choices())
+    """Every kind staff can pick, key: name: the built-in ones, then the team's own in the order added."""
+    return BUILT_IN_KINDS | {own_kind_key(k): k.name for k in ActivityKind.select().order_by(ActivityKind.id)}
 
 
 def describe(activity: Activity, names: dict[str, str]) -> str:

@@ -50,7 +50,7 @@ class KindForm(KioskForm):
 
     def validate_name(self, field):
         name = field.data.strip()
-        taken = {label.casefold() for _, label in activity_kinds.kind_choices()}
+        taken = {label.casefold() for label in activity_kinds.kind_names().values()}
         if name.casefold() in taken:
             raise ValidationError("Diese Art gibt es schon.")
 
@@ -62,7 +62,7 @@ def require_login():
 
 
 def with_kinds(form):
-    form.kind.choices = activity_kinds.kind_choices()
+    form.kind.choices = activity_kinds.kind_names()
     return form
 
 

@@ -40,9 +40,9 @@ class PeriodForm(KioskForm):
 
 
 class TargetForm(KioskForm):
-    metric = SelectField("Was", choices=list(reports.FUNDER_METRICS.items()), validators=[InputRequired()])
+    metric = SelectField("Was", choices=reports.FUNDER_METRICS, validators=[InputRequired()])
     amount = IntegerField("Ziel (Anzahl)", validators=[InputRequired(), NumberRange(1, 1_000_000)])
-    per = SelectField("pro", choices=list(targets.PER.items()), validators=[InputRequired()])
+    per = SelectField("pro", choices=targets.PER, validators=[InputRequired()])
     submit = SubmitField("Ziel hinzufügen")
 
 

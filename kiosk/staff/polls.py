@@ -43,7 +43,7 @@ class WordText(Form):
 
 
 class AnswerRow(Form):
-    pictogram = SelectField("Bild", choices=[("", "– kein Bild –"), *wishes.PICTOGRAMS.items()],
+    pictogram = SelectField("Bild", choices={"": "– kein Bild –", **wishes.PICTOGRAMS},
                             validate_choice=False)
     word = StringField("Wort (Deutsch)", validators=[Optional(), Length(max=40, message="Höchstens 40 Zeichen.")])
     translations = FieldList(FormField(WordText), max_entries=8)

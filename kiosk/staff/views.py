@@ -80,7 +80,7 @@ def hour_name(hour):
     return "ohne Uhrzeit" if hour == WHOLE_DAY else f"{hour:02d}:00–{hour + 1:02d}:00"
 
 
-HOUR_CHOICES = [(hour, hour_name(hour)) for hour in [WHOLE_DAY, *range(24)]]
+HOUR_CHOICES = {hour: hour_name(hour) for hour in [WHOLE_DAY, *range(24)]}
 
 
 @bp.before_request
@@ -222,10 +222,10 @@ def history_xlsx():
 def manual_counts():
     today_ = clock.berlin_now().date()
     add = ManualCountForm(prefix="add")
-    add.kind.choices = list(MANUAL_LABELS.items())
+    add.kind.choices = MANUAL_LABELS
     add.hour.choices = HOUR_CHOICES
     fix = CorrectionForm(prefix="fix")
-    fix.metric.choices = list(CORRECTABLE.items())
+    fix.metric.choices = CORRECTABLE
     fix.hour.choices = HOUR_CHOICES
     if add.submit.data and add.validate_on_submit():
         metric = "people" if add.kind.data == "people" else f"manual:{add.kind.data}"
