@@ -4,7 +4,6 @@ a full disk or a read-only database gives calm pages and writes nothing by half.
 import signal
 import sqlite3
 import threading
-import time
 
 import pytest
 
@@ -30,7 +29,7 @@ def test_sigkill_in_the_middle_of_check_ins_loses_no_answered_one(tmp_path):
     server, base = start_kiosk(tmp_path, f"sqlite:///{database_file}")
     sent, answered = [0], [0]
     lock = threading.Lock()
-    first_answer = threading.Event()
+    ten_answered = threading.Event()
 
     def tablet():
         client = Tablet(base, timeout=5)
@@ -42,7 +41,8 @@ def test_sigkill_in_the_middle_of_check_ins_loses_no_answered_one(tmp_path):
                 if client.checkin(form):
                     with lock:
                         answered[0] += 1
-                    first_answer.set()
+                        if answered[0] >= 10:
+                            ten_answered.set()
             except Exception:  # the server is gone: this tablet stops
                 return
 
@@ -50,15 +50,15 @@ def test_sigkill_in_the_middle_of_check_ins_loses_no_answered_one(tmp_path):
     for t in tablets:
         t.start()
     try:
-        assert first_answer.wait(20)
-        time.sleep(0.7)  # check-ins keep streaming in
+        # Killed while check-ins stream in, once ten are answered: a busy machine answers fewer a
+        # second, so the test waits for answers, not for a time.
+        assert ten_answered.wait(60)
         server.send_signal(signal.SIGKILL)
         server.wait(10)
     finally:
         server.kill()
         for t in tablets:
             t.join(20)
-    assert answered[0] >= 10
     print(f"answered {answered[0]}, stored {stored_checkins(database_file)}, sent {sent[0]}")
     assert answered[0] <= stored_checkins(database_file) <= sent[0]
 
