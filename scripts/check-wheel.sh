@@ -26,8 +26,14 @@ fetch -o /dev/null -H 'Referer: http://127.0.0.1:8765/' --data-urlencode "csrf_t
   http://127.0.0.1:8765/language/tr
 fetch http://127.0.0.1:8765/ | grep -q 'Hoş geldiniz' || { echo "wheel: no Turkish catalog"; exit 1; }
 fetch -o /dev/null http://127.0.0.1:8765/static/css/kiosk.css || { echo "wheel: no static files"; exit 1; }
-fetch -o /dev/null -H 'Referer: http://127.0.0.1:8765/admin/login' \
-  --data-urlencode "csrf_token=$(token http://127.0.0.1:8765/admin/login)" --data-urlencode username=wheel \
-  --data-urlencode "password=a long wheel password" http://127.0.0.1:8765/admin/login
-fetch http://127.0.0.1:8765/admin/ | grep -q 'Heute' || { echo "wheel: no staff page after login"; exit 1; }
+# Log in (a busy machine may answer "another login is being checked": try again), then a staff page.
+for attempt in 1 2 3; do
+  fetch -o "$work/login.html" -H 'Referer: http://127.0.0.1:8765/admin/login' \
+    --data-urlencode "csrf_token=$(token http://127.0.0.1:8765/admin/login)" --data-urlencode username=wheel \
+    --data-urlencode "password=a long wheel password" http://127.0.0.1:8765/admin/login || true
+  fetch http://127.0.0.1:8765/admin/ 2>/dev/null | grep -q 'Abmelden' && break
+  [ "$attempt" = 3 ] && { echo "wheel: no staff page after login:"; grep -o '<p class="error-message"[^<]*' "$work/login.html"
+                          tail -20 "$work/serve.log"; exit 1; }
+  sleep 3
+done
 echo "wheel: $(basename "$work"/dist/*.whl) serves the start screen, static files, catalogs and a staff page"
