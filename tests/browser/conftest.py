@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 
 from kiosk import create_app
 from kiosk.activities.crafts import add_demo_craft_sheets
@@ -27,6 +27,13 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 TABLET = {"width": 1280, "height": 800}
+
+
+def tap_language(page, code):
+    """Tap a language button and wait for the page in that language: a tap made before it arrives
+    lands on the page being left, and its navigation is cancelled (seen in CI)."""
+    page.locator(f"button[lang={code}]").tap()
+    expect(page.locator("html")).to_have_attribute("lang", code)
 
 
 @pytest.fixture(scope="session")

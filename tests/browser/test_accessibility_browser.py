@@ -14,6 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from kiosk.models import Activity, FundingPeriod, Poll, PollAnswer, Service, Target
 from kiosk.offers.seed import KIEZ_PLUS_UID
+from tests.browser.conftest import tap_language
 
 LANGUAGES = ("de", "en", "tr", "ar")
 SIZES = ({"width": 1280, "height": 800}, {"width": 800, "height": 1280}, {"width": 1024, "height": 768},
@@ -78,7 +79,7 @@ def sideways_scrolling(page):
 def choose_language(page, server, code):
     page.goto(server + "/?reset=1")
     if code != "de":
-        page.locator(f"button[lang={code}]").tap()
+        tap_language(page, code)
     expect(page.locator("html")).to_have_attribute("lang", code)
 
 

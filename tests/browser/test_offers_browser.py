@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 from kiosk.models import Service
 from kiosk.offers import seed as content_seed
 from kiosk.offers.directory import AUDIENCE, OFFER
+from tests.browser.conftest import tap_language
 from tests.browser.test_checkin_browser import assert_no_axe_violations, staff_login
 
 OPEN_ALL_WEEK = '{"weekly": [%s]}' % ", ".join(
@@ -251,7 +252,7 @@ def test_large_text_in_portrait_neither_clips_nor_scrolls_sideways(page, server,
     page.set_viewport_size({"width": 800, "height": 1280})
     page.goto(server + "/help/health")
     if lang != "de":
-        page.locator(f"button[lang={lang}]").tap()
+        tap_language(page, lang)
     page.locator(".text-size-button").tap()
     expect(page.locator(".text-size-button")).to_have_attribute("aria-pressed", "true")
     for path in ("/help/health", "/help/", "/offers/", "/offers/now", "/offers/sport",

@@ -12,6 +12,7 @@ from kiosk.checkin import wishes
 from kiosk.models import EntryFlag, Poll, PollAnswer, Service
 from kiosk.offers import seed as content_seed
 from kiosk.offers.directory import OFFER
+from tests.browser.conftest import tap_language
 
 pytestmark = pytest.mark.usefixtures("enrolled")  # the room's tablet: its answers count as normal
 
@@ -108,7 +109,7 @@ def test_poll_double_tap_counts_once(page, server, live_app, poll):
 
 def test_poll_in_turkish_marks_the_german_answer(page, server, poll):
     page.goto(server + "/")
-    page.locator("button[lang=tr]").tap()
+    tap_language(page, "tr")
     page.locator(".tile-poll").tap()
     expect(page.get_by_role("heading", name="Kışın ne istersiniz?")).to_be_visible()
     expect(page.get_by_role("button", name="Kahve")).to_be_visible()
@@ -168,7 +169,7 @@ def test_read_aloud_on_the_checkin_question_in_german(page, server):
 def test_read_aloud_in_arabic_on_the_poll_and_thanks(page, server, poll):
     with_voices(page, "ar-SA", "de-DE")
     page.goto(server + "/")
-    page.locator("button[lang=ar]").tap()
+    tap_language(page, "ar")
     page.locator(".tile-poll").tap()
     page.locator(".speak-button").tap()
     said = spoken(page)
@@ -184,8 +185,7 @@ def test_read_aloud_in_arabic_on_the_poll_and_thanks(page, server, poll):
 def test_no_speaker_without_a_voice_for_the_language(page, server, entry):
     with_voices(page, "de-DE")
     page.goto(server + "/")
-    page.locator("button[lang=tr]").tap()
-    expect(page.locator("html")).to_have_attribute("lang", "tr")
+    tap_language(page, "tr")
     page.goto(f"{server}/offers/{entry}")
     expect(page.locator(".speak-button")).to_have_count(1)
     expect(page.locator(".speak-button")).to_be_hidden()
