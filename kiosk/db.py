@@ -4,13 +4,16 @@ SQLite (the default, in the instance folder) gets WAL, durable commits, foreign 
 timeout; a DATABASE_URL such as ``postgresql://…`` points the same models at another server.
 """
 
+import json
+import logging
 import os
 
-from peewee import DatabaseProxy, SqliteDatabase
+from peewee import DatabaseProxy, SqliteDatabase, TextField
 from playhouse.db_url import connect
 from playhouse.db_url import parse as parse_url
 
 database = DatabaseProxy()
+log = logging.getLogger(__name__)
 
 SQLITE_PRAGMAS = {
     "journal_mode": "wal",
@@ -18,6 +21,38 @@ SQLITE_PRAGMAS = {
     "foreign_keys": 1,
     "busy_timeout": 5000,  # milliseconds; several tablets and an admin may write at once
 }
+
+
+class JSONTextField(TextField):
+    """A JSON object kept as text in a TEXT column (no schema change, any database).
+
+    The text is written exactly as the modules wrote it by hand before (keys sorted, no escapes
+    for non-ASCII; schedules with ``ensure_ascii=True, sort_keys=False``, as they always were),
+    so existing databases, backups and exports compare byte for byte.
+    Text that is not a JSON object reads as ``{}`` (and is logged): a row damaged by hand or by an
+    old bug must not turn a visitor page into a 500. A ``str`` is taken as text already in the
+    column's format and stored as it is (fixtures and tests write literal JSON).
+    """
+
+    def __init__(self, *args, ensure_ascii=False, sort_keys=True, **kwargs):
+        kwargs.setdefault("default", dict)
+        super().__init__(*args, **kwargs)
+        self.ensure_ascii, self.sort_keys = ensure_ascii, sort_keys
+
+    def db_value(self, value):
+        if value is None or isinstance(value, str):
+            return value
+        return json.dumps(value, ensure_ascii=self.ensure_ascii, sort_keys=self.sort_keys)
+
+    def python_value(self, value):
+        try:
+            data = json.loads(value) if value else {}
+        except ValueError:
+            data = None
+        if isinstance(data, dict):
+            return data
+        log.warning("%s holds no JSON object, read as empty: %.80r", self.name, value)
+        return {}
 
 
 def database_url(app) -> str:

@@ -15,7 +15,7 @@ from peewee import (
 )
 
 from kiosk.clock import utcnow
-from kiosk.db import database
+from kiosk.db import JSONTextField, database
 
 WHOLE_DAY = -1  # the hour of a staff count entered without an hour
 
@@ -117,7 +117,7 @@ class CraftSheet(BaseModel):
     materials = TextField(default="")  # one thing a line
     file_name = CharField(max_length=64, null=True)  # the uploaded PDF or picture, if any
     pages = SmallIntegerField(default=0)  # page pictures made from an uploaded PDF
-    translations = TextField(default="{}")  # {"ar": {"title": …}}: kiosk/translated.py
+    translations = JSONTextField()  # {"ar": {"title": …}}: kiosk/translated.py
     hidden = BooleanField(default=False)
     created = DateTimeField(default=utcnow)
     updated = DateTimeField(default=utcnow)
@@ -207,8 +207,8 @@ class Service(BaseModel):
     hidden = BooleanField(default=False)
     url = CharField(max_length=500, default="")
     email = CharField(max_length=254, default="")
-    schedule = TextField(default="{}")  # schedules.Schedule.to_dict() as JSON, Berlin time
-    translations = TextField(default="{}")  # {"tr": {"name": …, "description": …}}: kiosk/translated.py
+    schedule = JSONTextField(ensure_ascii=True, sort_keys=False)  # Schedule.to_dict(), Berlin time
+    translations = JSONTextField()  # {"tr": {"name": …, "description": …}}: kiosk/translated.py
 
 
 class ServiceCategory(BaseModel):
@@ -355,7 +355,7 @@ class Poll(BaseModel):
     """
 
     question = CharField(max_length=200)  # German
-    translations = TextField(default="{}")  # {"tr": {"question": …}}: kiosk/translated.py
+    translations = JSONTextField()  # {"tr": {"question": …}}: kiosk/translated.py
     first = DateField()  # the first and the last Berlin day the tile shows
     last = DateField()
     ended = DateField(null=True)  # the day staff ended it early: the tile went at once
@@ -369,7 +369,7 @@ class PollAnswer(BaseModel):
     position = SmallIntegerField()
     pictogram = CharField(max_length=32)  # static/img/poll/<pictogram>.svg (kiosk/checkin/wishes.py)
     word = CharField(max_length=40)  # German
-    translations = TextField(default="{}")  # {"ar": {"word": …}}
+    translations = JSONTextField()  # {"ar": {"word": …}}
 
     class Meta:
         indexes = ((("poll", "position"), True),)

@@ -1,12 +1,11 @@
 """Translations staff write for their own content: names of offers, titles of craft sheets.
 Rows without a translations column (a place, a phone) always show their German, marked.
 
-Stored beside the German text as JSON, ``{"tr": {"name": "…"}}``. A visitor sees their language
+Stored beside the German text as JSON, ``{"tr": {"name": "…"}}`` (kiosk.db.JSONTextField). A visitor sees their language
 where staff wrote it and the German text otherwise; templates mark that German, so a reader of
 Turkish or Arabic knows why this line is not in their language.
 """
 
-import json
 from typing import NamedTuple
 
 from flask import current_app
@@ -22,10 +21,9 @@ class Shown(NamedTuple):
 
 
 def translations_of(row) -> dict:
-    try:
-        stored = json.loads(getattr(row, "translations", None) or "{}")
-    except ValueError:
-        return {}
+    """The row's translations ({} for a row without that column; kiosk.db.JSONTextField reads
+    damaged text as {})."""
+    stored = getattr(row, "translations", None)
     return stored if isinstance(stored, dict) else {}
 
 
@@ -48,14 +46,14 @@ def shown(row, field) -> Shown:
     return Shown(getattr(row, field), SOURCE_LANGUAGE, not visitor_reads_german())
 
 
-def encode(by_language: dict) -> str:
-    """JSON for the translations column, without empty texts or languages."""
+def encode(by_language: dict) -> dict:
+    """The translations column's value, without empty texts or languages."""
     kept = {}
     for lang, fields in by_language.items():
         texts = {field: text.strip() for field, text in fields.items() if text and text.strip()}
         if texts:
             kept[lang] = texts
-    return json.dumps(kept, ensure_ascii=False, sort_keys=True)
+    return kept
 
 
 def other_languages() -> list[str]:
@@ -70,7 +68,7 @@ def fill_rows(rows, row=None):
         rows.append_entry({"lang": lang, **stored.get(lang, {})})
 
 
-def from_rows(rows, fields) -> str:
+def from_rows(rows, fields) -> dict:
     """The translations column from those rows; a language the kiosk does not offer is dropped."""
     allowed = other_languages()
     return encode({

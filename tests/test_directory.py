@@ -1,6 +1,5 @@
 """Directory queries: which services a category shows, in which order, and the filters."""
 
-import json
 from datetime import date, datetime
 
 import pytest
@@ -16,7 +15,7 @@ THURSDAY_2PM = datetime(2026, 3, 26, 14, 0, tzinfo=BERLIN)
 
 
 def weekly(*rules):
-    return json.dumps({"weekly": [{"weekday": d, "opens": o, "closes": c} for d, o, c in rules]})
+    return {"weekly": [{"weekday": d, "opens": o, "closes": c} for d, o, c in rules]}
 
 
 @pytest.fixture
@@ -32,8 +31,8 @@ def shelf(app):
             "tonight across midnight": dict(schedule=weekly((3, "22:00", "02:00")), languages="ar",
                                             location=step_free),
             "friday": dict(schedule=weekly((4, "10:00", "11:00")), languages="de"),
-            "monthly 2nd tuesday": dict(schedule=json.dumps(
-                {"monthly": [{"nth": 2, "weekday": 1, "opens": "17:00", "closes": "19:00"}]})),
+            "monthly 2nd tuesday": dict(schedule=
+                {"monthly": [{"nth": 2, "weekday": 1, "opens": "17:00", "closes": "19:00"}]}),
             "appointment only": dict(by_appointment=True, free=True, location=step_free),
             "closed for now": dict(schedule=weekly((3, "09:00", "18:00")), status="temporarily closed"),
             "hidden": dict(schedule=weekly((3, "09:00", "18:00")), hidden=True),

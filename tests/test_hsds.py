@@ -269,7 +269,7 @@ def test_staff_translations_travel_in_every_form(tmp_path, validators):
     app = fresh_app(tmp_path / "source")
     with app.app_context():
         content_seed.seed_content()
-        Service.update(translations=json.dumps({"tr": {"name": "Kiez+ danışma saati"}})).where(
+        Service.update(translations={"tr": {"name": "Kiez+ danışma saati"}}).where(
             Service.uid == content_seed.KIEZ_PLUS_UID).execute()
         tables = hsds.export_tables()
     database.close()
@@ -281,7 +281,7 @@ def test_staff_translations_travel_in_every_form(tmp_path, validators):
         with app.app_context():
             hsds_import.import_upload(form, write(tables))
             stored = Service.get(Service.uid == content_seed.KIEZ_PLUS_UID).translations
-            assert json.loads(stored) == {"tr": {"name": "Kiez+ danışma saati"}}
+            assert stored == {"tr": {"name": "Kiez+ danışma saati"}}
             assert hsds.export_tables() == tables
         database.close()
 
@@ -496,14 +496,14 @@ def test_fields_the_kiosk_does_not_show_survive_import_and_export(target):
                 assert out.get(field) in (expected, expected.strip() if isinstance(expected, str) else expected), \
                     (table, field)
     service = Service.get(Service.uid == SERVICE_ID)
-    assert json.loads(service.schedule)["weekly"], "the weekly hours are shown"
+    assert service.schedule["weekly"], "the weekly hours are shown"
     assert service.what_to_bring.startswith("Proof of address")
     assert [phone.number for phone in service.phones] == ["+441234234567"]
 
 
 def test_once_staff_change_the_hours_the_schedule_is_written_anew(target):
     hsds_import.import_upload("foreign.json", json.dumps(FOREIGN).encode())
-    Service.update(schedule=json.dumps({"weekly": [{"weekday": 0, "opens": "09:00", "closes": "12:00"}]})).where(
+    Service.update(schedule={"weekly": [{"weekday": 0, "opens": "09:00", "closes": "12:00"}]}).where(
         Service.uid == SERVICE_ID).execute()
     (row,) = [row for row in hsds.export_tables()["schedule"] if row.get("service_id") == SERVICE_ID]
     assert (row["byday"], row["opens_at"], row["closes_at"]) == ("MO", "09:00", "12:00")

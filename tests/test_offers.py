@@ -1,7 +1,6 @@
 """Visitor routes for local offers and help: every screen, what is counted, and what is refused."""
 
 import html
-import json
 import re
 import subprocess
 from datetime import datetime
@@ -34,7 +33,7 @@ def content(app):
         offer = content_seed.add_service(
             {"name": "Beispiel: Sprachcafé", "languages": "de,tr", "free": True, "walk_in": True,
              "url": "https://example.org/sprachcafe",
-             "schedule": '{"weekly": [{"weekday": 0, "opens": "15:00", "closes": "17:00"}]}'},
+             "schedule": {"weekly": [{"weekday": 0, "opens": "15:00", "closes": "17:00"}]}},
             [(OFFER, "language"), (AUDIENCE, "seniors")], [])
         helper = content_seed.add_service(
             {"name": TURKISH_NAME, "languages": "tr", "by_appointment": True},
@@ -280,7 +279,6 @@ def test_visitor_pages_are_small_and_have_no_inline_style(client, content, path)
     assert b"style=" not in page and b"<script>" not in page
 
 
-OPEN_MONDAYS = '{"weekly": [{"weekday": 0, "opens": "%s", "closes": "%s"}]}'
 TUESDAY_EVENING = datetime(2027, 5, 4, 20, 0, tzinfo=ZoneInfo("Europe/Berlin"))
 
 
@@ -300,7 +298,7 @@ def test_open_now_and_today_over_all_categories_says_what_opens_next_when_nothin
 def test_open_now_and_today_lists_both_groups_across_categories(app, client, content):
     with app.app_context():
         content_seed.add_service(
-            {"name": "Beispiel: Mittagstisch", "schedule": OPEN_MONDAYS % ("12:00", "15:00")},
+            {"name": "Beispiel: Mittagstisch", "schedule": {"weekly": [{"weekday": 0, "opens": "12:00", "closes": "15:00"}]}},
             [(OFFER, "food")], [])
     page = text(client.get("/offers/now"))
     now_part, today_part = page.split("<h2 class=\"group-title\">Heute</h2>")
@@ -328,9 +326,8 @@ def test_every_german_staff_text_is_marked_for_other_languages(app, client, cont
         service = content_seed.add_service(
             {"name": "Beispiel: Nähen", "alert": "Heute Vertretung im Raum 2", "fees": "2 € für Material",
              "what_to_bring": "Stoff, wenn vorhanden", "location": place,
-             "schedule": json.dumps({"weekly": [{"weekday": 0, "opens": "10:00", "closes": "12:00"}],
-                                     "exceptions": [{"first": "2027-05-17", "last": "2027-05-17",
-                                                     "note": "Betriebsferien"}]})},
+             "schedule": {"weekly": [{"weekday": 0, "opens": "10:00", "closes": "12:00"}],
+                          "exceptions": [{"first": "2027-05-17", "last": "2027-05-17", "note": "Betriebsferien"}]}},
             [(OFFER, "culture")], [("030 123 456 78", "voice", "nur vormittags")])
     with client.session_transaction() as session:
         session["lang"] = lang
@@ -368,8 +365,8 @@ def add_largest_entry(app):
         return content_seed.add_service({
             "name": "Beispiel " + "ğ" * 191, "location": place, "email": "a" * 230 + "@beispiel.example",
             "url": "https://beispiel.example/" + "a;b," * 118,
-            "schedule": json.dumps({"weekly": [{"weekday": row % 7, "opens": f"{row:02d}:00",
-                                                "closes": f"{row:02d}:30"} for row in range(20)]}),
+            "schedule": {"weekly": [{"weekday": row % 7, "opens": f"{row:02d}:00",
+                                     "closes": f"{row:02d}:30"} for row in range(20)]},
         }, [(HELP, "housing")], [(f"030 123 456 {row:02d}", "voice", "") for row in range(20)]).id
 
 

@@ -2,7 +2,10 @@
 
 import json
 
+import pytest
+
 from kiosk import translated
+from kiosk.db import database
 from kiosk.models import CraftSheet, Service
 from kiosk.offers import seed as content_seed
 from tests.conftest import form_value
@@ -63,7 +66,7 @@ def test_staff_enter_translations_in_the_entry_form(app, client, auth):
     assert client.post("/admin/content/entries/new", data=data).status_code == 302
     with app.app_context():
         service = Service.get(Service.name == "Beispiel: Sprachcafé")
-        assert json.loads(service.translations) == {"en": {"name": "Example: language café"}}
+        assert service.translations == {"en": {"name": "Example: language café"}}
         edit = page(client, f"/admin/content/entries/{service.id}")
     assert 'value="Example: language café"' in edit
 
@@ -81,10 +84,71 @@ def test_craft_titles_are_translated_too(app, client, auth):
     assert '<span lang="de" dir="ltr">Papierschiff falten</span>' in crafts
 
 
-def test_broken_stored_translations_fall_back_to_german(app):
-    with app.test_request_context():
-        row = Service(name="Mieterberatung", translations="not json")
-        assert translated.shown(row, "name") == translated.Shown("Mieterberatung", "de", False)
+def stored_text(column, service_id):
+    """The column's text as SQLite holds it, past the model's field."""
+    return database.execute_sql(f"SELECT {column} FROM service WHERE id = ?", (service_id,)).fetchone()[0]
+
+
+def store_text(column, service_id, text):
+    database.execute_sql(f"UPDATE service SET {column} = ? WHERE id = ?", (text, service_id))
+
+
+def test_translations_are_stored_as_the_text_existing_databases_hold(app):
+    """Byte for byte what translated.encode wrote before the field (keys sorted, Turkish and Arabic
+    letters as they are, json's default separators): backups, exports and old rows compare equal."""
+    by_language = {"tr": {"name": "Kiez+ danışma saati", "description": "Her perşembe"},
+                   "ar": {"name": "ساعة استشارة"}}
+    service_id = seeded_service(app, **by_language)
+    with app.app_context():
+        assert stored_text("translations", service_id) == (
+            '{"ar": {"name": "ساعة استشارة"}, "tr": {"description": "Her perşembe", "name": "Kiez+ danışma saati"}}')
+        assert stored_text("translations", service_id) == json.dumps(by_language, ensure_ascii=False, sort_keys=True)
+        assert Service.get_by_id(service_id).translations == by_language
+
+
+def test_schedules_are_stored_as_before_ascii_escaped_in_their_own_order(app):
+    """The schedule column was written with a plain json.dumps: keys in the rules' order, ü as
+    \\u00fc. The field keeps that, so a saved entry's text does not change under an old backup."""
+    schedule = {"weekly": [{"weekday": 3, "opens": "11:00", "closes": "12:30"}],
+                "exceptions": [{"first": "2026-12-24", "last": "2027-01-02", "closed": True,
+                                "opens": None, "closes": None, "note": "Betriebsferien für alle"}]}
+    with app.app_context():
+        service = content_seed.add_service({"name": "Mieterberatung", "schedule": schedule}, [], [])
+        assert stored_text("schedule", service.id) == json.dumps(schedule)
+        assert '"weekly": [{"weekday": 3' in stored_text("schedule", service.id)
+        assert "f\\u00fcr alle" in stored_text("schedule", service.id)
+        assert Service.get_by_id(service.id).schedule == schedule
+
+
+def test_a_new_row_stores_an_empty_object_as_before(app):
+    with app.app_context():
+        service = Service.create(name="Mieterberatung")
+        assert (stored_text("translations", service.id), stored_text("schedule", service.id)) == ("{}", "{}")
+        assert Service.get_by_id(service.id).translations == {}
+
+
+@pytest.mark.parametrize("damaged", ["not json", '{"tr": ', "[]", '"tr"', "null", ""])
+def test_damaged_stored_translations_read_as_empty_and_the_page_shows_german(app, client, damaged):
+    """Text that is no JSON object (edited by hand, cut off) must not 500 a visitor page."""
+    service_id = seeded_service(app)
+    with app.app_context():
+        store_text("translations", service_id, damaged)
+        assert Service.get_by_id(service_id).translations == {}
+    choose_language(client, "tr")
+    response = client.get(f"/offers/{service_id}")
+    assert response.status_code == 200
+    assert 'class="in-german"' in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("damaged", ["not json", '{"weekly": [', '{"weekly": "Do 11-12"}', "[]"])
+def test_a_damaged_stored_schedule_shows_the_entry_without_hours(app, client, damaged):
+    service_id = seeded_service(app)
+    with app.app_context():
+        store_text("schedule", service_id, damaged)
+    for path in (f"/offers/{service_id}", f"/offers/{service_id}/slip", "/offers/counselling"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "Do 11:00–12:30" not in response.get_data(as_text=True), path
 
 
 def test_craft_materials_and_steps_in_the_visitors_language(app, client):

@@ -1,7 +1,6 @@
 """Staff pages for offers and help services (/admin/content): edit, hide, delete, check, import
 and export. Every change is audited in the same transaction as the change itself."""
 
-import json
 from datetime import timedelta
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, render_template, request, url_for
@@ -178,7 +177,7 @@ def save_service(service, form, schedule):
         "around_the_clock": form.around_the_clock.data,
         "what_to_bring": "\n".join(line.strip() for line in _text(form.what_to_bring).splitlines()
                                    if line.strip()),
-        "status": form.status.data, "schedule": json.dumps(schedule.to_dict()),
+        "status": form.status.data, "schedule": schedule.to_dict(),
         "translations": translated.from_rows(form.translations, ("name", "description")),
     })
     if form.checked_today.data:

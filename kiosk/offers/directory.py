@@ -8,7 +8,7 @@ Times are aware datetimes in Berlin time (schedules.py does the clock arithmetic
 from __future__ import annotations
 
 import calendar
-import json
+import logging
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -23,6 +23,8 @@ from kiosk.offers.vcard import Contact
 from kiosk.offers.vcard import Phone as VcardPhone
 from kiosk.offers.weblinks import NotAWebAddress, is_web_uri, web_uri
 from kiosk.schedules import Schedule, Window, weekly_summary
+
+log = logging.getLogger(__name__)
 
 OFFER, HELP, AUDIENCE = "offer", "help", "audience"
 KINDS = (OFFER, HELP, AUDIENCE)
@@ -203,12 +205,16 @@ def is_language_code(code: str) -> bool:
 
 @lru_cache(maxsize=512)
 def _parsed_schedule(text: str) -> Schedule:
-    return Schedule.from_dict(json.loads(text or "{}"))
+    try:
+        return Schedule.from_dict(Service.schedule.python_value(text))
+    except ValueError as error:  # a stored row no form would save: no hours, not a 500
+        log.warning("a stored schedule is no schedule, shown without hours: %s", error)
+        return Schedule.from_dict({})
 
 
 def schedule_of(service: Service) -> Schedule:
-    """The service's opening rules (parsed once per distinct text, then cached)."""
-    return _parsed_schedule(service.schedule)
+    """The service's opening rules (parsed once per distinct stored text, then cached)."""
+    return _parsed_schedule(Service.schedule.db_value(service.schedule))
 
 
 def card_for(service: Service, now: datetime) -> Card:

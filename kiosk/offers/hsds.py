@@ -237,7 +237,6 @@ def _export_location(location, tables, kept):
 def _export_service(service, categories, tables, kept):
     uid = service.uid
     flags = [flag for flag in SERVICE_FLAGS if getattr(service, flag)]
-    translations = json.loads(service.translations or "{}")
     tables["service"].append({**kept.fields("service", uid), **_without_empty({
         "id": uid,
         "organization_id": service.organization.uid if service.organization else "",
@@ -247,7 +246,7 @@ def _export_service(service, categories, tables, kept):
         "alert": service.alert, "fees_description": service.fees,
         "application_process": ", ".join(FLAGS[flag][1] for flag in flags),
         "assured_date": service.last_checked.isoformat() if service.last_checked else "",
-        TRANSLATIONS: translations or ""})})
+        TRANSLATIONS: service.translations or ""})})
     located = kept.source("service", uid, "service_at_location")
     here = service.location.uid if service.location else None
     if located and here and located[0].get("location_id") == here:
@@ -261,7 +260,7 @@ def _export_service(service, categories, tables, kept):
         tables["phone"].append({**kept.fields("phone", phone.uid), **_without_empty({
             "id": phone.uid, "service_id": uid, "number": phone.number, "type": phone.kind,
             "description": phone.description})})
-    schedule = Schedule.from_dict(json.loads(service.schedule))
+    schedule = Schedule.from_dict(service.schedule)
     tables["schedule"] += _kept_or_new(kept.source("service", uid, "schedule"), _shown_schedule,
                                        schedule, lambda: to_hsds(schedule, service_id=uid))
     languages = [code for code in service.languages.split(",") if code]

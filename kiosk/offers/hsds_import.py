@@ -468,7 +468,7 @@ class _Plan:
     def _translations(self, row):
         value = row.data.get(hsds.TRANSLATIONS)
         if value in (None, ""):
-            return "{}"
+            return {}
         if isinstance(value, str):
             try:
                 value = json.loads(value)
@@ -478,8 +478,8 @@ class _Plan:
                 isinstance(texts, dict) and all(isinstance(text, str) for text in texts.values())
                 for texts in value.values()):
             self.check.fail(row, f"{hsds.TRANSLATIONS}: erwartet {{\"tr\": {{\"name\": …, \"description\": …}}}}.")
-            return "{}"
-        return json.dumps(value, ensure_ascii=False, sort_keys=True)
+            return {}
+        return value
 
     # --- writing --------------------------------------------------------------------------------
 
@@ -505,7 +505,7 @@ class _Plan:
         fields["location"] = _by_uid(Location, fields["location"])
         fields["languages"] = ",".join(fields["languages"])
         fields["what_to_bring"] = "\n".join(fields["what_to_bring"])
-        fields["schedule"] = json.dumps(from_hsds(fields["schedule"]).to_dict())
+        fields["schedule"] = from_hsds(fields["schedule"]).to_dict()
         service = _upsert(Service, fields)
         ServiceCategory.delete().where(ServiceCategory.service == service).execute()
         for uid in dict.fromkeys(categories):

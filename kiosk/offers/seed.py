@@ -5,7 +5,6 @@ nationwide numbers named in DESIGN.md. Nothing else real may be added here: no i
 numbers, addresses or services. `add_demo_offers` adds entries named "Beispiel" for the demo only.
 """
 
-import json
 import uuid
 from dataclasses import dataclass
 
@@ -106,7 +105,7 @@ TRUE_SERVICES = (
             "walk_in": True,
             "by_appointment": True,
             "email": "info@wassertor.org",
-            "schedule": json.dumps(KIEZ_PLUS_SCHEDULE),
+            "schedule": KIEZ_PLUS_SCHEDULE,
             "organization": "wassertor",
             "location": "bona-peiser",
         },
@@ -192,7 +191,7 @@ def _get_or_add(model, fields):
 
 def add_service(fields, links, phones) -> Service:
     """A service with its category links (as (kind, key)) and phones (normalised here)."""
-    Schedule.from_dict(json.loads(fields.get("schedule", "{}")))  # refuse a broken schedule early
+    Schedule.from_dict(fields.get("schedule", {}))  # refuse a broken schedule early
     service = Service.create(**fields)
     for kind, key in links:
         category = Category.get((Category.kind == kind) & (Category.key == key))
@@ -266,7 +265,7 @@ def add_demo_offers() -> int:
             if Service.get_or_none(Service.uid == uid):
                 continue
             fields = {**_EXAMPLE, **fields, "uid": uid, "organization": organization,
-                      "location": location, "schedule": json.dumps(fields.get("schedule", {}))}
+                      "location": location, "schedule": fields.get("schedule", {})}
             add_service(fields, links, [])
             added += 1
     return added

@@ -15,8 +15,7 @@ from kiosk.offers.directory import AUDIENCE, OFFER
 from tests.browser.conftest import tap_language
 from tests.browser.test_checkin_browser import assert_no_axe_violations, staff_login
 
-OPEN_ALL_WEEK = '{"weekly": [%s]}' % ", ".join(
-    f'{{"weekday": {day}, "opens": "00:00", "closes": "23:59"}}' for day in range(7))
+OPEN_ALL_WEEK = {"weekly": [{"weekday": day, "opens": "00:00", "closes": "23:59"} for day in range(7)]}
 PAGE_WEIGHT_LIMIT = 100 * 1024
 # The slip opens the print dialog by itself; here it only counts, so page.pdf() can print.
 COUNT_PRINT_CALLS = "window.print = () => { window.printCalls = (window.printCalls || 0) + 1; };"
@@ -32,8 +31,8 @@ def content(live_app):
              "what_to_bring": "Turnschuhe"},
             [(OFFER, "sport"), (AUDIENCE, "seniors")], [("030 123 456 78", "voice", "")])
         later = content_seed.add_service(
-            {"name": "Beispiel: Yoga", "schedule": '{"monthly": [{"nth": 1, "weekday": 0, '
-                                                   '"opens": "10:00", "closes": "11:00"}]}'},
+            {"name": "Beispiel: Yoga", "schedule": {"monthly": [{"nth": 1, "weekday": 0,
+                                                   "opens": "10:00", "closes": "11:00"}]}},
             [(OFFER, "sport")], [])
         kiez_plus = Service.get(Service.uid == content_seed.KIEZ_PLUS_UID)
         seelsorge = Service.get(Service.name == "TelefonSeelsorge")

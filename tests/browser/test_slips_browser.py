@@ -6,7 +6,6 @@ On screen, the largest entry the staff forms allow must fit its box at 1280x800 
 decode from a screenshot. All entries here are examples, marked as such; the numbers are dummies.
 """
 
-import json
 import os
 import re
 import subprocess
@@ -28,10 +27,10 @@ from tests.browser.test_accessibility_browser import choose_language, sideways_s
 LANGUAGES = ("de", "en", "tr", "ar")
 # Where to keep the PNGs to look at (unset: only the test's own tmp folder).
 KEEP = os.environ.get("KIOSK_KEEP_SLIP_IMAGES")
-SPLIT_HOURS = json.dumps({"weekly": [
+SPLIT_HOURS = {"weekly": [
     {"weekday": day, "opens": opens, "closes": closes}
     for day in range(5) for opens, closes in (("09:00", "12:00"), ("13:00", "17:30"))
-] + [{"weekday": 5, "opens": "10:00", "closes": "13:00"}]})
+] + [{"weekday": 5, "opens": "10:00", "closes": "13:00"}]}
 
 
 def add_long_entry():
@@ -50,11 +49,11 @@ def add_long_entry():
         "url": "https://beispiel-nachbarschaft.example/beratung;wohnen,mietschulden?sprache=de;tr,ar",
         "what_to_bring": "Mietvertrag\nMahnungen und Briefe vom Vermieter\nKontoauszüge der letzten drei Monate",
         "schedule": SPLIT_HOURS,
-        "translations": json.dumps({
+        "translations": {
             "tr": {"name": "Örnek: Kira borçları, enerji borçları ve konut güvencesi danışma merkezi"},
             "ar": {"name": "مثال: مركز استشارات ديون الإيجار وديون الطاقة والحفاظ على السكن"},
             "en": {"name": "Example: advice centre for rent arrears, energy debts and keeping your home"},
-        }),
+        },
     }, [(HELP, "housing"), (OFFER, "counselling")],
         [("030 123 456 78", "voice", ""), ("0152 01234567", "cell", "")])
 
@@ -66,8 +65,8 @@ def add_largest_entry():
         "name": "Beispiel " + "ğ" * 191, "location": place,
         "email": "a" * 230 + "@beispiel-verein.example",
         "url": "https://beispiel-verein.example/" + "a;b," * 117,
-        "schedule": json.dumps({"weekly": [{"weekday": row % 7, "opens": f"{row:02d}:00",
-                                            "closes": f"{row:02d}:30"} for row in range(20)]}),
+        "schedule": {"weekly": [{"weekday": row % 7, "opens": f"{row:02d}:00",
+                                 "closes": f"{row:02d}:30"} for row in range(20)]},
     }, [(HELP, "housing")], [(f"030 123 456 {row:02d}", "voice", "") for row in range(20)])
 
 
