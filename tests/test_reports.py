@@ -5,12 +5,16 @@ number a person would get by adding them up on paper, so a query that picks the 
 wrong flag, the wrong days or the wrong direction in time fails here.
 """
 
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 
 import pytest
+import time_machine
+from werkzeug.exceptions import HTTPException
 
 from kiosk.checkin.counting import DOUBTFUL, NORMAL, OFF_HOURS, UNENROLLED, increment
-from kiosk.models import WHOLE_DAY
+from kiosk.clock import BERLIN
+from kiosk.models import WHOLE_DAY, Activity, Category, LateCheckin, Service, Tablet
+from kiosk.offers.directory import HELP, OFFER
 from kiosk.staff import reports
 
 THU = date(2026, 11, 19)  # the suite's fixed day, a Thursday
@@ -301,3 +305,330 @@ def test_csv_report_has_one_row_per_day_in_german_spreadsheet_form(db):
     ]
     with_doubtful = reports.csv_report(THU, THU, reports.flags_shown(doubtful=True))
     assert "19.11.2026;Donnerstag;12;" in with_doubtful
+
+
+# --- screen languages and age bands (the reach section of Today and History) -------------------
+
+
+def test_counted_by_key_sums_each_name_of_a_prefix_over_the_range(db):
+    increment("language:tr", 2, day=THU, hour=11)
+    increment("language:tr", 3, day=date(2026, 11, 20), hour=12, source="staff")  # every source
+    increment("language:ar", 1, day=THU, hour=12)
+    increment("language:ar", 8, day=THU, hour=12, flag=DOUBTFUL)  # kept apart unless asked for
+    increment("language:de", 9, day=date(2026, 11, 21), hour=11)  # after the range
+    increment("languages:xx", 9, day=THU, hour=11)  # a prefix that merely starts alike
+    increment("age:child", 9, day=THU, hour=11)
+    assert reports.counted_by_key("language", THU, date(2026, 11, 20)) == {"tr": 5, "ar": 1}
+    assert reports.counted_by_key("language", THU, THU, reports.flags_shown(doubtful=True)) == {"tr": 2, "ar": 9}
+    assert reports.counted_by_key("age", THU, THU) == {"child": 9}
+
+
+def test_counted_by_key_and_hour_is_one_day_per_name_and_hour(db):
+    increment("language:tr", 2, day=THU, hour=11)
+    increment("language:tr", 1, day=THU, hour=11, source="staff")
+    increment("language:tr", 4, day=THU, hour=12)
+    staff_entry("language:ar", 3, THU)
+    increment("language:ar", 7, day=THU, hour=12, flag=OFF_HOURS)
+    increment("language:de", 9, day=date(2026, 11, 20), hour=11)  # another day
+    increment("languages:xx", 9, day=THU, hour=11)
+    assert reports.counted_by_key_and_hour("language", THU) == {"tr": {11: 3, 12: 4}, "ar": {WHOLE_DAY: 3}}
+    assert reports.counted_by_key_and_hour("language", THU, reports.flags_shown(off_hours=True)) == {
+        "tr": {11: 3, 12: 4}, "ar": {WHOLE_DAY: 3, 12: 7}}
+
+
+def test_reach_lists_the_kiosk_languages_first_then_others_and_every_age_band(db):
+    increment("language:tr", 3, day=THU, hour=11)
+    increment("language:fa", 1, day=THU, hour=12)  # a language a later version offered
+    increment("language:de", 4, day=THU, hour=12)
+    increment("language:ku", 2, day=THU, hour=11)
+    increment("age:senior", 2, day=THU, hour=11)
+    increment("age:child", 1, day=THU, hour=11, flag=DOUBTFUL)
+    found = reports.reach(THU, THU)
+    assert found["languages"] == [("de", "Deutsch", 4), ("en", "Englisch", 0), ("tr", "Türkisch", 3),
+                                  ("ar", "Arabisch", 0), ("fa", "fa", 1), ("ku", "ku", 2)]
+    assert found["language_total"] == 10
+    assert found["ages"] == [("child", "Kind (0–17)", 0), ("adult", "Erwachsen (18–64)", 0),
+                             ("senior", "65 und älter", 2)]
+    assert found["language_hours"] == []  # only asked for with hours_of
+    doubtful = reports.reach(THU, THU, reports.flags_shown(doubtful=True), languages=("tr",))
+    assert [row[0] for row in doubtful["languages"]] == ["tr", "de", "fa", "ku"]
+    assert doubtful["ages"][0] == ("child", "Kind (0–17)", 1)
+
+
+def test_reach_of_a_range_without_languages_shows_no_rows_and_divides_by_one(db):
+    increment("age:adult", 2, day=THU, hour=11)
+    found = reports.reach(THU, THU, hours_of=THU)
+    assert (found["languages"], found["language_total"], found["language_hours"]) == ([], 1, [])
+    assert found["ages"][1] == ("adult", "Erwachsen (18–64)", 2)
+
+
+def test_reach_per_hour_has_a_row_for_each_counted_hour_in_the_order_of_the_columns(db):
+    increment("language:tr", 3, day=THU, hour=9)
+    increment("language:de", 1, day=THU, hour=11)
+    increment("language:de", 2, day=THU, hour=9)
+    staff_entry("language:ar", 5, THU)
+    increment("language:en", 6, day=THU, hour=23)
+    increment("language:tr", 7, day=THU, hour=10, flag=DOUBTFUL)  # not a normal count: no row
+    increment("language:tr", 9, day=date(2026, 11, 20), hour=12)  # in the range, not that day
+    found = reports.reach(THU, date(2026, 11, 20), hours_of=THU)
+    assert [code for code, _, _ in found["languages"]] == ["de", "en", "tr", "ar"]
+    assert found["language_hours"] == [
+        ("ohne Uhrzeit", [0, 0, 0, 5]),  # WHOLE_DAY (-1) sorts first
+        ("09:00–10:00", [2, 0, 3, 0]),
+        ("11:00–12:00", [1, 0, 0, 0]),
+        ("23:00–24:00", [0, 6, 0, 0]),
+    ]
+
+
+@pytest.mark.parametrize("value, threshold, shown", [
+    (0, 3, 0),  # zero names nobody
+    (1, 3, "< 3"), (2, 3, "< 3"),
+    (3, 3, 3),  # the threshold itself is shown
+    (4, 5, "< 5"), (12, 5, 12),
+    (1, 1, 1), (1, 0, 1),  # 0 and 1 switch the rule off
+])
+def test_small_number_hides_counts_below_the_threshold_except_zero(value, threshold, shown):
+    assert reports.small_number(value, threshold) == shown
+
+
+def test_people_by_weekday_and_hour_adds_the_weeks_into_one_grid_without_whole_day_entries(db):
+    increment("people", 3, day=THU, hour=11)
+    increment("people", 2, day=date(2026, 11, 26), hour=11)  # the next Thursday, same hour
+    increment("people", 1, day=date(2026, 11, 26), hour=11, source="staff")
+    increment("people", 4, day=date(2026, 11, 23), hour=0)  # a Monday at midnight
+    increment("people", 5, day=date(2026, 11, 29), hour=23)  # a Sunday, the last hour
+    staff_entry("people", 40, THU)  # no hour: no place in the grid
+    increment("people", 50, day=THU, hour=12, flag=DOUBTFUL)
+    increment("checkin", 60, day=THU, hour=12)
+    increment("people", 70, day=date(2026, 11, 30), hour=11)  # after the range
+    increment("people", 80, day=date(2026, 11, 18), hour=11)  # before it
+    grid = reports.people_by_weekday_and_hour(THU, date(2026, 11, 29))
+    expected = [[0] * 24 for _ in range(7)]
+    expected[3][11] = 6
+    expected[0][0] = 4
+    expected[6][23] = 5
+    assert grid == expected
+    assert reports.people_by_weekday_and_hour(THU, THU, reports.flags_shown(doubtful=True))[3][12] == 50
+
+
+# --- the History page's range --------------------------------------------------------------------
+
+
+def range_of(today, **args):
+    return reports.history_range(args, today)
+
+
+@pytest.mark.parametrize("today, first", [
+    (THU, date(2026, 11, 16)),  # the Monday of the week
+    (date(2026, 11, 16), date(2026, 11, 16)),  # a Monday: just that day
+    (date(2026, 11, 22), date(2026, 11, 16)),  # a Sunday still belongs to the week from Monday
+])
+def test_history_range_is_this_week_from_monday_by_default(today, first):
+    assert range_of(today) == (first, today)
+    assert range_of(today, range="week") == (first, today)
+
+
+def test_history_range_quick_picks():
+    assert range_of(THU, range="month") == (date(2026, 11, 1), THU)
+    assert range_of(THU, range="year") == (date(2026, 1, 1), THU)
+    assert range_of(THU, range="last_month") == (date(2026, 10, 1), date(2026, 10, 31))
+    # in January, last month is December of the year before; February's end is the 28th or 29th
+    assert range_of(date(2027, 1, 5), range="last_month") == (date(2026, 12, 1), date(2026, 12, 31))
+    assert range_of(date(2028, 3, 31), range="last_month") == (date(2028, 2, 1), date(2028, 2, 29))
+
+
+def test_history_range_custom_dates_up_to_ten_years():
+    assert range_of(THU, range="custom", **{"from": "2026-11-02", "to": "2026-11-08"}) == (
+        date(2026, 11, 2), date(2026, 11, 8))
+    assert range_of(THU, range="custom", **{"from": "2026-11-02", "to": "2026-11-02"}) == (
+        date(2026, 11, 2), date(2026, 11, 2))  # one day
+    longest = date(2016, 1, 1) + timedelta(days=3700)
+    assert range_of(THU, range="custom", **{"from": "2016-01-01", "to": longest.isoformat()}) == (
+        date(2016, 1, 1), longest)
+
+
+@pytest.mark.parametrize("args", [
+    {"range": "custom", "from": "2026-11-08", "to": "2026-11-02"},  # backwards
+    {"range": "custom", "from": "2016-01-01", "to": "2026-02-18"},  # 3,700 days and one more
+    {"range": "custom", "to": "2026-11-02"},  # no start
+    {"range": "custom", "from": "2026-11-02"},  # no end
+    {"range": "custom", "from": "2026-11-02", "to": "8.11.2026"},
+    {"range": "custom", "from": "gestern", "to": "2026-11-02"},
+    {"range": "decade"},
+    {"range": ""},
+])
+def test_history_range_refuses_what_it_cannot_read_with_a_400(args):
+    with pytest.raises(HTTPException) as refused:
+        reports.history_range(args, THU)
+    assert refused.value.code == 400
+
+
+# --- what visitors asked for most (History) -----------------------------------------------------
+
+
+def test_most_asked_names_entries_and_categories_and_keeps_the_rest_readable(db):
+    mieter = Service.create(name="Mieterberatung")
+    tafel = Service.create(name="Tafel")
+    Category.create(kind=OFFER, key="food", name="Essen")
+    Category.create(kind=HELP, key="food", name="Hunger (Hilfe)")  # same key, the other side
+    Category.create(kind=HELP, key="housing", name="Wohnen")
+    increment(f"service_viewed:{mieter.id}", 5, day=THU, hour=11)
+    increment(f"service_viewed:{tafel.id}", 2, day=THU, hour=11)
+    increment("service_viewed:999", 3, day=THU, hour=11)  # an entry deleted since
+    increment("service_viewed:demo", 1, day=THU, hour=11)  # not an id: shown as it was counted
+    increment(f"qr_shown:{tafel.id}", 4, day=THU, hour=11)
+    increment(f"slip_printed:{mieter.id}", 1, day=THU, hour=12)
+    increment("offer_category:food", 6, day=THU, hour=11)
+    increment("offer_category:gone", 2, day=THU, hour=11)  # a category removed since
+    increment("help_topic:food", 3, day=THU, hour=11)
+    increment("help_topic:housing", 7, day=THU, hour=11)
+    increment(f"service_viewed:{tafel.id}", 9, day=date(2026, 11, 20), hour=11)  # after the range
+    assert reports.most_asked(THU, THU) == {
+        "Einträge angesehen": [("Mieterberatung", 5), ("gelöscht (#999)", 3), ("Tafel", 2), ("demo", 1)],
+        "QR-Code groß gezeigt": [("Tafel", 4)],
+        "Zettel gedruckt": [("Mieterberatung", 1)],
+        "Kategorien (Angebote)": [("Essen", 6), ("gone", 2)],
+        "Themen (Hilfe)": [("Wohnen", 7), ("Hunger (Hilfe)", 3)],
+    }
+
+
+def test_most_asked_of_a_quiet_range_is_empty_lists(db):
+    assert reports.most_asked(THU, THU) == {
+        "Einträge angesehen": [], "QR-Code groß gezeigt": [], "Zettel gedruckt": [],
+        "Kategorien (Angebote)": [], "Themen (Hilfe)": []}
+
+
+# --- the tablets on Today -----------------------------------------------------------------------
+
+# The shipped drop-in hour, Thursday 11:00–12:30 Berlin (the suite opens it all week); 19 November
+# 2026 is a Thursday and no holiday in Berlin. Berlin is UTC+1 in November.
+OPEN = datetime(2026, 11, 19, 11, 30, tzinfo=BERLIN)
+CLOSED = datetime(2026, 11, 19, 14, 0, tzinfo=BERLIN)
+
+
+@pytest.fixture
+def thursday_dropin(app, db):
+    app.config["DROPIN_HOURS"] = [[3, "11:00", "12:30"]]
+
+
+def tablet(name, seen_minutes_ago=None, at=OPEN, **fields):
+    utc = at.astimezone(timezone.utc).replace(tzinfo=None)
+    seen = None if seen_minutes_ago is None else utc - timedelta(minutes=seen_minutes_ago)
+    return Tablet.create(name=name, enrolled=utc - timedelta(days=30), last_seen=seen, **fields)
+
+
+def test_today_status_warns_of_a_tablet_silent_for_more_than_five_minutes_in_the_drop_in_hour(thursday_dropin):
+    with time_machine.travel(OPEN, tick=False):
+        tablet("C Flur", seen_minutes_ago=6)
+        tablet("A Eingang", seen_minutes_ago=3)
+        tablet("B Tresen", seen_minutes_ago=5)  # exactly five minutes: not yet
+        tablet("D neu")  # no heartbeat since it was enrolled
+        tablet("E alt", seen_minutes_ago=1, revoked=datetime(2026, 11, 1))  # revoked: not listed
+        Tablet.create(name="F wartet", last_seen=None)  # waiting for its code: not listed
+        rows = reports.today_status(OPEN)
+    assert [(row["name"], row["minutes"], row["warning"]) for row in rows] == [
+        ("A Eingang", 3, False), ("B Tresen", 5, False), ("C Flur", 6, True), ("D neu", None, True)]
+    assert rows[0]["last_seen"] == datetime(2026, 11, 19, 10, 27)  # naive UTC, as stored
+
+
+def test_today_status_never_warns_outside_the_drop_in_hour(thursday_dropin):
+    with time_machine.travel(CLOSED, tick=False):
+        tablet("A Eingang", seen_minutes_ago=90, at=CLOSED)
+        tablet("B neu", at=CLOSED)
+        rows = reports.today_status(CLOSED)
+    assert [(row["name"], row["minutes"], row["warning"]) for row in rows] == [
+        ("A Eingang", 90, False), ("B neu", None, False)]
+
+
+def test_today_status_counts_the_check_ins_each_tablet_delivered_late_today(thursday_dropin):
+    with time_machine.travel(OPEN, tick=False):
+        first, second = tablet("A Eingang", seen_minutes_ago=1), tablet("B Tresen", seen_minutes_ago=1)
+        for n in range(3):
+            LateCheckin.create(id=f"a-{n}", tablet=first, received=THU)
+        LateCheckin.create(id="a-old", tablet=first, received=date(2026, 11, 18))  # yesterday
+        LateCheckin.create(id="b-old", tablet=second, received=date(2026, 11, 12))
+        rows = reports.today_status(OPEN)
+    assert [(row["name"], row["late"]) for row in rows] == [("A Eingang", 3), ("B Tresen", 0)]
+
+
+# --- the funder's report ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("day, before", [
+    (THU, date(2025, 11, 19)),
+    (date(2028, 2, 29), date(2027, 2, 28)),  # a leap day has no twin: the day before it
+    (date(2028, 3, 1), date(2027, 3, 1)),
+    (date(2027, 1, 1), date(2026, 1, 1)),
+])
+def test_a_year_before_is_the_same_day_of_the_year_before(day, before):
+    assert reports.a_year_before(day) == before
+
+
+def test_funder_daily_takes_each_figure_from_its_own_count_of_the_drop_in_hour(db):
+    friday = date(2026, 11, 20)
+    increment("people", 3, day=THU, hour=11)
+    increment("people", 2, day=THU, hour=12, source="staff")
+    increment("people", 4, day=friday, hour=11)
+    increment("people", 30, day=THU, hour=11, flag=DOUBTFUL)  # kept apart: never the funder's
+    increment("people", 40, day=date(2026, 11, 21), hour=11)  # after the range
+    increment("first_visit:yes", 1, day=THU, hour=11)
+    increment("first_visit:no", 5, day=THU, hour=11)
+    staff_entry("manual:outreach", 12, friday)
+    staff_entry("manual:kaffeeklatsch", 8, THU)
+    staff_entry("manual:referrals", 2, THU)
+    staff_entry("manual:digital_help", 6, friday)
+    staff_entry("manual:flyers", 99, THU)  # no target can be set for flyers
+    keys = ["visits", "first_visits", "outreach", "kaffeeklatsch_people", "referrals", "digital_help"]
+    assert reports.funder_daily(THU, friday, keys) == {
+        "visits": {THU: 5, friday: 4}, "first_visits": {THU: 1}, "outreach": {friday: 12},
+        "kaffeeklatsch_people": {THU: 8}, "referrals": {THU: 2}, "digital_help": {friday: 6}}
+    assert reports.funder_daily(THU, friday, iter(["referrals"])) == {"referrals": {THU: 2}}
+
+
+def test_funder_daily_counts_activities_one_each_all_kinds_or_one_kind(db):
+    friday = date(2026, 11, 20)
+    for day, kind in [(THU, "kaffeeklatsch"), (THU, "kaffeeklatsch"), (THU, "outreach"),
+                      (friday, "outreach"), (friday, "own:3"), (date(2026, 11, 21), "outreach")]:
+        Activity.create(day=day, kind=kind, participants=7)
+    increment("people", 3, day=THU, hour=11)
+    assert reports.funder_daily(THU, friday, ["activities", "kaffeeklatsch_sessions", "outreach_days"]) == {
+        "activities": {THU: 3, friday: 2}, "kaffeeklatsch_sessions": {THU: 2},
+        "outreach_days": {THU: 1, friday: 1}}
+    assert reports.funder_daily(THU, friday, ["visits", "outreach_days"]) == {
+        "visits": {THU: 3}, "outreach_days": {THU: 1, friday: 1}}
+    assert reports.funder_daily(THU, friday, []) == {}
+
+
+def test_first_counted_day_is_the_earliest_normal_count_or_activity(db):
+    assert reports.first_counted_day() is None
+    increment("people", 1, day=date(2026, 3, 1), hour=11, flag=DOUBTFUL)  # a test tap does not count
+    assert reports.first_counted_day() is None
+    increment("people", 1, day=date(2026, 5, 7), hour=11)
+    increment("people", 1, day=date(2026, 6, 4), hour=11)
+    assert reports.first_counted_day() == date(2026, 5, 7)
+    Activity.create(day=date(2026, 4, 28), kind="outreach")
+    assert reports.first_counted_day() == date(2026, 4, 28)
+    Activity.create(day=date(2026, 9, 1), kind="outreach")
+    assert reports.first_counted_day() == date(2026, 4, 28)
+
+
+def test_first_counted_day_with_activities_only(db):
+    Activity.create(day=date(2026, 4, 28), kind="outreach")
+    assert reports.first_counted_day() == date(2026, 4, 28)
+
+
+def test_activities_in_are_those_of_the_range_oldest_first_then_as_entered(db):
+    friday = date(2026, 11, 20)
+    late = Activity.create(day=friday, kind="outreach")
+    early = Activity.create(day=THU, kind="kaffeeklatsch")
+    second = Activity.create(day=friday, kind="own:1")
+    Activity.create(day=date(2026, 11, 18), kind="outreach")
+    Activity.create(day=date(2026, 11, 21), kind="outreach")
+    assert [a.id for a in reports.activities_in(THU, friday)] == [early.id, late.id, second.id]
+
+
+def test_activities_per_kind_adds_sessions_and_participants_in_order_of_first_appearance():
+    activities = [Activity(kind="outreach", participants=4), Activity(kind="kaffeeklatsch", participants=9),
+                  Activity(kind="outreach", participants=0), Activity(kind="outreach", participants=3)]
+    assert reports.activities_per_kind(activities) == [("outreach", 3, 7), ("kaffeeklatsch", 1, 9)]
+    assert reports.activities_per_kind([]) == []

@@ -559,3 +559,126 @@ def test_a_time_zone_that_gives_no_offset_is_refused():
 
     with pytest.raises(ValueError, match="has no time zone"):
         DROP_IN.is_open(datetime(2026, 12, 3, 11, tzinfo=NoOffset()))
+
+
+# --- the exact words of a refusal ---------------------------------------------------------------
+# The HSDS import shows these messages to staff as they are (kiosk/offers/hsds_import.py), and the
+# content form's errors come from the same checks: each must name the faulty entry and field and
+# quote the value, so the whole text is pinned here, not just a fragment of it.
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (weekly(weekday=7), "weekly[0]: weekday must be 0 (Monday) to 6 (Sunday), got 7"),
+        (weekly(opens="25:00"), "weekly[0]: '25:00' is not a time of day (00:00 to 23:59)"),
+        (weekly(opens="11:60"), "weekly[0]: '11:60' is not a time of day (00:00 to 23:59)"),
+        (weekly(opens="11"), "weekly[0]: '11' is not a time of day written as HH:MM"),
+        (weekly(opens=1100), "weekly[0]: 1100 is not a time of day written as HH:MM"),
+        (weekly(closes="11:00"), "weekly[0]: opens and closes are both 11:00: a window needs a length"),
+        (weekly(day="Do", a=1), "weekly[0]: unknown field(s): a, day"),
+        ({"weekly": [{"weekday": 3}]}, "weekly[0]: missing field(s): opens, closes"),
+        ({"weekly": "Thursday"}, "weekly must be a list, got 'Thursday'"),
+        ({"weekly": [["3", "11:00", "12:30"]]}, "weekly[0]: expected an object with fields, got ['3', '11:00', '12:30']"),
+        ({"yearly": [], "daily": []}, "unknown field(s): daily, yearly"),
+        (monthly(nth=5), "monthly[0]: nth must be 1, 2, 3, 4 or -1 (last), got 5"),
+        (dated(last="2026-12-23"), "exceptions[0]: first (2026-12-24) is after last (2026-12-23)"),
+        (dated(first="24.12.2026"), "exceptions[0]: '24.12.2026' is not a date written as YYYY-MM-DD"),
+        (dated(first="2026-02-30"), "exceptions[0]: '2026-02-30' is not a calendar date"),
+        (dated(closed=False), "exceptions[0]: opens must be a local time of day without time zone, got None"),
+        (dated(closed=False, opens="10:00"),
+         "exceptions[0]: closes must be a local time of day without time zone, got None"),
+        (dated(closed=True, opens="10:00", closes="12:00"), "exceptions[0]: a closed exception has no opens/closes times"),
+        (dated(closed=True, closes="12:00"), "exceptions[0]: a closed exception has no opens/closes times"),
+        (dated(closed="no"), "exceptions[0]: closed must be true or false, got 'no'"),
+        (dated(note=3), "exceptions[0]: note must be text, got 3"),
+    ],
+)
+def test_from_dict_says_exactly_what_is_wrong_and_where(data, message):
+    with pytest.raises(ValueError) as refused:
+        Schedule.from_dict(data)
+    assert str(refused.value) == message
+
+
+def test_the_second_faulty_rule_is_named_by_its_position():
+    data = {"weekly": [{"weekday": 3, "opens": "11:00", "closes": "12:30"},
+                       {"weekday": 9, "opens": "11:00", "closes": "12:30"}]}
+    with pytest.raises(ValueError) as refused:
+        Schedule.from_dict(data)
+    assert str(refused.value) == "weekly[1]: weekday must be 0 (Monday) to 6 (Sunday), got 9"
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: WeeklyRule(3, time(11, 0, 30), time(12)), "opens must be whole minutes, got 11:00:30"),
+        (lambda: WeeklyRule(3, time(11), time(12, 0, 0, 5)), "closes must be whole minutes, got 12:00:00.000005"),
+        (lambda: WeeklyRule(3, time(11), "12:00"), "closes must be a local time of day without time zone, got '12:00'"),
+        (lambda: DatedException(datetime(2026, 12, 24), date(2026, 12, 26)),
+         "first must be a date, got datetime.datetime(2026, 12, 24, 0, 0)"),
+        (lambda: DatedException(date(2026, 12, 24), "2026-12-26"), "last must be a date, got '2026-12-26'"),
+    ],
+)
+def test_rules_made_in_code_say_exactly_what_is_wrong(make, message):
+    with pytest.raises(ValueError) as refused:
+        make()
+    assert str(refused.value) == message
+
+
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"freq": "DAILY", **NINE_TO_FIVE}, "freq must be WEEKLY or MONTHLY, got 'DAILY'"),
+        (NINE_TO_FIVE, "freq must be WEEKLY or MONTHLY, got None"),
+        ({"freq": "WEEKLY", "byday": "TH", "interval": 2, **NINE_TO_FIVE}, "only interval 1 is supported, got 2"),
+        ({"freq": "WEEKLY", "byday": "TH", "timezone": 1, "until": "2027-01-01", **NINE_TO_FIVE},
+         "not supported: timezone, until"),
+        ({"freq": "WEEKLY", "byday": "TH", "opens_at": "09:00"}, "opens_at and closes_at are both needed"),
+        ({"freq": "WEEKLY", "byday": "TH", "closes_at": "17:00"}, "opens_at and closes_at are both needed"),
+        ({"freq": "WEEKLY", "byday": " ", **NINE_TO_FIVE}, "byday is needed, e.g. 'TH' or '2TU'"),
+        ({"freq": "WEEKLY", **NINE_TO_FIVE}, "byday is needed, e.g. 'TH' or '2TU'"),
+        ({"freq": "WEEKLY", "byday": "TH,THU,X", **NINE_TO_FIVE},
+         "byday of a WEEKLY schedule must be day codes like TH, got ['THU', 'X']"),
+        ({"freq": "MONTHLY", "byday": "2TU,TU", **NINE_TO_FIVE},
+         "byday of a MONTHLY schedule must be like 2TU or -1FR, got 'TU'"),
+        ({"valid_to": "2026-12-24"}, "a date range needs both valid_from and valid_to"),
+        ({"valid_from": "2026-06-01", "valid_to": "2026-08-31", "freq": "WEEKLY", "byday": "TH", **NINE_TO_FIVE},
+         "dated hours must apply to every day (freq WEEKLY, byday all seven days)"),
+        ({"valid_from": "2026-06-01", "valid_to": "2026-08-31", "freq": "MONTHLY",
+          "byday": "MO,TU,WE,TH,FR,SA,SU", **NINE_TO_FIVE},
+         "dated hours must apply to every day (freq WEEKLY, byday all seven days)"),
+        ({"valid_from": "2026-12-24", "valid_to": "2026-12-24", "freq": "WEEKLY",
+          "byday": "MO,TU,WE,TH,FR,SA,SU", "opens_at": "09:00"}, "opens_at and closes_at are both needed"),
+    ],
+)
+def test_from_hsds_says_exactly_what_it_cannot_read(entry, message):
+    with pytest.raises(ValueError) as refused:
+        from_hsds([{"id": "a", "freq": "WEEKLY", "byday": "MO", **NINE_TO_FIVE}, {"id": "b", **entry}])
+    assert str(refused.value) == f"HSDS schedule 1 (b): {message}"
+
+
+def test_from_hsds_names_an_entry_without_id_and_refuses_one_that_is_no_object():
+    with pytest.raises(ValueError) as refused:
+        from_hsds([{"freq": "DAILY"}])
+    assert str(refused.value) == "HSDS schedule 0 (no id): freq must be WEEKLY or MONTHLY, got 'DAILY'"
+    with pytest.raises(ValueError) as refused:
+        from_hsds([{"freq": "WEEKLY", "byday": "MO", **NINE_TO_FIVE}, "MO 09:00-17:00"])
+    assert str(refused.value) == "HSDS schedule 1: expected an object, got 'MO 09:00-17:00'"
+
+
+def test_from_hsds_reads_day_codes_written_by_hand_in_lower_case_with_spaces():
+    """Other directories' exports come typed in spreadsheets: " th, fr " and "2tu" mean TH, FR, 2TU."""
+    schedule = from_hsds([
+        {"freq": "WEEKLY", "byday": " th, Fr ", "interval": 1, **NINE_TO_FIVE},
+        {"freq": "MONTHLY", "byday": "2tu , -1fr,+1mo", "interval": "", "opens_at": "18:00:00", "closes_at": "20:00"},
+        {"valid_from": "2026-12-24", "valid_to": "2026-12-26", "freq": "WEEKLY",
+         "byday": "su,mo,tu,we,th,fr,sa", "opens_at": "10:00", "closes_at": "12:00"},
+        {"valid_from": "2026-12-31", "valid_to": "2026-12-31", "description": "Silvester", "opens_at": ""},
+    ])
+    assert schedule == Schedule(
+        weekly=[WeeklyRule(3, time(9), time(17)), WeeklyRule(4, time(9), time(17))],
+        monthly=[MonthlyRule(2, 1, time(18), time(20)), MonthlyRule(-1, 4, time(18), time(20)),
+                 MonthlyRule(1, 0, time(18), time(20))],
+        exceptions=[DatedException(date(2026, 12, 24), date(2026, 12, 26), closed=False,
+                                   opens=time(10), closes=time(12)),
+                    DatedException(date(2026, 12, 31), date(2026, 12, 31), note="Silvester")])
