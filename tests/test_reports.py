@@ -350,8 +350,9 @@ def test_reach_lists_the_kiosk_languages_first_then_others_and_every_age_band(db
     assert found["ages"] == [("child", "Kind (0–17)", 0), ("adult", "Erwachsen (18–64)", 0),
                              ("senior", "65 und älter", 2)]
     assert found["language_hours"] == []  # only asked for with hours_of
+    increment("language:tr", 5, day=THU, hour=11, flag=DOUBTFUL)
     doubtful = reports.reach(THU, THU, reports.flags_shown(doubtful=True), languages=("tr",))
-    assert [row[0] for row in doubtful["languages"]] == ["tr", "de", "fa", "ku"]
+    assert doubtful["languages"] == [("tr", "Türkisch", 8), ("de", "Deutsch", 4), ("fa", "fa", 1), ("ku", "ku", 2)]
     assert doubtful["ages"][0] == ("child", "Kind (0–17)", 1)
 
 
@@ -369,15 +370,17 @@ def test_reach_per_hour_has_a_row_for_each_counted_hour_in_the_order_of_the_colu
     staff_entry("language:ar", 5, THU)
     increment("language:en", 6, day=THU, hour=23)
     increment("language:tr", 7, day=THU, hour=10, flag=DOUBTFUL)  # not a normal count: no row
-    increment("language:tr", 9, day=date(2026, 11, 20), hour=12)  # in the range, not that day
+    increment("language:ku", 9, day=date(2026, 11, 20), hour=12)  # in the range, not on that day
     found = reports.reach(THU, date(2026, 11, 20), hours_of=THU)
-    assert [code for code, _, _ in found["languages"]] == ["de", "en", "tr", "ar"]
+    assert [code for code, _, _ in found["languages"]] == ["de", "en", "tr", "ar", "ku"]
     assert found["language_hours"] == [
-        ("ohne Uhrzeit", [0, 0, 0, 5]),  # WHOLE_DAY (-1) sorts first
-        ("09:00–10:00", [2, 0, 3, 0]),
-        ("11:00–12:00", [1, 0, 0, 0]),
-        ("23:00–24:00", [0, 6, 0, 0]),
+        ("ohne Uhrzeit", [0, 0, 0, 5, 0]),  # WHOLE_DAY (-1) sorts first
+        ("09:00–10:00", [2, 0, 3, 0, 0]),
+        ("11:00–12:00", [1, 0, 0, 0, 0]),
+        ("23:00–24:00", [0, 6, 0, 0, 0]),
     ]
+    doubtful = reports.reach(THU, THU, reports.flags_shown(doubtful=True), hours_of=THU)
+    assert doubtful["language_hours"][2] == ("10:00–11:00", [0, 0, 7, 0])
 
 
 @pytest.mark.parametrize("value, threshold, shown", [
