@@ -6,7 +6,7 @@ none, because ``upgrade`` creates missing tables from the models. Each step firs
 there, so it also does no harm to a table that was just created in its current shape.
 """
 
-from peewee import BooleanField
+from peewee import SQL, BooleanField
 from playhouse.migrate import SchemaMigrator, migrate
 
 from kiosk.db import database
@@ -21,9 +21,9 @@ class NewerDatabase(Exception):
     """The database was written by a newer version of the kiosk; this code must not touch it."""
 
 
-def add_column_if_missing(migrator, table, name, field):
+def add_column_if_missing(migrator, table, name, field, allow_not_null=False):
     if name not in {column.name for column in database.get_columns(table)}:
-        migrate(migrator.add_column(table, name, field))
+        migrate(migrator.add_column(table, name, field, allow_not_null))
 
 
 def staff_admins(migrator):
@@ -62,10 +62,21 @@ def count_report_index(migrator):
         migrate(migrator.add_index("count", ("day", "metric", "flag", "value"), False))
 
 
+def rating_polls(migrator):
+    """Poll.rating: the polls made before were wish polls, not ratings.
+
+    Added NOT NULL with a default the database fills in, in one ALTER TABLE: peewee's usual way
+    (nullable, fill, then NOT NULL) rebuilds the table in SQLite, and dropping the old table inside
+    upgrade()'s transaction (foreign keys on) would delete every poll's answers by cascade."""
+    add_column_if_missing(migrator, "poll", "rating",
+                          BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")]), allow_not_null=True)
+
+
 STEPS = {
     2: staff_admins,
     3: dialable_phones_and_valid_web_addresses,
     4: count_report_index,
+    5: rating_polls,
 }
 LATEST = max(STEPS, default=FIRST_RELEASED)
 

@@ -360,6 +360,9 @@ class Poll(BaseModel):
     last = DateField()
     ended = DateField(null=True)  # the day staff ended it early: the tile went at once
     created = DateTimeField(default=utcnow)
+    # A rating question ("Wie gefällt euch …?"): its answers' positions are the scale, from the
+    # worst (1) to the best, and the funder's report shows it (migration 5).
+    rating = BooleanField(default=False)
 
 
 class PollAnswer(BaseModel):

@@ -172,3 +172,25 @@ def test_step_3_makes_stored_phone_numbers_dialable_and_web_addresses_valid(app)
             "+493067796086", "+4915201234567", "+493067796086", "abc"]
         assert Organization.get_by_id(organisation.id).website == "https://xn--brgeramt-65a.example/stra%C3%9Fe"
         assert Service.get_by_id(service.id).url == "https://example.org/a b"
+
+
+def test_step_5_marks_the_polls_of_version_4_as_wish_polls(app, tmp_path):
+    """A database of version 4 has polls without the rating flag: they keep their answers and
+    become wish polls, and the schema is then the fresh one."""
+    from datetime import date
+
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    from kiosk.models import Poll, PollAnswer
+
+    with app.app_context():
+        fresh = schema()
+        poll = Poll.create(question="Was wünscht ihr euch?", first=date(2026, 11, 2), last=date(2026, 11, 8))
+        PollAnswer.create(poll=poll, position=1, pictogram="coffee", word="Kaffee")
+        migrate(SchemaMigrator.from_database(database.obj).drop_column("poll", "rating"))
+        SchemaVersion.update(version=4).execute()
+        assert "rating" not in {column.name for column in database.get_columns("poll")}
+        assert migrations.upgrade() == [5]
+        assert schema() == fresh
+        kept = Poll.get_by_id(poll.id)
+        assert (kept.question, kept.rating, [a.word for a in kept.answers]) == ("Was wünscht ihr euch?", False, ["Kaffee"])
