@@ -41,6 +41,7 @@ class PeriodReport:
     per_kind: list  # [(kind name, held, participants)]
     kind_names: dict
     set_apart: dict
+    ratings: list  # [reports.Rating]: how the target group rates the offer
     method: tuple = COUNTING_METHOD
 
     @property
@@ -69,9 +70,12 @@ def build(period: FundingPeriod, today) -> PeriodReport:
             targets.monthly(target.amount, target.per, period.first, period.last, daily[target.metric], through)))
     activities = reports.activities_in(period.first, through)
     names = kind_names()
+    # How the target group rates the offer: the rating polls that ran in the period.
+    ratings = reports.ratings(period.first, through)
     return PeriodReport(
         period=period, as_of=through, began=began, targets=shown, activities=activities,
         per_kind=[(names.get(kind, kind), held, people)
                   for kind, held, people in reports.activities_per_kind(activities)],
         kind_names=names, set_apart=reports.set_apart(period.first, through),
+        ratings=ratings,
     )

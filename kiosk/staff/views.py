@@ -60,7 +60,7 @@ AUDIT_ACTIONS = {
     "dropin_closed": "Sprechstunde abgesagt", "dropin_reopened": "Absage der Sprechstunde zurückgenommen",
     "wordlist_add": "Wortliste angelegt", "wordlist_hide": "Wortliste ausgeschaltet",
     "wordlist_show": "Wortliste eingeschaltet",
-    "poll_add": "Umfrage angelegt", "poll_end": "Umfrage beendet",
+    "poll_add": "Umfrage angelegt", "poll_edit": "Umfrage geändert", "poll_end": "Umfrage beendet",
     "age_question": "Altersfrage am Tablet",
     "api_token_add": "API-Schlüssel erzeugt", "api_token_revoke": "API-Schlüssel widerrufen",
     "report_mail_send": "Wochenmail von Hand gesendet",
