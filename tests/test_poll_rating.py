@@ -427,3 +427,15 @@ def test_the_report_xlsx_has_the_ratings(app, client, auth, period):
         ["Wie gefällt euch die Sprechstunde?", 3, "gut", 15, 0.75]]
     assert answers["E2"].number_format == "0%"
 
+
+
+def test_the_results_page_of_a_rating_says_its_mean(app, client, auth):
+    poll_id, answer_ids = make_rating(app)
+    wish_id, _ = make_poll(app, first=TODAY - timedelta(days=30), last=TODAY - timedelta(days=20))
+    with app.app_context():
+        for answer_id, count in zip(answer_ids, (0, 5, 5)):
+            counting.increment(f"poll_answer:{answer_id}", count, day=TODAY, hour=11)
+    auth.login()
+    page = client.get(f"/admin/polls/{poll_id}").get_data(as_text=True)
+    assert "Bewertungsfrage" in page and "Im Durchschnitt 2,5 auf der Skala von 1 („nicht gut“) bis 3 („gut“)." in page
+    assert "data-rating-line" not in client.get(f"/admin/polls/{wish_id}").get_data(as_text=True)

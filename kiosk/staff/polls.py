@@ -33,6 +33,7 @@ from kiosk.db import database
 from kiosk.forms import EmptyForm, KioskForm
 from kiosk.models import Poll, PollAnswer
 from kiosk.security import audit, login_required
+from kiosk.staff import reports
 
 bp = Blueprint("polls_admin", __name__, url_prefix="/admin/polls")
 
@@ -228,8 +229,10 @@ def _poll_or_404(poll_id) -> Poll:
 @bp.get("/<int:poll_id>")
 def results(poll_id):
     poll = _poll_or_404(poll_id)
-    return render_template("admin/polls/results.html", poll=poll, result=wishes.results(poll),
-                           today=clock.berlin_now().date(), end_form=EmptyForm())
+    today = clock.berlin_now().date()
+    rating = reports.rating_of(poll, poll.first, today) if poll.rating and poll.first <= today else None
+    return render_template("admin/polls/results.html", poll=poll, result=wishes.results(poll), rating=rating,
+                           today=today, end_form=EmptyForm())
 
 
 @bp.get("/<int:poll_id>/print")

@@ -503,10 +503,11 @@ def ratings(first, last) -> list[Rating]:
         Poll.rating & (Poll.first <= last) & (Poll.last >= first)
         & (Poll.ended.is_null() | ((Poll.ended >= first) & (Poll.ended >= Poll.first)))
     ).order_by(Poll.first, Poll.id)
-    found = []
-    for poll in polls:
-        ran_from, ran_to = max(poll.first, first), min(poll.last, poll.ended or poll.last, last)
-        result = wishes.results(poll, ran_from, ran_to)
-        found.append(Rating(poll, ran_from, ran_to, result["rows"], result["total"],
-                            result["doubtful"] + result["unenrolled"]))
-    return found
+    return [rating_of(poll, first, last) for poll in polls]
+
+
+def rating_of(poll, first, last) -> Rating:
+    """A rating poll's answers on its days within first..last (up to the day staff ended it)."""
+    ran_from, ran_to = max(poll.first, first), min(poll.last, poll.ended or poll.last, last)
+    result = wishes.results(poll, ran_from, ran_to)
+    return Rating(poll, ran_from, ran_to, result["rows"], result["total"], result["doubtful"] + result["unenrolled"])
