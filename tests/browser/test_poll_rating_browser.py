@@ -1,6 +1,8 @@
 """A rating question by touch in Chromium: staff start it from the ready-made faces, the visitor
 sees the scale in one line (right to left in Arabic) and one tap counts on its place."""
 
+from datetime import date
+
 import pytest
 from playwright.sync_api import expect
 
@@ -48,3 +50,29 @@ def test_staff_start_from_five_faces_and_the_visitor_rates_in_one_line(page, ser
     with live_app.app_context():
         rows = wishes.results(Poll.get())["rows"]
     assert [count for _, count in rows] == [0, 0, 0, 0, 1]
+
+
+@pytest.fixture
+def five_faces(live_app):
+    """A rating question on the suite's fixed day with the ready-made faces, words in every language."""
+    with live_app.test_request_context():
+        from kiosk.staff.polls import rating_scale
+
+        poll = Poll.create(question="Wie gefällt euch die Sprechstunde?", first=date(2026, 11, 1),
+                           last=date(2026, 11, 30), rating=True,
+                           translations='{"en": {"question": "How do you like the drop-in hour?"}, '
+                                        '"tr": {"question": "Danışma saatini nasıl buluyorsunuz?"}, '
+                                        '"ar": {"question": "كيف تجدون ساعة الاستشارة؟"}}')
+        for position, answer in enumerate(rating_scale("5"), start=1):
+            answer.poll, answer.position = poll, position
+            answer.save()
+
+
+@pytest.mark.parametrize("lang", ["de", "en", "tr", "ar"])
+def test_the_scale_is_accessible_in_every_language_and_size(page, server, five_faces, lang):
+    from tests.browser.test_accessibility_browser import choose_language, problems_at_every_size
+
+    choose_language(page, server, lang)
+    page.locator(".tile-poll").tap()
+    expect(page.locator(".answer-grid-scale .answer-button")).to_have_count(5)
+    assert problems_at_every_size(page) == []
