@@ -209,7 +209,7 @@ def send_report_command(monthly, again):
     report = mail.MONTHLY if monthly else mail.WEEKLY
     if not mail.is_configured(report):
         raise click.ClickException("Set MAIL_SERVER, MAIL_FROM and REPORT_MAIL_TO first, or let someone ask for "
-                                   "the e-mail on the Wochenmail page (README: \"The report e-mails\").")
+                                   "the e-mail on the Wochenmail page (README: 'The report e-mails').")
     today = clock.berlin_now().date()
     first, last = report.previous(today)
     if not again and mail.due(report, today) is None:

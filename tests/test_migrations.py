@@ -174,3 +174,10 @@ def test_step_3_makes_stored_phone_numbers_dialable_and_web_addresses_valid(app)
             "+493067796086", "+4915201234567", "+493067796086", "abc"]
         assert Organization.get_by_id(organisation.id).website == "https://xn--brgeramt-65a.example/stra%C3%9Fe"
         assert Service.get_by_id(service.id).url == "https://example.org/a b"
+
+
+def test_step_6_asks_nobody_for_report_mails(v1_app):
+    """The accounts of an older database get no e-mail until they ask for it themselves."""
+    with v1_app.app_context():
+        migrations.upgrade()
+        assert {(s.email, s.wants_weekly, s.wants_monthly) for s in Staff.select()} == {(None, False, False)}
