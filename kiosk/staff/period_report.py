@@ -55,11 +55,11 @@ class PeriodReport:
         return [list(rows) for rows in zip(*(t.months for t in self.targets))]
 
 
-def target_reports(period: FundingPeriod, today) -> list[TargetReport]:
-    """Each target of the period with its progress, plain-words line and months on ``today``."""
+def target_reports(period: FundingPeriod, today, began) -> list[TargetReport]:
+    """Each target of the period with its progress, plain-words line and months on ``today``
+    (``began``: reports.first_counted_day(), where the pace is measured from)."""
     chosen = sorted(period.targets, key=lambda t: (list(reports.FUNDER_METRICS).index(t.metric), PER_ORDER[t.per]))
     daily = reports.funder_daily(period.first, period.last, {t.metric for t in chosen})
-    began = reports.first_counted_day()
     through = min(today, period.last)
     shown = []
     for target in chosen:
@@ -75,10 +75,11 @@ def target_reports(period: FundingPeriod, today) -> list[TargetReport]:
 
 def build(period: FundingPeriod, today) -> PeriodReport:
     through = min(today, period.last)
+    began = reports.first_counted_day()
     activities = reports.activities_in(period.first, through)
     names = kind_names()
     return PeriodReport(
-        period=period, as_of=through, began=reports.first_counted_day(), targets=target_reports(period, today),
+        period=period, as_of=through, began=began, targets=target_reports(period, today, began),
         activities=activities,
         per_kind=[(names.get(kind, kind), held, people)
                   for kind, held, people in reports.activities_per_kind(activities)],
@@ -102,12 +103,13 @@ def targets_over(first, last) -> list[tuple[FundingPeriod, list[StretchTarget]]]
     month), each as the period report shows it on ``last`` (or on its own end, if sooner)."""
     periods = (FundingPeriod.select().where((FundingPeriod.first <= last) & (FundingPeriod.last >= first))
                .order_by(FundingPeriod.first, FundingPeriod.id))
+    began = reports.first_counted_day()
     found = []
     for period in periods:
         inside = max(first, period.first), min(last, period.last)
         shown = [StretchTarget(
             t.label, targets.planned(t.target.amount, t.target.per, *inside, period.first, period.last),
-            targets.counted(t.daily, *inside), t.line) for t in target_reports(period, last)]
+            targets.counted(t.daily, *inside), t.line) for t in target_reports(period, last, began)]
         if shown:
             found.append((period, shown))
     return found
