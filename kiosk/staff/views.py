@@ -63,7 +63,8 @@ AUDIT_ACTIONS = {
     "poll_add": "Umfrage angelegt", "poll_edit": "Umfrage geändert", "poll_end": "Umfrage beendet",
     "age_question": "Altersfrage am Tablet",
     "api_token_add": "API-Schlüssel erzeugt", "api_token_revoke": "API-Schlüssel widerrufen",
-    "report_mail_send": "Wochenmail von Hand gesendet",
+    "report_mail_send": "Wochenmail von Hand gesendet", "report_mail_send_monthly": "Monatsmail von Hand gesendet",
+    "report_mail_delivery": "Eigene Zustellung der Berichtsmails",
     "funding_period_add": "Förderzeitraum angelegt", "funding_period_edit": "Förderzeitraum geändert",
     "funding_target_add": "Förderziel angelegt", "funding_target_remove": "Förderziel entfernt",
     "activity_add": "Aktivität eingetragen", "activity_edit": "Aktivität geändert",
@@ -125,7 +126,7 @@ def today():
         used={"Rätsel gewählt": puzzles_picked(day, day), **reports.most_asked(day, day)},
         tablets=reports.today_status(clock.berlin_now()),
         reach=shown_reach(day, day, flags, hours_of=day),
-        mail_error=Setting.get_value(mail.LAST_ERROR, ""),
+        mail_failures=mail.failures(),
     )
 
 
