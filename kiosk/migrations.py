@@ -26,9 +26,19 @@ def add_column_if_missing(migrator, table, name, field, allow_not_null=False):
         migrate(migrator.add_column(table, name, field, allow_not_null))
 
 
+def add_flag_if_missing(migrator, table, name):
+    """A NOT NULL boolean that is false on every existing row, added in one ALTER TABLE.
+
+    peewee's usual way (nullable, fill, then NOT NULL) rebuilds the table in SQLite, and dropping
+    the old table inside upgrade()'s transaction (foreign keys on) deletes every row that points to
+    it by cascade: a poll's answers, a staff member's sessions."""
+    add_column_if_missing(migrator, table, name, BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")]),
+                          allow_not_null=True)
+
+
 def staff_admins(migrator):
     """Staff.is_admin. The oldest active account becomes the admin, so someone can manage the team."""
-    add_column_if_missing(migrator, "staff", "is_admin", BooleanField(default=False))
+    add_flag_if_missing(migrator, "staff", "is_admin")
     if not Staff.select().where(Staff.is_admin == True).exists():  # noqa: E712
         # Only the columns of this step's time: later steps add more to the model.
         first = Staff.select(Staff.id).where(Staff.active == True).order_by(Staff.id).first()  # noqa: E712
@@ -64,20 +74,15 @@ def count_report_index(migrator):
 
 
 def rating_polls(migrator):
-    """Poll.rating: the polls made before were wish polls, not ratings.
-
-    Added NOT NULL with a default the database fills in, in one ALTER TABLE: peewee's usual way
-    (nullable, fill, then NOT NULL) rebuilds the table in SQLite, and dropping the old table inside
-    upgrade()'s transaction (foreign keys on) would delete every poll's answers by cascade."""
-    add_column_if_missing(migrator, "poll", "rating",
-                          BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")]), allow_not_null=True)
+    """Poll.rating: the polls made before were wish polls, not ratings."""
+    add_flag_if_missing(migrator, "poll", "rating")
 
 
 def staff_report_mail(migrator):
     """Staff.email, wants_weekly, wants_monthly: each person may ask for the report e-mails."""
     add_column_if_missing(migrator, "staff", "email", CharField(max_length=254, null=True))
-    add_column_if_missing(migrator, "staff", "wants_weekly", BooleanField(default=False))
-    add_column_if_missing(migrator, "staff", "wants_monthly", BooleanField(default=False))
+    add_flag_if_missing(migrator, "staff", "wants_weekly")  # in one ALTER: the sessions stay
+    add_flag_if_missing(migrator, "staff", "wants_monthly")
 
 
 STEPS = {

@@ -203,3 +203,26 @@ def test_step_6_asks_nobody_for_report_mails(v1_app):
     with v1_app.app_context():
         migrations.upgrade()
         assert {(s.email, s.wants_weekly, s.wants_monthly) for s in Staff.select()} == {(None, False, False)}
+
+
+def test_step_6_keeps_everyone_logged_in(app):
+    """A version-5 database: adding the report-mail columns to staff must not rebuild the table,
+    which would delete every staff session by cascade (everyone logged out by an update)."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    from kiosk.models import StaffSession
+
+    with app.app_context():
+        fresh = schema()
+        migrator = SchemaMigrator.from_database(database.obj)
+        for column in ("email", "wants_weekly", "wants_monthly"):
+            migrate(migrator.drop_column("staff", column))
+        SchemaVersion.update(version=5).execute()
+        database.execute_sql("INSERT INTO staff (username, password_hash, active, failed_logins, created, is_admin) "
+                             "VALUES ('berta', 'x', %s, 0, '2026-11-02 09:00:00', %s)"
+                             % (("TRUE", "FALSE") if TEST_DATABASE_URL else (1, 0)))
+        berta = Staff.select(Staff.id).where(Staff.username == "berta").get()
+        StaffSession.create(token_hash="a" * 64, staff=berta.id)
+        assert migrations.upgrade() == [6]
+        assert schema() == fresh
+        assert [s.token_hash for s in StaffSession.select().where(StaffSession.staff == berta.id)] == ["a" * 64]
