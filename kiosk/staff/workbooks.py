@@ -21,6 +21,7 @@ DATE_FORMAT = "DD.MM.YYYY"
 MONTH_FORMAT = "MM.YYYY"
 WHOLE = "#,##0"
 DECIMAL = "#,##0.0"
+PERCENT = "0%"
 
 
 def add_sheet(workbook, title, header, rows, formats=None, widths=None, wrap=False):
@@ -94,6 +95,7 @@ def period_workbook(report, narrative, today) -> bytes:
               widths=[12, 32, 14, 60])
     add_sheet(workbook, "Aktivitäten nach Art", ["Art", "Anzahl", "Teilnehmende"],
               [list(row) for row in report.per_kind], widths=[32, 10, 14])
+    add_rating_sheets(workbook, report.ratings)
     add_sheet(workbook, "Bericht", ["Feld", "Inhalt"], [
         ["Förderzeitraum", period.name], ["Fördermittelgeber", period.funder],
         ["Von", period.first], ["Bis", period.last], ["Zahlen bis", report.as_of], ["Erstellt am", today],
@@ -101,3 +103,14 @@ def period_workbook(report, narrative, today) -> bytes:
         *[["Zählweise", line] for line in report.method],
     ], widths=[26, 100], wrap=True)
     return finished(workbook)
+
+
+def add_rating_sheets(workbook, ratings):
+    """How the target group rates the offer: a line per rating poll, and its answers on the scale."""
+    add_sheet(workbook, "Bewertungen", ["Frage", "Von", "Bis", "Stimmen", "Stufen", "Durchschnitt", "In Worten"],
+              [[r.poll.question, r.first, r.last, r.total, r.scale, r.mean, r.line] for r in ratings],
+              widths=[40, 12, 12, 10, 8, 14, 100])
+    add_sheet(workbook, "Bewertungen je Antwort", ["Frage", "Stufe", "Antwort", "Stimmen", "Anteil"],
+              [[r.poll.question, step, answer.word, count, r.share(count)]
+               for r in ratings for step, (answer, count) in enumerate(r.rows, start=1)],
+              formats={4: PERCENT}, widths=[40, 8, 24, 10, 10])
