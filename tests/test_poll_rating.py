@@ -2,7 +2,6 @@
 the offer in the funder's report (kiosk/staff/reports.py ratings, its page and its XLSX)."""
 
 import io
-import json
 import re
 from datetime import date, timedelta
 from html.parser import HTMLParser
@@ -58,7 +57,7 @@ def post_edit(client, poll_id, **changes):
 def stored(app, poll_id):
     with app.app_context():
         poll = Poll.get_by_id(poll_id)
-        return poll, [(a.id, a.position, a.pictogram, a.word, json.loads(a.translations))
+        return poll, [(a.id, a.position, a.pictogram, a.word, a.translations)
                       for a in wishes.answers_of(poll)]
 
 
@@ -200,7 +199,7 @@ def test_before_anyone_answered_everything_may_change(app, client, auth):
     poll, answers = stored(app, poll_id)
     assert (poll.question, poll.first, poll.last, poll.rating) == (
         "Was wünscht ihr euch im Dezember?", date(2026, 11, 20), date(2026, 12, 20), True)
-    assert json.loads(poll.translations)["tr"] == {"question": "Aralıkta ne istersiniz?"}
+    assert poll.translations["tr"] == {"question": "Aralıkta ne istersiniz?"}
     assert [a[1:4] for a in answers] == [(1, "sport", "Bewegung"), (2, "coffee", "Tee"), (3, "garden", "Garten")]
     assert answers[0][0] == answer_ids[2] and answers[1][0] == answer_ids[0]  # the same rows, moved
     assert answers[1][4]["tr"] == {"word": "Çay"}
