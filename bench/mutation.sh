@@ -22,7 +22,7 @@ declare -A MODULE=(
 )
 declare -A TESTS=(
   [counting]="tests/test_counting.py"
-  [reports]="tests/test_reports.py tests/test_counting.py"
+  [reports]="tests/test_reports.py tests/test_counting.py tests/test_poll_rating.py"
   [schedules]="tests/test_schedules.py tests/test_hsds.py"
 )
 

@@ -551,7 +551,9 @@ def test_today_status_counts_the_check_ins_each_tablet_delivered_late_today(thur
         LateCheckin.create(id="a-old", tablet=first, received=date(2026, 11, 18))  # yesterday
         LateCheckin.create(id="b-old", tablet=second, received=date(2026, 11, 12))
         rows = reports.today_status(OPEN)
-    assert [(row["name"], row["late"]) for row in rows] == [("A Eingang", 3), ("B Tresen", 0)]
+        assert [(row["name"], row["late"]) for row in rows] == [("A Eingang", 3), ("B Tresen", 0)]
+        LateCheckin.create(id="b-1", tablet=second, received=THU)
+        assert [row["late"] for row in reports.today_status(OPEN)] == [3, 1]  # each its own
 
 
 # --- the funder's report ------------------------------------------------------------------------
