@@ -399,6 +399,7 @@ def test_people_by_weekday_and_hour_adds_the_weeks_into_one_grid_without_whole_d
     increment("people", 2, day=date(2026, 11, 26), hour=11)  # the next Thursday, same hour
     increment("people", 1, day=date(2026, 11, 26), hour=11, source="staff")
     increment("people", 4, day=date(2026, 11, 23), hour=0)  # a Monday at midnight
+    increment("people", 8, day=date(2026, 11, 23), hour=11)  # Monday at Thursday's hour: its own cell
     increment("people", 5, day=date(2026, 11, 29), hour=23)  # a Sunday, the last hour
     staff_entry("people", 40, THU)  # no hour: no place in the grid
     increment("people", 50, day=THU, hour=12, flag=DOUBTFUL)
@@ -409,6 +410,7 @@ def test_people_by_weekday_and_hour_adds_the_weeks_into_one_grid_without_whole_d
     expected = [[0] * 24 for _ in range(7)]
     expected[3][11] = 6
     expected[0][0] = 4
+    expected[0][11] = 8
     expected[6][23] = 5
     assert grid == expected
     assert reports.people_by_weekday_and_hour(THU, THU, reports.flags_shown(doubtful=True))[3][12] == 50
