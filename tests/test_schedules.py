@@ -649,6 +649,8 @@ def test_rules_made_in_code_say_exactly_what_is_wrong(make, message):
          "dated hours must apply to every day (freq WEEKLY, byday all seven days)"),
         ({"valid_from": "2026-12-24", "valid_to": "2026-12-24", "freq": "WEEKLY",
           "byday": "MO,TU,WE,TH,FR,SA,SU", "opens_at": "09:00"}, "opens_at and closes_at are both needed"),
+        ({"valid_from": "2026-12-24", "valid_to": "2026-12-24", "freq": "WEEKLY",  # not read as closed
+          "byday": "MO,TU,WE,TH,FR,SA,SU", "closes_at": "12:00"}, "opens_at and closes_at are both needed"),
     ],
 )
 def test_from_hsds_says_exactly_what_it_cannot_read(entry, message):
@@ -672,7 +674,7 @@ def test_from_hsds_reads_day_codes_written_by_hand_in_lower_case_with_spaces():
         {"freq": "WEEKLY", "byday": " th, Fr ", "interval": 1, **NINE_TO_FIVE},
         {"freq": "MONTHLY", "byday": "2tu , -1fr,+1mo", "interval": "", "opens_at": "18:00:00", "closes_at": "20:00"},
         {"valid_from": "2026-12-24", "valid_to": "2026-12-26", "freq": "WEEKLY",
-         "byday": "su,mo,tu,we,th,fr,sa", "opens_at": "10:00", "closes_at": "12:00"},
+         "byday": "su,mo,tu,we,th,fr,sa", "opens_at": "10:00", "closes_at": "12:00", "description": "Feiertage"},
         {"valid_from": "2026-12-31", "valid_to": "2026-12-31", "description": "Silvester", "opens_at": ""},
     ])
     assert schedule == Schedule(
@@ -680,5 +682,5 @@ def test_from_hsds_reads_day_codes_written_by_hand_in_lower_case_with_spaces():
         monthly=[MonthlyRule(2, 1, time(18), time(20)), MonthlyRule(-1, 4, time(18), time(20)),
                  MonthlyRule(1, 0, time(18), time(20))],
         exceptions=[DatedException(date(2026, 12, 24), date(2026, 12, 26), closed=False,
-                                   opens=time(10), closes=time(12)),
+                                   opens=time(10), closes=time(12), note="Feiertage"),
                     DatedException(date(2026, 12, 31), date(2026, 12, 31), note="Silvester")])
