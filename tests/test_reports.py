@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from kiosk.checkin.counting import DOUBTFUL, NORMAL, OFF_HOURS, UNENROLLED, increment
 from kiosk.clock import BERLIN
-from kiosk.models import WHOLE_DAY, Activity, Category, LateCheckin, Service, Tablet
+from kiosk.models import WHOLE_DAY, Activity, Category, LateCheckin, Poll, Service, Tablet
 from kiosk.offers.directory import HELP, OFFER
 from kiosk.staff import reports
 
@@ -639,3 +639,22 @@ def test_activities_per_kind_adds_sessions_and_participants_in_order_of_first_ap
                   Activity(kind="outreach", participants=0), Activity(kind="outreach", participants=3)]
     assert reports.activities_per_kind(activities) == [("outreach", 3, 7), ("kaffeeklatsch", 1, 9)]
     assert reports.activities_per_kind([]) == []
+
+
+# --- rating polls in the funder's report (the rest is in tests/test_poll_rating.py) ---------------
+
+
+def test_a_rating_poll_counts_up_to_the_earliest_of_its_last_day_its_end_and_the_range(db):
+    """A poll that is over may have its last day corrected to before the day it was ended."""
+    poll = Poll.create(question="Wie gefällt euch Kiez+?", first=date(2026, 11, 2), last=date(2026, 11, 5),
+                       ended=date(2026, 11, 10), rating=True)
+    rating = reports.rating_of(poll, date(2026, 11, 1), date(2026, 11, 30))
+    assert (rating.first, rating.last) == (date(2026, 11, 2), date(2026, 11, 5))
+    assert (reports.rating_of(poll, date(2026, 11, 3), date(2026, 11, 4)).first,
+            reports.rating_of(poll, date(2026, 11, 3), date(2026, 11, 4)).last) == (date(2026, 11, 3), date(2026, 11, 4))
+
+
+def test_a_rating_without_votes_has_no_shares():
+    empty = reports.Rating(poll=None, first=THU, last=THU, rows=[], total=0, set_apart=0)
+    assert empty.share(0) is None
+    assert reports.Rating(poll=None, first=THU, last=THU, rows=[], total=4, set_apart=0).share(3) == 0.75
