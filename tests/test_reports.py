@@ -13,7 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from kiosk.checkin.counting import DOUBTFUL, NORMAL, OFF_HOURS, UNENROLLED, increment
 from kiosk.clock import BERLIN
-from kiosk.models import WHOLE_DAY, Activity, Category, LateCheckin, Poll, Service, Tablet
+from kiosk.models import WHOLE_DAY, Activity, Category, LateCheckin, Poll, PollAnswer, Service, Tablet
 from kiosk.offers.directory import HELP, OFFER
 from kiosk.staff import reports
 
@@ -658,3 +658,31 @@ def test_a_rating_without_votes_has_no_shares():
     empty = reports.Rating(poll=None, first=THU, last=THU, rows=[], total=0, set_apart=0)
     assert empty.share(0) is None
     assert reports.Rating(poll=None, first=THU, last=THU, rows=[], total=4, set_apart=0).share(3) == 0.75
+
+
+def rating_poll(first, last, ended=None):
+    return Poll.create(question="Wie gefällt euch Kiez+?", first=first, last=last, ended=ended, rating=True)
+
+
+def test_ratings_are_the_rating_polls_that_ran_on_a_day_of_the_range_by_their_first_day(db):
+    first, last = date(2026, 11, 10), date(2026, 11, 20)
+    later = rating_poll(date(2026, 11, 16), date(2026, 11, 30))  # made first, starts later
+    earlier = rating_poll(date(2026, 11, 1), date(2026, 11, 10))  # ends on the range's first day
+    ended_then = rating_poll(date(2026, 10, 1), date(2026, 11, 30), ended=date(2026, 11, 10))  # on the first day
+    same_day = rating_poll(date(2026, 11, 12), date(2026, 11, 14), ended=date(2026, 11, 12))  # ended on its first day
+    rating_poll(date(2026, 11, 1), date(2026, 11, 9))  # over before the range
+    rating_poll(date(2026, 11, 21), date(2026, 11, 30))  # starts after it
+    rating_poll(date(2026, 11, 1), date(2026, 11, 30), ended=date(2026, 11, 9))  # ended before it
+    Poll.create(question="Was wünscht ihr euch?", first=first, last=last)  # a wish poll, no rating
+    assert [rating.poll.id for rating in reports.ratings(first, last)] == [
+        ended_then.id, earlier.id, same_day.id, later.id]
+
+
+def test_a_rating_sets_apart_the_doubtful_and_the_other_devices_answers(db):
+    poll = rating_poll(THU, THU)
+    good = PollAnswer.create(poll=poll, position=1, pictogram="good", word="gut")
+    increment(f"poll_answer:{good.id}", 4, day=THU, hour=11)
+    increment(f"poll_answer:{good.id}", 2, day=THU, hour=11, flag=DOUBTFUL)
+    increment(f"poll_answer:{good.id}", 1, day=THU, hour=11, flag=UNENROLLED)
+    rating = reports.rating_of(poll, THU, THU)
+    assert (rating.total, rating.set_apart) == (4, 3)
