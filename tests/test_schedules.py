@@ -573,6 +573,7 @@ def test_a_time_zone_that_gives_no_offset_is_refused():
         (weekly(weekday=7), "weekly[0]: weekday must be 0 (Monday) to 6 (Sunday), got 7"),
         (weekly(opens="25:00"), "weekly[0]: '25:00' is not a time of day (00:00 to 23:59)"),
         (weekly(opens="11:60"), "weekly[0]: '11:60' is not a time of day (00:00 to 23:59)"),
+        (weekly(opens="24:00"), "weekly[0]: '24:00' is not a time of day (00:00 to 23:59)"),
         (weekly(opens="11"), "weekly[0]: '11' is not a time of day written as HH:MM"),
         (weekly(opens=1100), "weekly[0]: 1100 is not a time of day written as HH:MM"),
         (weekly(closes="11:00"), "weekly[0]: opens and closes are both 11:00: a window needs a length"),
@@ -684,3 +685,9 @@ def test_from_hsds_reads_day_codes_written_by_hand_in_lower_case_with_spaces():
         exceptions=[DatedException(date(2026, 12, 24), date(2026, 12, 26), closed=False,
                                    opens=time(10), closes=time(12), note="Feiertage"),
                     DatedException(date(2026, 12, 31), date(2026, 12, 31), note="Silvester")])
+
+
+def test_every_time_of_day_from_midnight_to_23_59_is_read():
+    schedule = Schedule.from_dict({"weekly": [{"weekday": 0, "opens": "23:00", "closes": "23:59"},
+                                              {"weekday": 1, "opens": "0:00", "closes": "9:05:00"}]})
+    assert schedule.weekly == (WeeklyRule(0, time(23), time(23, 59)), WeeklyRule(1, time(0), time(9, 5)))
