@@ -434,3 +434,50 @@ def test_a_spent_start_ticket_is_kept_while_its_signature_is_still_good(app):
         assert Ticket.select().where(Ticket.token == token).exists()
         assert counting.take_step(token, "checkin", CHECKIN, tablet_id=1) == counting.next_token(token)
         assert kiosk_rows() == [("checkin", "", 1), ("people", "", 1)]
+
+
+# --- what one check-in adds, and the one-tap answers (a poll, a flag on an entry) -------------
+
+
+def test_the_age_question_is_off_until_staff_switch_it_on(app):
+    with app.app_context():
+        assert counting.age_question_on() is False
+        Setting.put("age_question", "1")
+        assert counting.age_question_on() is True
+        Setting.put("age_question", "ja")  # only "1" switches it on
+        assert counting.age_question_on() is False
+
+
+def test_a_checkin_adds_one_visit_one_person_and_its_screen_language():
+    assert counting.checkin_increments("tr") == {"checkin": 1, "people": 1, "language:tr": 1}
+
+
+def test_a_one_tap_ticket_counts_once_and_only_for_its_own_purpose(app):
+    with app.app_context():
+        poll_ticket = counting.home_ticket("poll")
+        assert counting.spend_one_tap_ticket(poll_ticket, "poll") is True
+        assert counting.spend_one_tap_ticket(poll_ticket, "poll") is False  # a double tap, a reload
+        (spent,) = Ticket.select()
+        assert (spent.token, spent.step, spent.used) == (poll_ticket, "poll", True)
+        assert counting.spend_one_tap_ticket(counting.home_ticket("checkin"), "poll") is None
+        assert counting.spend_one_tap_ticket(poll_ticket + "x", "poll") is None  # changed
+        assert counting.spend_one_tap_ticket(counting.home_ticket("flag"), "flag") is True
+
+
+def test_spending_a_one_tap_ticket_forgets_the_tickets_of_yesterday(app, fixed_clock):
+    with app.app_context():
+        counting.spend_one_tap_ticket(counting.home_ticket("poll"), "poll")
+        fixed_clock.shift(timedelta(hours=25))
+        counting.spend_one_tap_ticket(counting.home_ticket("poll"), "poll")
+        assert Ticket.select().count() == 1
+
+
+def test_a_one_tap_answer_is_kept_apart_from_no_tablet_or_in_a_burst_at_any_hour(app):
+    app.config.update(BURST_LIMIT=2, BURST_WINDOW_SECONDS=60, DROPIN_HOURS=[[3, "11:00", "12:30"]])
+    with app.app_context(), time_machine.travel(datetime(2026, 11, 20, 20, 0, tzinfo=BERLIN), tick=False):
+        assert counting.one_tap_flag("poll", None) == counting.UNENROLLED
+        # Friday evening, no drop-in hour: a wish still counts as normal
+        assert [counting.one_tap_flag("poll", 1) for _ in range(3)] == [counting.NORMAL, counting.NORMAL,
+                                                                       counting.DOUBTFUL]
+        assert counting.one_tap_flag("flag", 1) == counting.NORMAL  # each purpose its own window
+        assert counting.one_tap_flag("poll", 2) == counting.NORMAL  # and each tablet
