@@ -691,3 +691,31 @@ def test_every_time_of_day_from_midnight_to_23_59_is_read():
     schedule = Schedule.from_dict({"weekly": [{"weekday": 0, "opens": "23:00", "closes": "23:59"},
                                               {"weekday": 1, "opens": "0:00", "closes": "9:05:00"}]})
     assert schedule.weekly == (WeeklyRule(0, time(23), time(23, 59)), WeeklyRule(1, time(0), time(9, 5)))
+
+
+def test_to_hsds_writes_each_rule_as_one_schedule_object_of_its_owner():
+    """What another directory reads from our export: the recurrence fields, and for dated
+    exceptions the notes that say in words what HSDS cannot say in fields."""
+    schedule = Schedule(
+        weekly=[WeeklyRule(3, time(11), time(12, 30))],
+        monthly=[MonthlyRule(-1, 4, time(18), time(20))],
+        exceptions=[DatedException(date(2026, 12, 24), date(2027, 1, 2), note="Weihnachten"),
+                    DatedException(date(2026, 12, 31), date(2026, 12, 31), closed=False,
+                                   opens=time(10), closes=time(12))])
+    recurrence = {"interval": 1, "wkst": "MO"}
+    expected = [
+        {"freq": "WEEKLY", **recurrence, "byday": "TH", "opens_at": "11:00", "closes_at": "12:30"},
+        {"freq": "MONTHLY", **recurrence, "byday": "-1FR", "opens_at": "18:00", "closes_at": "20:00"},
+        {"valid_from": "2026-12-24", "valid_to": "2027-01-02", "notes": "Closed on these dates.",
+         "description": "Weihnachten"},
+        {"valid_from": "2026-12-31", "valid_to": "2026-12-31", "freq": "WEEKLY", **recurrence,
+         "byday": "MO,TU,WE,TH,FR,SA,SU", "opens_at": "10:00", "closes_at": "12:00",
+         "notes": "Special opening hours on these dates; they replace the regular hours."},
+    ]
+    for owner in ({"service_id": "svc-1"}, {"location_id": "loc-1"}, {}):
+        entries = to_hsds(schedule, **owner)
+        assert [{key: value for key, value in entry.items() if key != "id"} for entry in entries] == [
+            {**owner, **entry} for entry in expected]
+    ids = [entry["id"] for entry in to_hsds(schedule, service_id="svc-1")]
+    assert len(set(ids)) == 4 and ids == [entry["id"] for entry in to_hsds(schedule, service_id="svc-1")]
+    assert not set(ids) & {entry["id"] for entry in to_hsds(schedule, service_id="svc-2")}
