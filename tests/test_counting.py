@@ -481,3 +481,11 @@ def test_a_one_tap_answer_is_kept_apart_from_no_tablet_or_in_a_burst_at_any_hour
                                                                        counting.DOUBTFUL]
         assert counting.one_tap_flag("flag", 1) == counting.NORMAL  # each purpose its own window
         assert counting.one_tap_flag("poll", 2) == counting.NORMAL  # and each tablet
+
+
+def test_a_late_checkin_keeps_the_screen_language_it_was_tapped_in(app, two_tablets):
+    app.config["DROPIN_HOURS"] = [[3, "11:00", "12:30"]]
+    with app.app_context():
+        assert counting.count_late_checkin("c" * 32, berlin_hour(19, 11), 2, language="ar") is True
+        assert late_rows() == [("2026-11-19", 11, "checkin", "", 1), ("2026-11-19", 11, "language:ar", "", 1),
+                               ("2026-11-19", 11, "people", "", 1)]
