@@ -59,7 +59,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .base import Check, Puzzle, PuzzleError, check_level, check_seed, rng_for
-from .sudoku_patterns import basic_fish, turbot_fish, xy_wing, xyz_wing
+from .sudoku_patterns import basic_fish, digits_in, turbot_fish, xy_wing, xyz_wing
 
 NAME = "sudoku"
 SIZES = (4, 6, 9)
@@ -186,11 +186,17 @@ def apply_steps(board, values, candidates, steps):
     """Use the easiest step that still learns something until the grid is full or all are stuck.
 
     Returns the index of the hardest step used (-1 for none): with easiest-first, that is the
-    hardest technique the puzzle really needs.
+    hardest technique the puzzle really needs. The first step must leave nothing for itself to
+    do when it returns (``naked_singles`` runs to its end), so it is not called twice in a row.
     """
     hardest = -1
-    while 0 in values:
-        for index, step in enumerate(steps):
+    first, harder = steps[0], steps[1:]
+    while True:
+        if first(board, values, candidates):
+            hardest = max(hardest, 0)
+        if 0 not in values:
+            break
+        for index, step in enumerate(harder, 1):
             if step(board, values, candidates):
                 hardest = max(hardest, index)
                 break
@@ -200,12 +206,29 @@ def apply_steps(board, values, candidates, steps):
 
 
 def naked_singles(board, values, candidates):
-    """A cell with one candidate left must hold it."""
-    found = False
-    for cell, mask in enumerate(candidates):
-        if mask and not mask & (mask - 1):
-            place(board, values, candidates, cell, mask.bit_length())
-            found = True
+    """A cell with one candidate left must hold it; placing it may leave a peer one, and so on.
+
+    Runs until no cell has a single candidate: only the peers of a placed cell are looked at
+    again, instead of a pass over every cell per round. With the puzzle sound (givens from a
+    solution), the cells placed do not depend on the order, so the grade does not either.
+    """
+    peers = board.peers
+    todo = [cell for cell, mask in enumerate(candidates) if mask and not mask & (mask - 1)]
+    found = bool(todo)
+    while todo:
+        cell = todo.pop()
+        mask = candidates[cell]
+        if not mask:  # placed already, or a contradiction struck its last candidate
+            continue
+        values[cell] = mask.bit_length()
+        candidates[cell] = 0
+        for peer in peers[cell]:
+            left = candidates[peer]
+            if left & mask:
+                left ^= mask
+                candidates[peer] = left
+                if left and not left & (left - 1):
+                    todo.append(peer)
     return found
 
 
@@ -272,6 +295,8 @@ def naked_subsets(count):
         found = False
         for unit in board.units:
             open_cells = [cell for cell in unit if candidates[cell]]
+            if len(open_cells) <= count:  # they hold exactly the digits missing: nothing to strike
+                continue
             small = [cell for cell in open_cells if candidates[cell].bit_count() <= count]
             for group in combinations(small, count):
                 digits = _union(candidates, group)
@@ -289,14 +314,19 @@ def hidden_subsets(count):
     def step(board, values, candidates):
         """``count`` digits that fit only in the same ``count`` cells of a unit fill them."""
         found = False
+        digits_of = digits_in(board.size)
         for unit in board.units:
             spots = [0] * board.size  # digit - 1 -> bitmask of positions within the unit
-            for position, cell in enumerate(unit):
+            position_bit, open_cells = 1, 0
+            for cell in unit:
                 mask = candidates[cell]
-                while mask:
-                    bit = mask & -mask
-                    mask ^= bit
-                    spots[bit.bit_length() - 1] |= 1 << position
+                if mask:
+                    open_cells += 1
+                    for digit in digits_of[mask]:
+                        spots[digit] |= position_bit
+                position_bit <<= 1
+            if open_cells <= count:  # those cells hold exactly the digits missing: nothing to strike
+                continue
             few = [digit for digit, where in enumerate(spots) if 0 < where.bit_count() <= count]
             for group in combinations(few, count):
                 where = 0
@@ -409,8 +439,51 @@ def _random_full_grid(shape, rng):
     return values
 
 
+def _swap_sets(shape, solution):
+    """Per cell, the cell sets it belongs to whose two digits could trade places.
+
+    Take two digits: in every row, column and box the cell holding one and the cell holding the
+    other are linked. Swapping the two digits in a connected group of such cells gives another
+    valid grid, so a puzzle that leaves such a group without a given has two solutions. Returns
+    (per cell: indices of its groups, size of every group).
+    """
+    groups_of = [[] for _ in range(shape.cells)]
+    sizes = []
+    holding = [[0] * (shape.size + 1) for _ in shape.units]  # unit -> digit -> its cell there
+    for unit, cells in zip(holding, shape.units):
+        for cell in cells:
+            unit[solution[cell]] = cell
+    for low, high in combinations(range(1, shape.size + 1), 2):
+        linked = {}  # cell -> the cells it is linked to
+        for unit in holding:
+            a, b = unit[low], unit[high]
+            linked.setdefault(a, []).append(b)
+            linked.setdefault(b, []).append(a)
+        seen = set()
+        for first in linked:
+            if first in seen:
+                continue
+            group, todo = [], [first]
+            seen.add(first)
+            while todo:
+                cell = todo.pop()
+                group.append(cell)
+                for other in linked[cell]:
+                    if other not in seen:
+                        seen.add(other)
+                        todo.append(other)
+            for cell in group:
+                groups_of[cell].append(len(sizes))
+            sizes.append(len(group))
+    return groups_of, sizes
+
+
 def _carve(shape, solution, rng, rule):
     """Blank cells in random order while the level's solver can still fill the grid.
+
+    A blank that would leave a swappable group (``_swap_sets``) without a given is refused
+    without asking the solver: the puzzle would have two solutions, which no logic can fill,
+    so the solver's answer is known and the puzzle is the same as when it is asked.
 
     Returns (flat givens, number of givens).
     """
@@ -418,14 +491,22 @@ def _carve(shape, solution, rng, rule):
     remaining = shape.cells
     order = list(range(shape.cells))
     rng.shuffle(order)
+    # Worth its cost only where carving goes on to the fewest givens, which ends in refusals.
+    groups_of, given_in_group = (_swap_sets(shape, solution) if rule.fewest_givens == 0
+                                 else ([()] * shape.cells, []))
     for cell in order:
         if remaining <= rule.fewest_givens:
             break
+        groups = groups_of[cell]
+        if any(given_in_group[group] == 1 for group in groups):
+            continue
         givens[cell] = 0
         if _solve(shape, givens, rule.hardest_allowed)[0] is None:
             givens[cell] = solution[cell]
         else:
             remaining -= 1
+            for group in groups:
+                given_in_group[group] -= 1
     return givens, remaining
 
 
