@@ -369,9 +369,8 @@ def solve_logically(size: int, givens: list[list[int]], hardest_allowed: int = H
     return (None if flat is None else _rows(flat, size)), hardest
 
 
-def _start(shape, givens):
-    """``start`` for a sudoku, faster: each cell's candidates are the digits its row, column and
-    box lack (one pass over the units), instead of striking every given from 20 peers."""
+def _lacking(shape, givens):
+    """Per unit, the bitmask of the digits it still lacks."""
     lacking = []
     for unit in shape.units:
         used = 0
@@ -379,14 +378,23 @@ def _start(shape, givens):
             if givens[cell]:
                 used |= 1 << (givens[cell] - 1)
         lacking.append(shape.all_digits & ~used)
+    return lacking
+
+
+def _start(shape, givens, lacking=None):
+    """``start`` for a sudoku, faster: each cell's candidates are the digits its row, column and
+    box lack (one pass over the units), instead of striking every given from 20 peers. Carving
+    keeps ``lacking`` up to date itself and passes it in."""
+    if lacking is None:
+        lacking = _lacking(shape, givens)
     candidates = [0 if digit else lacking[a] & lacking[b] & lacking[c]
                   for digit, (a, b, c) in zip(givens, shape.units_of)]
     return list(givens), candidates
 
 
-def _solve(shape, givens, hardest_allowed):
+def _solve(shape, givens, hardest_allowed, lacking=None):
     """(filled flat grid or None if stuck, index of the hardest technique used)."""
-    values, candidates = _start(shape, givens)
+    values, candidates = _start(shape, givens, lacking)
     hardest = apply_steps(shape, values, candidates, _STEPS[: hardest_allowed + 1])
     return (None if 0 in values else values), hardest
 
@@ -494,6 +502,7 @@ def _carve(shape, solution, rng, rule):
     # Worth its cost only where carving goes on to the fewest givens, which ends in refusals.
     groups_of, given_in_group = (_swap_sets(shape, solution) if rule.fewest_givens == 0
                                  else ([()] * shape.cells, []))
+    lacking = [0] * len(shape.units)  # per unit, the digits blanked so far
     for cell in order:
         if remaining <= rule.fewest_givens:
             break
@@ -501,8 +510,14 @@ def _carve(shape, solution, rng, rule):
         if any(given_in_group[group] == 1 for group in groups):
             continue
         givens[cell] = 0
-        if _solve(shape, givens, rule.hardest_allowed)[0] is None:
+        bit = 1 << (solution[cell] - 1)
+        units = shape.units_of[cell]
+        for unit in units:
+            lacking[unit] |= bit
+        if _solve(shape, givens, rule.hardest_allowed, lacking)[0] is None:
             givens[cell] = solution[cell]
+            for unit in units:
+                lacking[unit] ^= bit
         else:
             remaining -= 1
             for group in groups:
