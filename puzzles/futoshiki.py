@@ -46,7 +46,7 @@ from typing import NamedTuple
 
 from .base import Check, Puzzle, PuzzleError, check_level, check_seed, rng_for
 from .sudoku import (apply_steps, check_grid_answer, hidden_singles, hidden_subsets,
-                     naked_singles, naked_subsets, start)
+                     naked_singles, naked_subsets, solves_after_blanking, start)
 
 NAME = "futoshiki"
 SIZES = (4, 5)
@@ -222,11 +222,14 @@ def _carve(size, solution, rng, rule):
     rng.shuffle(cells)
     rng.shuffle(signs)
     given_count = size * size
+    steps = _STEPS[: rule.hardest_allowed + 1]
     for cell in cells:
         if given_count <= rule.fewest_givens:
             break
         givens[cell] = 0
-        if _solve(Board(size, relations), givens, rule.hardest_allowed)[0] is None:
+        board = Board(size, relations)
+        values, candidates = start(board, givens)
+        if not solves_after_blanking(board, values, candidates, steps, cell):
             givens[cell] = solution[cell]
         else:
             given_count -= 1

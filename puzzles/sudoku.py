@@ -172,14 +172,26 @@ def place(board, values, candidates, cell, digit):
         candidates[peer] &= keep
 
 
+def _lacking(board, givens):
+    """Per unit, the bitmask of the digits it still lacks."""
+    lacking = []
+    for unit in board.units:
+        used = 0
+        for cell in unit:
+            if givens[cell]:
+                used |= 1 << (givens[cell] - 1)
+        lacking.append(board.all_digits & ~used)
+    return lacking
+
+
 def start(board, givens):
-    """The solver's state for a flat list of givens."""
-    values = [0] * board.cells
-    candidates = [board.all_digits] * board.cells
-    for cell, digit in enumerate(givens):
-        if digit:
-            place(board, values, candidates, cell, digit)
-    return values, candidates
+    """The solver's state for a flat list of givens: each empty cell's candidates are the digits
+    that every unit it lies in still lacks (the same as placing each given, in one pass)."""
+    candidates = [0 if digit else board.all_digits for digit in givens]
+    for unit, lacking in zip(board.units, _lacking(board, givens)):
+        for cell in unit:
+            candidates[cell] &= lacking
+    return list(givens), candidates
 
 
 def apply_steps(board, values, candidates, steps):
@@ -203,6 +215,21 @@ def apply_steps(board, values, candidates, steps):
         else:
             break
     return hardest
+
+
+def solves_after_blanking(board, values, candidates, steps, cell):
+    """Whether the solver still fills the grid (state just started) once ``cell`` is blanked
+    from givens it filled.
+
+    Carving asks this for every cell. If naked singles alone fill ``cell`` again, they end where
+    they ended with it given, and from there the solver goes the way it went then: to the end.
+    Only otherwise are the harder steps run.
+    """
+    steps[0](board, values, candidates)
+    if values[cell]:
+        return True
+    apply_steps(board, values, candidates, steps)
+    return 0 not in values
 
 
 def naked_singles(board, values, candidates):
@@ -369,18 +396,6 @@ def solve_logically(size: int, givens: list[list[int]], hardest_allowed: int = H
     return (None if flat is None else _rows(flat, size)), hardest
 
 
-def _lacking(shape, givens):
-    """Per unit, the bitmask of the digits it still lacks."""
-    lacking = []
-    for unit in shape.units:
-        used = 0
-        for cell in unit:
-            if givens[cell]:
-                used |= 1 << (givens[cell] - 1)
-        lacking.append(shape.all_digits & ~used)
-    return lacking
-
-
 def _start(shape, givens, lacking=None):
     """``start`` for a sudoku, faster: each cell's candidates are the digits its row, column and
     box lack (one pass over the units), instead of striking every given from 20 peers. Carving
@@ -503,6 +518,7 @@ def _carve(shape, solution, rng, rule):
     groups_of, given_in_group = (_swap_sets(shape, solution) if rule.fewest_givens == 0
                                  else ([()] * shape.cells, []))
     lacking = [0] * len(shape.units)  # per unit, the digits blanked so far
+    steps = _STEPS[: rule.hardest_allowed + 1]
     for cell in order:
         if remaining <= rule.fewest_givens:
             break
@@ -514,7 +530,8 @@ def _carve(shape, solution, rng, rule):
         units = shape.units_of[cell]
         for unit in units:
             lacking[unit] |= bit
-        if _solve(shape, givens, rule.hardest_allowed, lacking)[0] is None:
+        values, candidates = _start(shape, givens, lacking)
+        if not solves_after_blanking(shape, values, candidates, steps, cell):
             givens[cell] = solution[cell]
             for unit in units:
                 lacking[unit] ^= bit
