@@ -425,13 +425,12 @@ def _random_full_grid(shape, rng):
     """
     values = [0] * shape.cells
     used = [0] * len(shape.units)
-    all_digits, units_of = shape.all_digits, shape.units_of
+    all_digits, units_of, digits_of = shape.all_digits, shape.units_of, digits_in(shape.size)
+    empty = list(range(shape.cells))  # the empty cells in order, so ties go to the first
 
     def fill():
         best, best_options, fewest = None, 0, shape.size + 1
-        for cell, value in enumerate(values):
-            if value:
-                continue
+        for cell in empty:
             a, b, c = units_of[cell]
             options = all_digits & ~(used[a] | used[b] | used[c])
             count = options.bit_count()
@@ -441,9 +440,11 @@ def _random_full_grid(shape, rng):
                     break
         if best is None:
             return True
-        digits = [d for d in range(1, shape.size + 1) if best_options >> (d - 1) & 1]
+        digits = [d + 1 for d in digits_of[best_options]]
         rng.shuffle(digits)
         a, b, c = units_of[best]
+        position = empty.index(best)
+        del empty[position]
         for digit in digits:
             bit = 1 << (digit - 1)
             values[best] = digit
@@ -456,6 +457,7 @@ def _random_full_grid(shape, rng):
             used[b] &= ~bit
             used[c] &= ~bit
         values[best] = 0
+        empty.insert(position, best)
         return False
 
     fill()
@@ -530,15 +532,17 @@ def _carve(shape, solution, rng, rule):
         units = shape.units_of[cell]
         for unit in units:
             lacking[unit] |= bit
-        values, candidates = _start(shape, givens, lacking)
-        if not solves_after_blanking(shape, values, candidates, steps, cell):
-            givens[cell] = solution[cell]
-            for unit in units:
-                lacking[unit] ^= bit
-        else:
-            remaining -= 1
-            for group in groups:
-                given_in_group[group] -= 1
+        a, b, c = units
+        if lacking[a] & lacking[b] & lacking[c] != bit:  # else a naked single: solved as before
+            values, candidates = _start(shape, givens, lacking)
+            if not solves_after_blanking(shape, values, candidates, steps, cell):
+                givens[cell] = solution[cell]
+                for unit in units:
+                    lacking[unit] ^= bit
+                continue
+        remaining -= 1
+        for group in groups:
+            given_in_group[group] -= 1
     return givens, remaining
 
 
