@@ -29,7 +29,7 @@ A clue lists the block lengths from left to right (top to bottom); an empty line
 from __future__ import annotations
 
 import json
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .base import Check, Puzzle, PuzzleError, check_level, check_seed, rng_for
@@ -156,8 +156,12 @@ def _arrangements(blocks: tuple[int, ...], length: int) -> tuple[int, ...]:
     return tuple(result)
 
 
+@lru_cache(maxsize=4096)
 def _solve_line(blocks, length, filled, empty):
-    """(filled, empty) bitmasks after this line's deductions, or None if nothing fits."""
+    """(filled, empty) bitmasks after this line's deductions, or None if nothing fits.
+
+    Kept for the last lines seen: every line starts from nothing known, and the same few
+    clues with the same few known cells come again and again."""
     fitting = [a for a in _arrangements(blocks, length) if not a & empty and a & filled == filled]
     if not fitting:
         return None
