@@ -143,15 +143,20 @@ def _inequalities(board, values, candidates):
     found = False
     below_highest, above_lowest = board.below_highest, board.above_lowest
     for small, big in board.relations:
+        small_candidates, big_candidates = candidates[small], candidates[big]
+        if not (small_candidates or big_candidates):
+            continue  # both filled: nothing to strike
         # A filled cell has no candidates left: its one option is its digit.
-        small_options = candidates[small] or 1 << (values[small] - 1)
-        big_options = candidates[big] or 1 << (values[big] - 1)
+        small_options = small_candidates or 1 << (values[small] - 1)
+        big_options = big_candidates or 1 << (values[big] - 1)
         struck = False
-        if candidates[small] & ~below_highest[big_options]:
-            candidates[small] &= below_highest[big_options]
+        below = below_highest[big_options]
+        if small_candidates & ~below:
+            candidates[small] = small_candidates & below
             struck = True
-        if candidates[big] & ~above_lowest[small_options]:
-            candidates[big] &= above_lowest[small_options]
+        above = above_lowest[small_options]
+        if big_candidates & ~above:
+            candidates[big] = big_candidates & above
             struck = True
         if struck:
             board.signs_used.add((small, big))
