@@ -478,25 +478,24 @@ def _swap_sets(shape, solution):
     for unit, cells in zip(holding, shape.units):
         for cell in cells:
             unit[solution[cell]] = cell
+    where = [[] for _ in range(shape.size + 1)]  # digit -> the cells holding it
+    for cell, digit in enumerate(solution):
+        where[digit].append(cell)
+    units_of = shape.units_of
     for low, high in combinations(range(1, shape.size + 1), 2):
-        linked = {}  # cell -> the cells it is linked to
-        for unit in holding:
-            a, b = unit[low], unit[high]
-            linked.setdefault(a, []).append(b)
-            linked.setdefault(b, []).append(a)
         seen = set()
-        for first in linked:
+        for first in where[low]:
             if first in seen:
                 continue
-            group, todo = [], [first]
             seen.add(first)
-            while todo:
-                cell = todo.pop()
-                group.append(cell)
-                for other in linked[cell]:
-                    if other not in seen:
-                        seen.add(other)
-                        todo.append(other)
+            group = [first]
+            for cell in group:  # grows while it is walked: a breadth-first search
+                other = high if solution[cell] == low else low
+                for unit in units_of[cell]:
+                    linked = holding[unit][other]
+                    if linked not in seen:
+                        seen.add(linked)
+                        group.append(linked)
             for cell in group:
                 groups_of[cell].append(len(sizes))
             sizes.append(len(group))
@@ -516,8 +515,10 @@ def _carve(shape, solution, rng, rule):
     remaining = shape.cells
     order = list(range(shape.cells))
     rng.shuffle(order)
-    # Worth its cost only where carving goes on to the fewest givens, which ends in refusals.
-    groups_of, given_in_group = (_swap_sets(shape, solution) if rule.fewest_givens == 0
+    # Worth its cost only where carving goes on to the fewest givens, which ends in refusals,
+    # and not at 4x4, where a solver run costs about as little as finding the groups.
+    worth_it = rule.fewest_givens == 0 and shape.size > 4
+    groups_of, given_in_group = (_swap_sets(shape, solution) if worth_it
                                  else ([()] * shape.cells, []))
     lacking = [0] * len(shape.units)  # per unit, the digits blanked so far
     steps = _STEPS[: rule.hardest_allowed + 1]
