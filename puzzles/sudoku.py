@@ -7,7 +7,10 @@ How a puzzle is made
 2. Visit the cells in random order and blank each one *only if* a logical solver that knows just
    the techniques of the requested level still fills the whole grid. A grid that such a solver
    completes has exactly one solution (every step it takes is forced), so uniqueness holds by
-   construction, never by luck.
+   construction, never by luck. Where the solver's answer is known beforehand it is not asked
+   (``_carve``): a blank that is a naked single at once is accepted, a blank that leaves two
+   digits free to swap, or for which a short search finds a second solution, is refused. The
+   puzzle is the same as when the solver is asked every time; it is only made sooner.
 3. The grade is the hardest technique the solver needed, using easiest techniques first. If it is
    not hard enough for the level (see ``LEVEL_RULES``) we start again from a new grid.
 
