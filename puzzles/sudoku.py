@@ -234,6 +234,8 @@ def solves_after_blanking(board, values, candidates, steps, cell, rival=None):
     steps[0](board, values, candidates)
     if values[cell]:
         return True
+    if len(steps) == 1:  # naked singles only: they have done all there is to do
+        return 0 not in values
     cheap = LOCKED_CANDIDATES + 1
     if rival is not None and len(steps) > cheap:
         apply_steps(board, values, candidates, steps[:cheap])  # the solver's own first moves
@@ -442,13 +444,13 @@ def _random_full_grid(shape, rng):
     empty = list(range(shape.cells))  # the empty cells in order, so ties go to the first
 
     def fill():
-        best, best_options, fewest = None, 0, shape.size + 1
-        for cell in empty:
+        best, best_options, fewest, position = None, 0, shape.size + 1, 0
+        for index, cell in enumerate(empty):
             a, b, c = units_of[cell]
             options = all_digits & ~(used[a] | used[b] | used[c])
             count = options.bit_count()
             if count < fewest:
-                best, best_options, fewest = cell, options, count
+                best, best_options, fewest, position = cell, options, count, index
                 if count <= 1:
                     break
         if best is None:
@@ -456,7 +458,6 @@ def _random_full_grid(shape, rng):
         digits = [d + 1 for d in digits_of[best_options]]
         rng.shuffle(digits)
         a, b, c = units_of[best]
-        position = empty.index(best)
         del empty[position]
         for digit in digits:
             bit = 1 << (digit - 1)
