@@ -27,19 +27,20 @@ XY-wing, XYZ-wing. None of them guesses. Techniques that assume the puzzle has o
       Many of our visitors find a newspaper's "easy" hard, so easy really is easy.
     - medium: needs locked candidates (the singles solver gets stuck), fewer than 41 givens.
       Needing only a hidden single, as it once did, HoDoKu rated three in four medium puzzles
-      EASY; locked candidates are what HoDoKu calls MEDIUM. One carving in four needs them,
-      which is too slow live (about 40 ms of CPU), so this level is pooled too.
+      EASY; locked candidates are what HoDoKu calls MEDIUM. One carving in four needs them:
+      about 20 ms of CPU live (p95 60 ms), still served from the pool.
     - hard:   needs X-wing, swordfish, turbot fish, XY-wing or XYZ-wing: a solver that knows
       everything up to hidden triples gets stuck on it. Needing only a pair or triple, as it once
       did, HoDoKu rated every one MEDIUM; now HoDoKu rates them HARD. About one carved grid in
-      five needs such a pattern, so a puzzle takes about 150 ms of CPU: served from the pool.
+      five needs such a pattern: about 35 ms of CPU live (p95 80 ms), served from the pool.
 * 6x6 (2x3 boxes):
     - easy:   singles only, at least 18 of the 36 cells given.
     - medium: naked singles only, 13 to 17 givens.
     - hard:   needs locked candidates or a pair or triple (the singles solver gets stuck), as few
       givens as possible: pencil marks become necessary, which a person notices at once. A hidden
       single alone, as hard once asked for, hardly differs from medium to a solver. Only about
-      1 in 200 minimal 6x6 puzzles needs more than singles, so this level is pooled too.
+      1 in 200 minimal 6x6 puzzles needs more than singles (about 150 ms of CPU live, p95
+      360 ms), so this level is pooled too.
 * 4x4 (2x2 boxes). Every uniquely solvable 4x4 grid we tried falls to naked singles alone, so
   the levels differ only in how much is given:
     - easy: at least 8 of 16 cells, medium: 6 or 7, hard: as few as possible (4 or 5).
