@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from kiosk.models import FundingPeriod, Target
-from kiosk.staff import reports, targets
+from kiosk.staff import period_reach, reports, targets
 from kiosk.staff.activity_kinds import kind_names
 
 PER_ORDER = {"year": 0, "month": 1, "period": 2}
@@ -41,6 +41,7 @@ class PeriodReport:
     per_kind: list  # [(kind name, held, participants)]
     kind_names: dict
     set_apart: dict
+    reach: period_reach.PeriodReach
     method: tuple = COUNTING_METHOD
 
     @property
@@ -54,7 +55,7 @@ class PeriodReport:
         return [list(rows) for rows in zip(*(t.months for t in self.targets))]
 
 
-def build(period: FundingPeriod, today) -> PeriodReport:
+def build(period: FundingPeriod, today, languages=tuple(reports.LANGUAGE_LABELS)) -> PeriodReport:
     chosen = sorted(period.targets, key=lambda t: (list(reports.FUNDER_METRICS).index(t.metric), PER_ORDER[t.per]))
     daily = reports.funder_daily(period.first, period.last, {t.metric for t in chosen})
     began = reports.first_counted_day()
@@ -74,4 +75,5 @@ def build(period: FundingPeriod, today) -> PeriodReport:
         per_kind=[(names.get(kind, kind), held, people)
                   for kind, held, people in reports.activities_per_kind(activities)],
         kind_names=names, set_apart=reports.set_apart(period.first, through),
+        reach=period_reach.build(period.first, through, languages),
     )

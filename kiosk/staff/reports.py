@@ -91,6 +91,10 @@ def most_counted(prefix, first, last, limit=10):
     return [(metric[len(prefix) + 1:], total) for metric, total in rows]
 
 
+LANGUAGE_LABELS = {"de": "Deutsch", "en": "Englisch", "tr": "Türkisch", "ar": "Arabisch"}
+AGE_LABELS = {"child": "Kind (0–17)", "adult": "Erwachsen (18–64)", "senior": "65 und älter"}
+
+
 def counted_by_key(prefix, first, last, flags=(NORMAL,)):
     """{name: total} of the metrics "prefix:name" (every source), e.g. the screen languages
     ("language") or the age bands ("age") of a range. Each is counted alone, so this is all
@@ -103,6 +107,36 @@ def counted_by_key(prefix, first, last, flags=(NORMAL,)):
         .tuples()
     )
     return {metric[len(prefix) + 1:]: total for metric, total in rows}
+
+
+def counted_by_key_per_day(prefix, first, last, flags=(NORMAL,)):
+    """{day: {name: total}} of the metrics "prefix:name" for the days that have any: the screen
+    languages or age bands per day (History's CSV) and, added up, per month (the period report)."""
+    rows = (
+        Count.select(Count.day, Count.metric, fn.SUM(Count.value))
+        .where(Count.day.between(first, last) & Count.metric.startswith(prefix + ":") & Count.flag.in_(flags))
+        .group_by(Count.day, Count.metric)
+        .tuples()
+    )
+    found = defaultdict(dict)
+    for day, metric, total in rows:
+        found[_as_date(day)][metric[len(prefix) + 1:]] = total
+    return dict(found)
+
+
+def counted_by_key_per_month(prefix, first, last, flags=(NORMAL,)):
+    """{first day of month: {name: total}} from counted_by_key_per_day."""
+    months = defaultdict(lambda: defaultdict(int))
+    for day, by_key in counted_by_key_per_day(prefix, first, last, flags).items():
+        for key, total in by_key.items():
+            months[day.replace(day=1)][key] += total
+    return {month: dict(by_key) for month, by_key in months.items()}
+
+
+def shown_languages(counted, languages=tuple(LANGUAGE_LABELS)):
+    """The languages a table shows: the kiosk's own in their order, then any other counted
+    (a language since removed from the settings), so no count is dropped."""
+    return list(languages) + sorted(set(counted) - set(languages))
 
 
 def counted_by_key_and_hour(prefix, day, flags=(NORMAL,)):
@@ -119,15 +153,11 @@ def counted_by_key_and_hour(prefix, day, flags=(NORMAL,)):
     return dict(found)
 
 
-LANGUAGE_LABELS = {"de": "Deutsch", "en": "Englisch", "tr": "Türkisch", "ar": "Arabisch"}
-AGE_LABELS = {"child": "Kind (0–17)", "adult": "Erwachsen (18–64)", "senior": "65 und älter"}
-
-
 def reach(first, last, flags=(NORMAL,), languages=tuple(LANGUAGE_LABELS), hours_of=None):
     """Screen languages and age bands of a range for the Today and History pages; with
     ``hours_of`` (a day) also the languages per hour of that day."""
     counted = counted_by_key("language", first, last, flags)
-    shown = list(languages) + sorted(set(counted) - set(languages))
+    shown = shown_languages(counted, languages)
     language_rows = [(code, LANGUAGE_LABELS.get(code, code), counted.get(code, 0)) for code in shown]
     ages = counted_by_key("age", first, last, flags)
     hours = []
@@ -275,25 +305,41 @@ CSV_MANUAL_LABELS = {
 }
 
 
-def daily_table(first, last, flags=(NORMAL,)):
+def reach_columns(first, last, flags=(NORMAL,), languages=tuple(LANGUAGE_LABELS), per=counted_by_key_per_day):
+    """(header, {day or month: cells}) of the screen languages and age bands for History's
+    tables: a column per language ("Sprache: Türkisch") and per age band ("Alter: Kind (0–17)")."""
+    by_language = per("language", first, last, flags)
+    by_age = per("age", first, last, flags)
+    codes = shown_languages({code for counted in by_language.values() for code in counted}, languages)
+    header = ([f"Sprache: {LANGUAGE_LABELS.get(code, code)}" for code in codes]
+              + [f"Alter: {AGE_LABELS[band]}" for band in AGE_BANDS])
+
+    def cells(key):
+        return ([by_language.get(key, {}).get(code, 0) for code in codes]
+                + [by_age.get(key, {}).get(band, 0) for band in AGE_BANDS])
+    return header, cells
+
+
+def daily_table(first, last, flags=(NORMAL,), languages=tuple(LANGUAGE_LABELS)):
     """(header, rows) of the per-day figures, one row for every day; the first cell is the date."""
+    reach_header, reach_cells = reach_columns(first, last, flags, languages)
     header = (["Datum", "Wochentag", "Personen", "Check-ins", "Gruppen", "Erstbesuche"]
               + [f"Anlass: {REASON_SHORT[r]}" for r in REASONS]
-              + [CSV_MANUAL_LABELS[k] for k in CSV_MANUAL_LABELS])
+              + [CSV_MANUAL_LABELS[k] for k in CSV_MANUAL_LABELS] + reach_header)
     rows = [[day, WEEKDAYS[day.weekday()], fig["people"], fig["checkins"], fig["groups"], fig["first_visits"]]
             + [fig["reasons"][r] for r in REASONS]
-            + [fig["manual"][k] for k in CSV_MANUAL_LABELS]
+            + [fig["manual"][k] for k in CSV_MANUAL_LABELS] + reach_cells(day)
             for day, fig in every_day(first, last, flags)]
     return header, rows
 
 
-def csv_report(first, last, flags=(NORMAL,)) -> str:
+def csv_report(first, last, flags=(NORMAL,), languages=tuple(LANGUAGE_LABELS)) -> str:
     """Per-day figures as CSV that German Excel and LibreOffice open correctly.
 
     Semicolons (Excel in German uses the comma for decimals), CRLF, and a UTF-8 byte order mark
     so Excel shows umlauts instead of guessing Windows-1252.
     """
-    header, rows = daily_table(first, last, flags)
+    header, rows = daily_table(first, last, flags, languages)
     out = io.StringIO()
     csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(
         [csv_cell(cell) for cell in row]

@@ -66,6 +66,7 @@ AUDIT_ACTIONS = {
     "report_mail_send": "Wochenmail von Hand gesendet",
     "funding_period_add": "Förderzeitraum angelegt", "funding_period_edit": "Förderzeitraum geändert",
     "funding_target_add": "Förderziel angelegt", "funding_target_remove": "Förderziel entfernt",
+    "funding_period_delete": "Förderzeitraum gelöscht",
     "activity_add": "Aktivität eingetragen", "activity_edit": "Aktivität geändert",
     "activity_remove": "Aktivität entfernt", "activity_kind_add": "Neue Art von Aktivität",
 }
@@ -203,7 +204,7 @@ def history():
 @bp.get("/history.csv")
 def history_csv():
     first, last = reports.history_range(request.args, clock.berlin_now().date())
-    body = reports.csv_report(first, last, _flags())
+    body = reports.csv_report(first, last, _flags(), current_app.config["LANGUAGES"])
     return Response(
         body.encode("utf-8"),
         mimetype="text/csv",
@@ -214,7 +215,8 @@ def history_csv():
 @bp.get("/history.xlsx")
 def history_xlsx():
     first, last = reports.history_range(request.args, clock.berlin_now().date())
-    return Response(workbooks.history_workbook(first, last, _flags()), mimetype=workbooks.XLSX_TYPE,
+    body = workbooks.history_workbook(first, last, _flags(), current_app.config["LANGUAGES"])
+    return Response(body, mimetype=workbooks.XLSX_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="kiez-plus-{first}-{last}.xlsx"'})
 
 
