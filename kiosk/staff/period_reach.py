@@ -4,6 +4,7 @@ and the optional age band of the check-ins, each counted alone (kiosk/checkin/co
 Only totals of a month or of the period appear here, so they stay exact: the small-number rule
 (reports.small_number) is for cells that concern one hour or one day."""
 
+from collections import defaultdict
 from dataclasses import dataclass
 
 from kiosk.checkin.counting import AGE_BANDS
@@ -99,25 +100,30 @@ def _shares(rows, total) -> list:
 
 
 def build(first, through, languages) -> PeriodReach:
-    """The reach of first..through (the period so far): languages as configured, then any other counted."""
-    by_language = reports.counted_by_key("language", first, through)
-    by_age = reports.counted_by_key("age", first, through)
-    codes = reports.shown_languages(by_language, languages)
-    language_total = sum(by_language.values())
-    age_total = sum(by_age.get(band, 0) for band in AGE_BANDS)
-    per_language = reports.counted_by_key_per_month("language", first, through)
-    per_age = reports.counted_by_key_per_month("age", first, through)
-    months = []
+    """The reach of first..through (the period so far): languages as configured, then any other
+    counted. One pass over the period's counts; the period's totals are its months added up."""
+    months = reports.per_month(reports.metrics_per_day(first, through, ("language:", "age:"), metrics=("checkin",)))
+    totals = defaultdict(int)
+    for by_metric in months.values():
+        for metric, total in by_metric.items():
+            totals[metric] += total
+    codes = reports.shown_languages({m[9:] for m in totals if m.startswith("language:")}, languages)
+    language_keys = [f"language:{code}" for code in codes]
+    age_keys = [f"age:{band}" for band in AGE_BANDS]
+    language_total = sum(totals[key] for key in language_keys)
+    age_total = sum(totals[key] for key in age_keys)
+    rows = []
     for start, _ in targets.month_ranges(first, through):
-        month = start.replace(day=1)
-        months.append((month, [per_language.get(month, {}).get(code, 0) for code in codes],
-                       [per_age.get(month, {}).get(band, 0) for band in AGE_BANDS]))
+        month = months.get(start.replace(day=1), {})
+        rows.append((start.replace(day=1), [month.get(key, 0) for key in language_keys],
+                     [month.get(key, 0) for key in age_keys]))
     return PeriodReach(
-        checkins=reports.totals(first, through)["checkins"],
-        languages=_shares([(code, reports.LANGUAGE_LABELS.get(code, code), by_language.get(code, 0))
-                           for code in codes], language_total),
+        checkins=totals["checkin"],
+        languages=_shares([(code, reports.LANGUAGE_LABELS.get(code, code), totals[key])
+                           for code, key in zip(codes, language_keys)], language_total),
         language_total=language_total,
-        ages=_shares([(band, reports.AGE_LABELS[band], by_age.get(band, 0)) for band in AGE_BANDS], age_total),
+        ages=_shares([(band, reports.AGE_LABELS[band], totals[key])
+                      for band, key in zip(AGE_BANDS, age_keys)], age_total),
         age_total=age_total,
-        months=months,
+        months=rows,
     )

@@ -109,28 +109,32 @@ def counted_by_key(prefix, first, last, flags=(NORMAL,)):
     return {metric[len(prefix) + 1:]: total for metric, total in rows}
 
 
-def counted_by_key_per_day(prefix, first, last, flags=(NORMAL,)):
-    """{day: {name: total}} of the metrics "prefix:name" for the days that have any: the screen
-    languages or age bands per day (History's CSV) and, added up, per month (the period report)."""
+def metrics_per_day(first, last, prefixes, flags=(NORMAL,), metrics=()):
+    """{day: {metric: total}} of the metrics that start with one of ``prefixes`` ("language:",
+    "age:") or are named in ``metrics``, for the days that have any. One pass over the range:
+    each query reads every count of its days (the index leads with the day), whatever the metric."""
+    wanted = Count.metric.in_(list(metrics)) if metrics else None
+    for prefix in prefixes:
+        wanted = Count.metric.startswith(prefix) if wanted is None else wanted | Count.metric.startswith(prefix)
     rows = (
         Count.select(Count.day, Count.metric, fn.SUM(Count.value))
-        .where(Count.day.between(first, last) & Count.metric.startswith(prefix + ":") & Count.flag.in_(flags))
+        .where(Count.day.between(first, last) & wanted & Count.flag.in_(flags))
         .group_by(Count.day, Count.metric)
         .tuples()
     )
     found = defaultdict(dict)
     for day, metric, total in rows:
-        found[_as_date(day)][metric[len(prefix) + 1:]] = total
+        found[_as_date(day)][metric] = total
     return dict(found)
 
 
-def counted_by_key_per_month(prefix, first, last, flags=(NORMAL,)):
-    """{first day of month: {name: total}} from counted_by_key_per_day."""
+def per_month(per_day):
+    """{first day of month: {metric: total}} from {day: {metric: total}}."""
     months = defaultdict(lambda: defaultdict(int))
-    for day, by_key in counted_by_key_per_day(prefix, first, last, flags).items():
-        for key, total in by_key.items():
-            months[day.replace(day=1)][key] += total
-    return {month: dict(by_key) for month, by_key in months.items()}
+    for day, by_metric in per_day.items():
+        for metric, total in by_metric.items():
+            months[day.replace(day=1)][metric] += total
+    return {month: dict(by_metric) for month, by_metric in months.items()}
 
 
 def shown_languages(counted, languages=tuple(LANGUAGE_LABELS)):
@@ -305,18 +309,22 @@ CSV_MANUAL_LABELS = {
 }
 
 
-def reach_columns(first, last, flags=(NORMAL,), languages=tuple(LANGUAGE_LABELS), per=counted_by_key_per_day):
-    """(header, {day or month: cells}) of the screen languages and age bands for History's
-    tables: a column per language ("Sprache: Türkisch") and per age band ("Alter: Kind (0–17)")."""
-    by_language = per("language", first, last, flags)
-    by_age = per("age", first, last, flags)
-    codes = shown_languages({code for counted in by_language.values() for code in counted}, languages)
-    header = ([f"Sprache: {LANGUAGE_LABELS.get(code, code)}" for code in codes]
-              + [f"Alter: {AGE_LABELS[band]}" for band in AGE_BANDS])
+def reach_columns(first, last, flags=(NORMAL,), languages=tuple(LANGUAGE_LABELS), monthly=False):
+    """(header, cells) of the screen languages and age bands for History's tables: a column per
+    language ("Sprache: Türkisch") and per age band ("Alter: Kind (0–17)"); cells(day) gives a
+    row's values, or cells(month) with ``monthly``."""
+    found = metrics_per_day(first, last, ("language:", "age:"), flags)
+    if monthly:
+        found = per_month(found)
+    counted = {metric.split(":", 1)[1] for by_metric in found.values() for metric in by_metric
+               if metric.startswith("language:")}
+    metrics = ([f"language:{code}" for code in shown_languages(counted, languages)]
+               + [f"age:{band}" for band in AGE_BANDS])
+    header = [f"Sprache: {LANGUAGE_LABELS.get(m[9:], m[9:])}" if m.startswith("language:")
+              else f"Alter: {AGE_LABELS[m[4:]]}" for m in metrics]
 
     def cells(key):
-        return ([by_language.get(key, {}).get(code, 0) for code in codes]
-                + [by_age.get(key, {}).get(band, 0) for band in AGE_BANDS])
+        return [found.get(key, {}).get(metric, 0) for metric in metrics]
     return header, cells
 
 

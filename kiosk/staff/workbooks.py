@@ -66,8 +66,7 @@ def history_workbook(first, last, flags, languages=tuple(reports.LANGUAGE_LABELS
     workbook = Workbook(write_only=True)
     add_sheet(workbook, "Pro Tag", header, rows, widths=[12, 12] + [14] * (len(header) - 2))
     months = reports.by_month(reports.every_day(first, last, flags))
-    reach_header, reach_cells = reports.reach_columns(first, last, flags, languages,
-                                                      per=reports.counted_by_key_per_month)
+    reach_header, reach_cells = reports.reach_columns(first, last, flags, languages, monthly=True)
     add_sheet(workbook, "Pro Monat", ["Monat", "Personen", "Check-ins", "Gruppen", "Erstbesuche"]
               + list(reports.CSV_MANUAL_LABELS.values()) + reach_header,
               [[month, fig["people"], fig["checkins"], fig["groups"], fig["first_visits"]]
