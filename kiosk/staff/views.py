@@ -147,26 +147,26 @@ def puzzles_picked(first, last):
 
 @bp.post("/test-mode")
 def toggle_test_mode():
-    switched_on = not counting.test_mode()
-    with database.atomic():
-        Setting.put("test_mode", "1" if switched_on else "0")
-        audit("test_mode", "an" if switched_on else "aus")
-    flash("Testbetrieb ist an: am Tablet wird nichts gezählt." if switched_on
-          else "Testbetrieb ist aus: es wird wieder gezählt.")
-    return redirect(url_for(".today"))
+    return _switch("test_mode", counting.test_mode(), {
+        True: "Testbetrieb ist an: am Tablet wird nichts gezählt.",
+        False: "Testbetrieb ist aus: es wird wieder gezählt."})
 
 
 @bp.post("/age-question")
 def toggle_age_question():
     """The optional age-band question at the end of the check-in, switched on and off by staff."""
-    switched_on = not counting.age_question_on()
-    with database.atomic():
-        Setting.put("age_question", "1" if switched_on else "0")
-        audit("age_question", "an" if switched_on else "aus")
-    flash("Die Altersfrage ist an: als letzte, freiwillige Frage beim Check-in." if switched_on
-          else "Die Altersfrage ist aus.")
-    return redirect(url_for(".today"))
+    return _switch("age_question", counting.age_question_on(), {
+        True: "Die Altersfrage ist an: als letzte, freiwillige Frage beim Check-in.",
+        False: "Die Altersfrage ist aus."})
 
+
+def _switch(setting, was_on, said):
+    """Turn one of Today's on/off settings the other way, in the log with who did it."""
+    with database.atomic():
+        Setting.put(setting, "0" if was_on else "1")
+        audit(setting, "aus" if was_on else "an")
+    flash(said[not was_on])
+    return redirect(url_for(".today"))
 
 
 @bp.get("/history")
