@@ -116,14 +116,13 @@ def metrics_per_day(first, last, prefixes, flags=(NORMAL,), metrics=()):
     wanted = Count.metric.in_(list(metrics)) if metrics else None
     for prefix in prefixes:
         wanted = Count.metric.startswith(prefix) if wanted is None else wanted | Count.metric.startswith(prefix)
-    rows = (
+    query = (
         Count.select(Count.day, Count.metric, fn.SUM(Count.value))
         .where(Count.day.between(first, last) & wanted & Count.flag.in_(flags))
         .group_by(Count.day, Count.metric)
-        .tuples()
     )
     found = defaultdict(dict)
-    for day, metric, total in rows:
+    for day, metric, total in database.execute_sql(*query.sql()).fetchall():  # plain rows, as _sums
         found[_as_date(day)][metric] = total
     return dict(found)
 
@@ -309,13 +308,15 @@ CSV_MANUAL_LABELS = {
 }
 
 
-def reach_columns(first, last, flags=(NORMAL,), languages=tuple(LANGUAGE_LABELS), monthly=False):
-    """(header, cells) of the screen languages and age bands for History's tables: a column per
-    language ("Sprache: Türkisch") and per age band ("Alter: Kind (0–17)"); cells(day) gives a
-    row's values, or cells(month) with ``monthly``."""
-    found = metrics_per_day(first, last, ("language:", "age:"), flags)
-    if monthly:
-        found = per_month(found)
+def reach_per_day(first, last, flags=(NORMAL,)):
+    """{day: {metric: total}} of the screen languages and age bands, for History's downloads."""
+    return metrics_per_day(first, last, ("language:", "age:"), flags)
+
+
+def reach_columns(found, languages=tuple(LANGUAGE_LABELS)):
+    """(header, cells) of the screen languages and age bands from reach_per_day() (or its
+    per_month()): a column per language ("Sprache: Türkisch") and per age band ("Alter: Kind
+    (0–17)"); cells(day or month) gives a row's values."""
     counted = {metric.split(":", 1)[1] for by_metric in found.values() for metric in by_metric
                if metric.startswith("language:")}
     metrics = ([f"language:{code}" for code in shown_languages(counted, languages)]
@@ -328,9 +329,10 @@ def reach_columns(first, last, flags=(NORMAL,), languages=tuple(LANGUAGE_LABELS)
     return header, cells
 
 
-def daily_table(first, last, flags=(NORMAL,), languages=tuple(LANGUAGE_LABELS)):
-    """(header, rows) of the per-day figures, one row for every day; the first cell is the date."""
-    reach_header, reach_cells = reach_columns(first, last, flags, languages)
+def daily_table(first, last, flags=(NORMAL,), languages=tuple(LANGUAGE_LABELS), reach=None):
+    """(header, rows) of the per-day figures, one row for every day; the first cell is the date.
+    ``reach``: reach_per_day() of the range when the caller has it already."""
+    reach_header, reach_cells = reach_columns(reach_per_day(first, last, flags) if reach is None else reach, languages)
     header = (["Datum", "Wochentag", "Personen", "Check-ins", "Gruppen", "Erstbesuche"]
               + [f"Anlass: {REASON_SHORT[r]}" for r in REASONS]
               + [CSV_MANUAL_LABELS[k] for k in CSV_MANUAL_LABELS] + reach_header)

@@ -62,11 +62,12 @@ def finished(workbook) -> bytes:
 
 def history_workbook(first, last, flags, languages=tuple(reports.LANGUAGE_LABELS)) -> bytes:
     """History's figures: per day (as the CSV) and per month."""
-    header, rows = reports.daily_table(first, last, flags, languages)
+    reach = reports.reach_per_day(first, last, flags)
+    header, rows = reports.daily_table(first, last, flags, languages, reach)
     workbook = Workbook(write_only=True)
     add_sheet(workbook, "Pro Tag", header, rows, widths=[12, 12] + [14] * (len(header) - 2))
     months = reports.by_month(reports.every_day(first, last, flags))
-    reach_header, reach_cells = reports.reach_columns(first, last, flags, languages, monthly=True)
+    reach_header, reach_cells = reports.reach_columns(reports.per_month(reach), languages)
     add_sheet(workbook, "Pro Monat", ["Monat", "Personen", "Check-ins", "Gruppen", "Erstbesuche"]
               + list(reports.CSV_MANUAL_LABELS.values()) + reach_header,
               [[month, fig["people"], fig["checkins"], fig["groups"], fig["first_visits"]]
