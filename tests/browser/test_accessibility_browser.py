@@ -12,7 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from werkzeug.exceptions import HTTPException
 
-from kiosk.models import Activity, FundingPeriod, Poll, PollAnswer, Service, Target
+from kiosk.models import Activity, FundingPeriod, Poll, PollAnswer, Service, Staff, Target
 from kiosk.offers.seed import KIEZ_PLUS_UID
 from tests.browser.conftest import tap_language
 
@@ -149,7 +149,9 @@ def test_admin_pages_are_accessible(page, server, live_app, content):
         period = FundingPeriod.create(name="Beispiel: Förderzeitraum", first=date(2026, 1, 1), last=date(2026, 12, 31))
         Target.create(period=period, metric="visits", amount=900, per="year")
         activity = Activity.create(day=date(2026, 3, 3), kind="outreach", participants=9)
-    for path in (f"/admin/funding/{period.id}/", f"/admin/funding/{period.id}/report", f"/admin/activities/{activity.id}/"):
+        Staff.update(is_admin=True).execute()  # the delete page is an admin's
+    for path in (f"/admin/funding/{period.id}/", f"/admin/funding/{period.id}/report", f"/admin/activities/{activity.id}/",
+                 f"/admin/funding/{period.id}/delete"):
         page.goto(server + path)
         results = Axe().run(page)
         if results.violations_count:
