@@ -212,7 +212,7 @@ def test_the_confirmation_names_what_goes_and_what_stays(app, admin):
     assert "Förderzeitraum „QM-Projektfonds 2026“ löschen?" in page
     assert "2 Ziele: 900 Besuche im Jahr; 40 Kontakte unterwegs im Monat" in page
     assert "der Text „Was erreicht wurde“" in page
-    assert "die Aktivitäten (sie gehören zu keinem Zeitraum)" in page
+    assert "die Aktivitäten und die Umfragen (sie gehören zu keinem Zeitraum)" in page
     with app.app_context():
         assert FundingPeriod.select().count() == 1  # a GET deletes nothing
 

@@ -3,11 +3,14 @@
 import csv
 import io
 from collections import defaultdict
+from dataclasses import dataclass
+from typing import ClassVar
 from datetime import date, timedelta
 
 from flask import abort
 from peewee import fn
 
+from kiosk.checkin import wishes
 from kiosk.checkin.counting import (
     AGE_BANDS,
     DOUBTFUL,
@@ -22,9 +25,10 @@ from kiosk.checkin.dropin import dropin_schedule
 from kiosk.checkin.labels import REASON_SHORT
 from kiosk.clock import WEEKDAYS, utcnow
 from kiosk.db import database
-from kiosk.models import WHOLE_DAY, Activity, Category, Count, LateCheckin, Service, Tablet
+from kiosk.models import WHOLE_DAY, Activity, Category, Count, LateCheckin, Poll, Service, Tablet
 from kiosk.offers.directory import HELP, OFFER
 from kiosk.spreadsheet import csv_cell
+from kiosk.staff.targets import number
 
 
 def flags_shown(doubtful=False, off_hours=False, unenrolled=False):
@@ -497,3 +501,69 @@ def activities_per_kind(activities):
         held, people = found.get(activity.kind, (0, 0))
         found[activity.kind] = (held + 1, people + activity.participants)
     return [(kind, held, people) for kind, (held, people) in found.items()]
+
+
+# --- How the target group rates the offer (issues 16 and 17): the rating polls of a range ------
+
+RATING_MEAN_FROM = 10  # with fewer answers one or two visitors would swing the mean: none is shown
+
+
+@dataclass
+class Rating:
+    """A rating poll's answers on the days of a range it ran, from the worst to the best."""
+
+    poll: Poll
+    first: date  # the poll's days within the range
+    last: date
+    rows: list  # [(PollAnswer, count)] in the order of the scale
+    total: int
+    set_apart: int  # bursts and taps from other devices, not in the counts
+    mean_from: ClassVar[int] = RATING_MEAN_FROM
+
+    @property
+    def scale(self) -> int:
+        return len(self.rows)
+
+    @property
+    def mean(self) -> float | None:
+        """The mean on the scale 1..n (the worst answer 1), from RATING_MEAN_FROM answers on."""
+        if self.total < RATING_MEAN_FROM:
+            return None
+        return sum(step * count for step, (_, count) in enumerate(self.rows, start=1)) / self.total
+
+    def share(self, count) -> float | None:
+        return count / self.total if self.total else None
+
+    @property
+    def line(self) -> str:
+        """The result in plain German, for the report and its XLSX."""
+        days = (f"am {self.first:%d.%m.%Y}" if self.first == self.last
+                else f"vom {self.first:%d.%m.%Y} bis {self.last:%d.%m.%Y}")
+        if not self.total:
+            return f"Keine Stimmen {days}."
+        line = f"{number(self.total)} {'Stimme' if self.total == 1 else 'Stimmen'} {days}."
+        counts = [count for _, count in self.rows]
+        if counts.count(max(counts)) == 1:
+            answer, count = self.rows[counts.index(max(counts))]
+            line += f" Am häufigsten: „{answer.word}“ ({number(count)} von {number(self.total)})."
+        if self.mean is None:
+            return line + f" Für einen Durchschnitt sind es zu wenige (erst ab {RATING_MEAN_FROM} Stimmen)."
+        worst, best = self.rows[0][0].word, self.rows[-1][0].word
+        return line + (f" Im Durchschnitt {self.mean:.1f}".replace(".", ",")
+                       + f" auf der Skala von 1 („{worst}“) bis {self.scale} („{best}“).")
+
+
+def ratings(first, last) -> list[Rating]:
+    """Every rating poll that ran on a day of first..last, with the answers of those days."""
+    polls = Poll.select().where(
+        Poll.rating & (Poll.first <= last) & (Poll.last >= first)
+        & (Poll.ended.is_null() | ((Poll.ended >= first) & (Poll.ended >= Poll.first)))
+    ).order_by(Poll.first, Poll.id)
+    return [rating_of(poll, first, last) for poll in polls]
+
+
+def rating_of(poll, first, last) -> Rating:
+    """A rating poll's answers on its days within first..last (up to the day staff ended it)."""
+    ran_from, ran_to = max(poll.first, first), min(poll.last, poll.ended or poll.last, last)
+    result = wishes.results(poll, ran_from, ran_to)
+    return Rating(poll, ran_from, ran_to, result["rows"], result["total"], result["doubtful"] + result["unenrolled"])

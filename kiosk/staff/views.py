@@ -60,10 +60,11 @@ AUDIT_ACTIONS = {
     "dropin_closed": "Sprechstunde abgesagt", "dropin_reopened": "Absage der Sprechstunde zurückgenommen",
     "wordlist_add": "Wortliste angelegt", "wordlist_hide": "Wortliste ausgeschaltet",
     "wordlist_show": "Wortliste eingeschaltet",
-    "poll_add": "Umfrage angelegt", "poll_end": "Umfrage beendet",
+    "poll_add": "Umfrage angelegt", "poll_edit": "Umfrage geändert", "poll_end": "Umfrage beendet",
     "age_question": "Altersfrage am Tablet",
     "api_token_add": "API-Schlüssel erzeugt", "api_token_revoke": "API-Schlüssel widerrufen",
-    "report_mail_send": "Wochenmail von Hand gesendet",
+    "report_mail_send": "Wochenmail von Hand gesendet", "report_mail_send_monthly": "Monatsmail von Hand gesendet",
+    "report_mail_delivery": "Eigene Zustellung der Berichtsmails",
     "funding_period_add": "Förderzeitraum angelegt", "funding_period_edit": "Förderzeitraum geändert",
     "funding_target_add": "Förderziel angelegt", "funding_target_remove": "Förderziel entfernt",
     "funding_period_delete": "Förderzeitraum gelöscht",
@@ -126,7 +127,7 @@ def today():
         used={"Rätsel gewählt": puzzles_picked(day, day), **reports.most_asked(day, day)},
         tablets=reports.today_status(clock.berlin_now()),
         reach=shown_reach(day, day, flags, hours_of=day),
-        mail_error=Setting.get_value(mail.LAST_ERROR, ""),
+        mail_failures=mail.failures(),
     )
 
 

@@ -21,6 +21,7 @@ DATE_FORMAT = "DD.MM.YYYY"
 MONTH_FORMAT = "MM.YYYY"
 WHOLE = "#,##0"
 DECIMAL = "#,##0.0"
+PERCENT = "0%"
 
 
 def add_sheet(workbook, title, header, rows, formats=None, widths=None, wrap=False):
@@ -97,6 +98,7 @@ def period_workbook(report, narrative, today) -> bytes:
     add_sheet(workbook, "Aktivitäten nach Art", ["Art", "Anzahl", "Teilnehmende"],
               [list(row) for row in report.per_kind], widths=[32, 10, 14])
     add_reach_sheet(workbook, report.reach)
+    add_rating_sheets(workbook, report.ratings)
     add_sheet(workbook, "Bericht", ["Feld", "Inhalt"], [
         ["Förderzeitraum", period.name], ["Fördermittelgeber", period.funder],
         ["Von", period.first], ["Bis", period.last], ["Zahlen bis", report.as_of], ["Erstellt am", today],
@@ -119,3 +121,14 @@ def add_reach_sheet(workbook, reach):
                  None, *[round(s.percent, 1) for s in reach.ages]])
     add_sheet(workbook, "Reichweite pro Monat", header, rows, formats={0: MONTH_FORMAT},
               widths=[16, 14] + [14] * (len(header) - 2))
+
+
+def add_rating_sheets(workbook, ratings):
+    """How the target group rates the offer: a line per rating poll, and its answers on the scale."""
+    add_sheet(workbook, "Bewertungen", ["Frage", "Von", "Bis", "Stimmen", "Stufen", "Durchschnitt", "In Worten"],
+              [[r.poll.question, r.first, r.last, r.total, r.scale, r.mean, r.line] for r in ratings],
+              widths=[40, 12, 12, 10, 8, 14, 100])
+    add_sheet(workbook, "Bewertungen je Antwort", ["Frage", "Stufe", "Antwort", "Stimmen", "Anteil"],
+              [[r.poll.question, step, answer.word, count, r.share(count)]
+               for r in ratings for step, (answer, count) in enumerate(r.rows, start=1)],
+              formats={4: PERCENT}, widths=[40, 8, 24, 10, 10])
