@@ -31,6 +31,11 @@ class Share:
     total: int
     percent: float  # of the check-ins with a language, or of the age answers
 
+    @property
+    def shown(self) -> str:
+        """The share as the page prints it, whole like the sentences and the ratings: "22 %"."""
+        return percent(self.percent)
+
 
 @dataclass
 class PeriodReach:
