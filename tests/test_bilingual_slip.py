@@ -144,3 +144,14 @@ def test_every_sentence_has_its_own_pictogram_and_a_translation(app):
             session["lang"] = lang
             for sentence in sentences.SENTENCES:
                 assert sentence.text != sentence.german, (lang, sentence.key)
+
+
+def test_the_sentences_of_a_topic_come_first_and_the_general_ones_always():
+    keys = [sentence.key for sentence in sentences.for_topics({(HELP, "work")})]
+    assert keys == ["jobcenter", "letter", "appointment", "interpreter"]
+    assert [s.key for s in sentences.for_topics(set())] == ["appointment", "interpreter"]  # staff-made topic
+    every_topic = {topic for sentence in sentences.SENTENCES for topic in sentence.topics}
+    many = [sentence.key for sentence in sentences.for_topics(every_topic)]
+    assert len(many) == sentences.MOST_SHOWN and many[-2:] == ["appointment", "interpreter"]
+    assert sentences.by_key("appointment").key == "appointment"
+    assert sentences.by_key(None) is None and sentences.by_key("nonsense") is None

@@ -15,7 +15,7 @@ from flask_babel import gettext
 from kiosk.checkin.labels import N_
 from kiosk.offers.directory import HELP, OFFER
 
-MOST_SHOWN = 8  # sentences on the picker: with "without a sentence", a 3 x 3 grid
+MOST_SHOWN = 6  # sentences on the picker: two rows of three on a landscape tablet, no scrolling
 
 
 @dataclass(frozen=True)
