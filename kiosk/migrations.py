@@ -6,7 +6,7 @@ none, because ``upgrade`` creates missing tables from the models. Each step firs
 there, so it also does no harm to a table that was just created in its current shape.
 """
 
-from peewee import BooleanField
+from peewee import BooleanField, CharField
 from playhouse.migrate import SchemaMigrator, migrate
 
 from kiosk.db import database
@@ -30,7 +30,8 @@ def staff_admins(migrator):
     """Staff.is_admin. The oldest active account becomes the admin, so someone can manage the team."""
     add_column_if_missing(migrator, "staff", "is_admin", BooleanField(default=False))
     if not Staff.select().where(Staff.is_admin == True).exists():  # noqa: E712
-        first = Staff.select().where(Staff.active == True).order_by(Staff.id).first()  # noqa: E712
+        # Only the columns of this step's time: later steps add more to the model.
+        first = Staff.select(Staff.id).where(Staff.active == True).order_by(Staff.id).first()  # noqa: E712
         if first:
             Staff.update(is_admin=True).where(Staff.id == first.id).execute()
 
@@ -62,10 +63,18 @@ def count_report_index(migrator):
         migrate(migrator.add_index("count", ("day", "metric", "flag", "value"), False))
 
 
+def staff_report_mail(migrator):
+    """Staff.email, wants_weekly, wants_monthly: each person may ask for the report e-mails."""
+    add_column_if_missing(migrator, "staff", "email", CharField(max_length=254, null=True))
+    add_column_if_missing(migrator, "staff", "wants_weekly", BooleanField(default=False))
+    add_column_if_missing(migrator, "staff", "wants_monthly", BooleanField(default=False))
+
+
 STEPS = {
     2: staff_admins,
     3: dialable_phones_and_valid_web_addresses,
     4: count_report_index,
+    6: staff_report_mail,  # 5 is another branch's step
 }
 LATEST = max(STEPS, default=FIRST_RELEASED)
 

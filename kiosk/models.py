@@ -71,6 +71,10 @@ class Staff(BaseModel):
     locked_until = DateTimeField(null=True)
     created = DateTimeField(default=utcnow)
     is_admin = BooleanField(default=False)  # may disable and remove accounts (migration 2)
+    # The report e-mails this person asked for on the Wochenmail page, and where to (migration 6).
+    email = CharField(max_length=254, null=True)
+    wants_weekly = BooleanField(default=False)
+    wants_monthly = BooleanField(default=False)
 
 
 class AuditEntry(BaseModel):

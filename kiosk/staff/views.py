@@ -63,7 +63,8 @@ AUDIT_ACTIONS = {
     "poll_add": "Umfrage angelegt", "poll_end": "Umfrage beendet",
     "age_question": "Altersfrage am Tablet",
     "api_token_add": "API-Schlüssel erzeugt", "api_token_revoke": "API-Schlüssel widerrufen",
-    "report_mail_send": "Wochenmail von Hand gesendet",
+    "report_mail_send": "Wochenmail von Hand gesendet", "report_mail_send_monthly": "Monatsmail von Hand gesendet",
+    "report_mail_delivery": "Eigene Zustellung der Berichtsmails",
     "funding_period_add": "Förderzeitraum angelegt", "funding_period_edit": "Förderzeitraum geändert",
     "funding_target_add": "Förderziel angelegt", "funding_target_remove": "Förderziel entfernt",
     "activity_add": "Aktivität eingetragen", "activity_edit": "Aktivität geändert",
@@ -125,7 +126,7 @@ def today():
         used={"Rätsel gewählt": puzzles_picked(day, day), **reports.most_asked(day, day)},
         tablets=reports.today_status(clock.berlin_now()),
         reach=shown_reach(day, day, flags, hours_of=day),
-        mail_error=Setting.get_value(mail.LAST_ERROR, ""),
+        mail_failures=mail.failures(),
     )
 
 
@@ -146,26 +147,26 @@ def puzzles_picked(first, last):
 
 @bp.post("/test-mode")
 def toggle_test_mode():
-    switched_on = not counting.test_mode()
-    with database.atomic():
-        Setting.put("test_mode", "1" if switched_on else "0")
-        audit("test_mode", "an" if switched_on else "aus")
-    flash("Testbetrieb ist an: am Tablet wird nichts gezählt." if switched_on
-          else "Testbetrieb ist aus: es wird wieder gezählt.")
-    return redirect(url_for(".today"))
+    return _switch("test_mode", counting.test_mode(), {
+        True: "Testbetrieb ist an: am Tablet wird nichts gezählt.",
+        False: "Testbetrieb ist aus: es wird wieder gezählt."})
 
 
 @bp.post("/age-question")
 def toggle_age_question():
     """The optional age-band question at the end of the check-in, switched on and off by staff."""
-    switched_on = not counting.age_question_on()
-    with database.atomic():
-        Setting.put("age_question", "1" if switched_on else "0")
-        audit("age_question", "an" if switched_on else "aus")
-    flash("Die Altersfrage ist an: als letzte, freiwillige Frage beim Check-in." if switched_on
-          else "Die Altersfrage ist aus.")
-    return redirect(url_for(".today"))
+    return _switch("age_question", counting.age_question_on(), {
+        True: "Die Altersfrage ist an: als letzte, freiwillige Frage beim Check-in.",
+        False: "Die Altersfrage ist aus."})
 
+
+def _switch(setting, was_on, said):
+    """Turn one of Today's on/off settings the other way, in the log with who did it."""
+    with database.atomic():
+        Setting.put(setting, "0" if was_on else "1")
+        audit(setting, "aus" if was_on else "an")
+    flash(said[not was_on])
+    return redirect(url_for(".today"))
 
 
 @bp.get("/history")
