@@ -60,12 +60,14 @@ AUDIT_ACTIONS = {
     "dropin_closed": "Sprechstunde abgesagt", "dropin_reopened": "Absage der Sprechstunde zurückgenommen",
     "wordlist_add": "Wortliste angelegt", "wordlist_hide": "Wortliste ausgeschaltet",
     "wordlist_show": "Wortliste eingeschaltet",
-    "poll_add": "Umfrage angelegt", "poll_end": "Umfrage beendet",
+    "poll_add": "Umfrage angelegt", "poll_edit": "Umfrage geändert", "poll_end": "Umfrage beendet",
     "age_question": "Altersfrage am Tablet",
     "api_token_add": "API-Schlüssel erzeugt", "api_token_revoke": "API-Schlüssel widerrufen",
-    "report_mail_send": "Wochenmail von Hand gesendet",
+    "report_mail_send": "Wochenmail von Hand gesendet", "report_mail_send_monthly": "Monatsmail von Hand gesendet",
+    "report_mail_delivery": "Eigene Zustellung der Berichtsmails",
     "funding_period_add": "Förderzeitraum angelegt", "funding_period_edit": "Förderzeitraum geändert",
     "funding_target_add": "Förderziel angelegt", "funding_target_remove": "Förderziel entfernt",
+    "funding_period_delete": "Förderzeitraum gelöscht",
     "activity_add": "Aktivität eingetragen", "activity_edit": "Aktivität geändert",
     "activity_remove": "Aktivität entfernt", "activity_kind_add": "Neue Art von Aktivität",
 }
@@ -125,7 +127,7 @@ def today():
         used={"Rätsel gewählt": puzzles_picked(day, day), **reports.most_asked(day, day)},
         tablets=reports.today_status(clock.berlin_now()),
         reach=shown_reach(day, day, flags, hours_of=day),
-        mail_error=Setting.get_value(mail.LAST_ERROR, ""),
+        mail_failures=mail.failures(),
     )
 
 
@@ -146,26 +148,26 @@ def puzzles_picked(first, last):
 
 @bp.post("/test-mode")
 def toggle_test_mode():
-    switched_on = not counting.test_mode()
-    with database.atomic():
-        Setting.put("test_mode", "1" if switched_on else "0")
-        audit("test_mode", "an" if switched_on else "aus")
-    flash("Testbetrieb ist an: am Tablet wird nichts gezählt." if switched_on
-          else "Testbetrieb ist aus: es wird wieder gezählt.")
-    return redirect(url_for(".today"))
+    return _switch("test_mode", counting.test_mode(), {
+        True: "Testbetrieb ist an: am Tablet wird nichts gezählt.",
+        False: "Testbetrieb ist aus: es wird wieder gezählt."})
 
 
 @bp.post("/age-question")
 def toggle_age_question():
     """The optional age-band question at the end of the check-in, switched on and off by staff."""
-    switched_on = not counting.age_question_on()
-    with database.atomic():
-        Setting.put("age_question", "1" if switched_on else "0")
-        audit("age_question", "an" if switched_on else "aus")
-    flash("Die Altersfrage ist an: als letzte, freiwillige Frage beim Check-in." if switched_on
-          else "Die Altersfrage ist aus.")
-    return redirect(url_for(".today"))
+    return _switch("age_question", counting.age_question_on(), {
+        True: "Die Altersfrage ist an: als letzte, freiwillige Frage beim Check-in.",
+        False: "Die Altersfrage ist aus."})
 
+
+def _switch(setting, was_on, said):
+    """Turn one of Today's on/off settings the other way, in the log with who did it."""
+    with database.atomic():
+        Setting.put(setting, "0" if was_on else "1")
+        audit(setting, "aus" if was_on else "an")
+    flash(said[not was_on])
+    return redirect(url_for(".today"))
 
 
 @bp.get("/history")
@@ -203,7 +205,7 @@ def history():
 @bp.get("/history.csv")
 def history_csv():
     first, last = reports.history_range(request.args, clock.berlin_now().date())
-    body = reports.csv_report(first, last, _flags())
+    body = reports.csv_report(first, last, _flags(), current_app.config["LANGUAGES"])
     return Response(
         body.encode("utf-8"),
         mimetype="text/csv",
@@ -214,7 +216,8 @@ def history_csv():
 @bp.get("/history.xlsx")
 def history_xlsx():
     first, last = reports.history_range(request.args, clock.berlin_now().date())
-    return Response(workbooks.history_workbook(first, last, _flags()), mimetype=workbooks.XLSX_TYPE,
+    body = workbooks.history_workbook(first, last, _flags(), current_app.config["LANGUAGES"])
+    return Response(body, mimetype=workbooks.XLSX_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="kiez-plus-{first}-{last}.xlsx"'})
 
 
