@@ -8,7 +8,7 @@ from kiosk import clock
 from kiosk.db import database
 from kiosk.forms import EmptyForm, KioskForm
 from kiosk.models import FundingPeriod, Target
-from kiosk.security import audit, login_required
+from kiosk.security import audit, staff_only
 from kiosk.staff import period_report, reports, targets, workbooks
 
 bp = Blueprint("funding", __name__, url_prefix="/admin/funding")
@@ -46,10 +46,7 @@ class TargetForm(KioskForm):
     submit = SubmitField("Ziel hinzufügen")
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Every page here needs a staff login."""
+bp.before_request(staff_only)
 
 
 def period_or_404(period_id) -> FundingPeriod:

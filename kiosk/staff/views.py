@@ -24,7 +24,7 @@ from kiosk.db import database
 from kiosk.forms import CorrectionForm, EmptyForm, ManualCountForm
 from kiosk.models import WHOLE_DAY, AuditEntry, Setting
 from kiosk.offers.forms import TABLES
-from kiosk.security import audit, login_required
+from kiosk.security import audit, staff_only
 from kiosk.staff import mail, reports, targets, workbooks
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -85,10 +85,7 @@ def hour_name(hour):
 HOUR_CHOICES = {hour: hour_name(hour) for hour in [WHOLE_DAY, *range(24)]}
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Every admin page needs a staff login; this runs before each of them."""
+bp.before_request(staff_only)
 
 
 @bp.app_context_processor
