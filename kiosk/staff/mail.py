@@ -42,7 +42,7 @@ from kiosk.db import database
 from kiosk.forms import EmptyForm, KioskForm
 from kiosk.models import Setting, Staff
 from kiosk.offers.directory import is_email
-from kiosk.security import audit, login_required
+from kiosk.security import audit, staff_only
 from kiosk.staff import period_report, reports, targets
 
 bp = Blueprint("report_mail", __name__, url_prefix="/admin/report-mail")
@@ -364,10 +364,7 @@ def delivery_summary(staff, before):
             f"Monatsmail {'ja' if staff.wants_monthly else 'nein'} · {address}")
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Staff only."""
+bp.before_request(staff_only)
 
 
 def overview_page(delivery, status_code=200):

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from kiosk.models import FundingPeriod, Target
-from kiosk.staff import reports, targets
+from kiosk.staff import period_reach, reports, targets
 from kiosk.staff.activity_kinds import kind_names
 
 PER_ORDER = {"year": 0, "month": 1, "period": 2}
@@ -42,6 +42,7 @@ class PeriodReport:
     per_kind: list  # [(kind name, held, participants)]
     kind_names: dict
     set_apart: dict
+    reach: period_reach.PeriodReach
     ratings: list  # [reports.Rating]: how the target group rates the offer
     method: tuple = COUNTING_METHOD
 
@@ -74,7 +75,7 @@ def target_reports(period: FundingPeriod, today, began) -> list[TargetReport]:
     return shown
 
 
-def build(period: FundingPeriod, today) -> PeriodReport:
+def build(period: FundingPeriod, today, languages=tuple(reports.LANGUAGE_LABELS)) -> PeriodReport:
     through = min(today, period.last)
     began = reports.first_counted_day()
     activities = reports.activities_in(period.first, through)
@@ -87,6 +88,7 @@ def build(period: FundingPeriod, today) -> PeriodReport:
         per_kind=[(names.get(kind, kind), held, people)
                   for kind, held, people in reports.activities_per_kind(activities)],
         kind_names=names, set_apart=reports.set_apart(period.first, through),
+        reach=period_reach.build(period.first, through, languages),
         ratings=ratings,
     )
 

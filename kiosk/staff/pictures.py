@@ -15,7 +15,7 @@ from flask import Blueprint, abort, render_template, request
 from markupsafe import Markup, escape
 
 from kiosk import clock
-from kiosk.security import login_required
+from kiosk.security import staff_only
 from kiosk.staff import reports
 from kiosk.staff.views import format_number
 
@@ -145,10 +145,7 @@ def week_grid(grid, title):
 # --- the staff page ------------------------------------------------------------------------------
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Figures are for the team: staff only."""
+bp.before_request(staff_only)  # Figures are for the team: staff only.
 
 
 @bp.get("/")

@@ -32,7 +32,7 @@ from kiosk.checkin import wishes
 from kiosk.db import database
 from kiosk.forms import EmptyForm, KioskForm
 from kiosk.models import Poll, PollAnswer
-from kiosk.security import audit, login_required
+from kiosk.security import audit, staff_only
 from kiosk.staff import reports
 
 bp = Blueprint("polls_admin", __name__, url_prefix="/admin/polls")
@@ -145,10 +145,7 @@ class EditPollForm(PollForm):
                                   "der letzte Tag kann nicht früher liegen.")
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Every page here needs a staff login."""
+bp.before_request(staff_only)
 
 
 @bp.get("/")

@@ -95,6 +95,10 @@ def most_counted(prefix, first, last, limit=10):
     return [(metric[len(prefix) + 1:], total) for metric, total in rows]
 
 
+LANGUAGE_LABELS = {"de": "Deutsch", "en": "Englisch", "tr": "Türkisch", "ar": "Arabisch"}
+AGE_LABELS = {"child": "Kind (0–17)", "adult": "Erwachsen (18–64)", "senior": "65 und älter"}
+
+
 def counted_by_key(prefix, first, last, flags=(NORMAL,)):
     """{name: total} of the metrics "prefix:name" (every source), e.g. the screen languages
     ("language") or the age bands ("age") of a range. Each is counted alone, so this is all
@@ -107,6 +111,39 @@ def counted_by_key(prefix, first, last, flags=(NORMAL,)):
         .tuples()
     )
     return {metric[len(prefix) + 1:]: total for metric, total in rows}
+
+
+def metrics_per_day(first, last, prefixes, flags=(NORMAL,), metrics=()):
+    """{day: {metric: total}} of the metrics that start with one of ``prefixes`` ("language:",
+    "age:") or are named in ``metrics``, for the days that have any. One pass over the range:
+    each query reads every count of its days (the index leads with the day), whatever the metric."""
+    wanted = Count.metric.in_(list(metrics)) if metrics else None
+    for prefix in prefixes:
+        wanted = Count.metric.startswith(prefix) if wanted is None else wanted | Count.metric.startswith(prefix)
+    query = (
+        Count.select(Count.day, Count.metric, fn.SUM(Count.value))
+        .where(Count.day.between(first, last) & wanted & Count.flag.in_(flags))
+        .group_by(Count.day, Count.metric)
+    )
+    found = defaultdict(dict)
+    for day, metric, total in database.execute_sql(*query.sql()).fetchall():  # plain rows, as _sums
+        found[_as_date(day)][metric] = total
+    return dict(found)
+
+
+def per_month(per_day):
+    """{first day of month: {metric: total}} from {day: {metric: total}}."""
+    months = defaultdict(lambda: defaultdict(int))
+    for day, by_metric in per_day.items():
+        for metric, total in by_metric.items():
+            months[day.replace(day=1)][metric] += total
+    return {month: dict(by_metric) for month, by_metric in months.items()}
+
+
+def shown_languages(counted, languages=tuple(LANGUAGE_LABELS)):
+    """The languages a table shows: the kiosk's own in their order, then any other counted
+    (a language since removed from the settings), so no count is dropped."""
+    return list(languages) + sorted(set(counted) - set(languages))
 
 
 def counted_by_key_and_hour(prefix, day, flags=(NORMAL,)):
@@ -123,15 +160,11 @@ def counted_by_key_and_hour(prefix, day, flags=(NORMAL,)):
     return dict(found)
 
 
-LANGUAGE_LABELS = {"de": "Deutsch", "en": "Englisch", "tr": "Türkisch", "ar": "Arabisch"}
-AGE_LABELS = {"child": "Kind (0–17)", "adult": "Erwachsen (18–64)", "senior": "65 und älter"}
-
-
 def reach(first, last, flags=(NORMAL,), languages=tuple(LANGUAGE_LABELS), hours_of=None):
     """Screen languages and age bands of a range for the Today and History pages; with
     ``hours_of`` (a day) also the languages per hour of that day."""
     counted = counted_by_key("language", first, last, flags)
-    shown = list(languages) + sorted(set(counted) - set(languages))
+    shown = shown_languages(counted, languages)
     language_rows = [(code, LANGUAGE_LABELS.get(code, code), counted.get(code, 0)) for code in shown]
     ages = counted_by_key("age", first, last, flags)
     hours = []
@@ -279,25 +312,48 @@ CSV_MANUAL_LABELS = {
 }
 
 
-def daily_table(first, last, flags=(NORMAL,)):
-    """(header, rows) of the per-day figures, one row for every day; the first cell is the date."""
+def reach_per_day(first, last, flags=(NORMAL,)):
+    """{day: {metric: total}} of the screen languages and age bands, for History's downloads."""
+    return metrics_per_day(first, last, ("language:", "age:"), flags)
+
+
+def reach_columns(found, languages=tuple(LANGUAGE_LABELS)):
+    """(header, cells) of the screen languages and age bands from reach_per_day() (or its
+    per_month()): a column per language ("Sprache: Türkisch") and per age band ("Alter: Kind
+    (0–17)"); cells(day or month) gives a row's values."""
+    counted = {metric.split(":", 1)[1] for by_metric in found.values() for metric in by_metric
+               if metric.startswith("language:")}
+    metrics = ([f"language:{code}" for code in shown_languages(counted, languages)]
+               + [f"age:{band}" for band in AGE_BANDS])
+    header = [f"Sprache: {LANGUAGE_LABELS.get(m[9:], m[9:])}" if m.startswith("language:")
+              else f"Alter: {AGE_LABELS[m[4:]]}" for m in metrics]
+
+    def cells(key):
+        return [found.get(key, {}).get(metric, 0) for metric in metrics]
+    return header, cells
+
+
+def daily_table(first, last, flags=(NORMAL,), languages=tuple(LANGUAGE_LABELS), reach=None):
+    """(header, rows) of the per-day figures, one row for every day; the first cell is the date.
+    ``reach``: reach_per_day() of the range when the caller has it already."""
+    reach_header, reach_cells = reach_columns(reach_per_day(first, last, flags) if reach is None else reach, languages)
     header = (["Datum", "Wochentag", "Personen", "Check-ins", "Gruppen", "Erstbesuche"]
               + [f"Anlass: {REASON_SHORT[r]}" for r in REASONS]
-              + [CSV_MANUAL_LABELS[k] for k in CSV_MANUAL_LABELS])
+              + [CSV_MANUAL_LABELS[k] for k in CSV_MANUAL_LABELS] + reach_header)
     rows = [[day, WEEKDAYS[day.weekday()], fig["people"], fig["checkins"], fig["groups"], fig["first_visits"]]
             + [fig["reasons"][r] for r in REASONS]
-            + [fig["manual"][k] for k in CSV_MANUAL_LABELS]
+            + [fig["manual"][k] for k in CSV_MANUAL_LABELS] + reach_cells(day)
             for day, fig in every_day(first, last, flags)]
     return header, rows
 
 
-def csv_report(first, last, flags=(NORMAL,)) -> str:
+def csv_report(first, last, flags=(NORMAL,), languages=tuple(LANGUAGE_LABELS)) -> str:
     """Per-day figures as CSV that German Excel and LibreOffice open correctly.
 
     Semicolons (Excel in German uses the comma for decimals), CRLF, and a UTF-8 byte order mark
     so Excel shows umlauts instead of guessing Windows-1252.
     """
-    header, rows = daily_table(first, last, flags)
+    header, rows = daily_table(first, last, flags, languages)
     out = io.StringIO()
     csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(
         [csv_cell(cell) for cell in row]

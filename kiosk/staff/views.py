@@ -24,7 +24,7 @@ from kiosk.db import database
 from kiosk.forms import CorrectionForm, EmptyForm, ManualCountForm
 from kiosk.models import WHOLE_DAY, AuditEntry, Setting
 from kiosk.offers.forms import TABLES
-from kiosk.security import audit, login_required
+from kiosk.security import audit, staff_only
 from kiosk.staff import mail, reports, targets, workbooks
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -67,6 +67,7 @@ AUDIT_ACTIONS = {
     "report_mail_delivery": "Eigene Zustellung der Berichtsmails",
     "funding_period_add": "Förderzeitraum angelegt", "funding_period_edit": "Förderzeitraum geändert",
     "funding_target_add": "Förderziel angelegt", "funding_target_remove": "Förderziel entfernt",
+    "funding_period_delete": "Förderzeitraum gelöscht",
     "activity_add": "Aktivität eingetragen", "activity_edit": "Aktivität geändert",
     "activity_remove": "Aktivität entfernt", "activity_kind_add": "Neue Art von Aktivität",
 }
@@ -84,10 +85,7 @@ def hour_name(hour):
 HOUR_CHOICES = {hour: hour_name(hour) for hour in [WHOLE_DAY, *range(24)]}
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Every admin page needs a staff login; this runs before each of them."""
+bp.before_request(staff_only)
 
 
 @bp.app_context_processor
@@ -204,7 +202,7 @@ def history():
 @bp.get("/history.csv")
 def history_csv():
     first, last = reports.history_range(request.args, clock.berlin_now().date())
-    body = reports.csv_report(first, last, _flags())
+    body = reports.csv_report(first, last, _flags(), current_app.config["LANGUAGES"])
     return Response(
         body.encode("utf-8"),
         mimetype="text/csv",
@@ -215,7 +213,8 @@ def history_csv():
 @bp.get("/history.xlsx")
 def history_xlsx():
     first, last = reports.history_range(request.args, clock.berlin_now().date())
-    return Response(workbooks.history_workbook(first, last, _flags()), mimetype=workbooks.XLSX_TYPE,
+    body = workbooks.history_workbook(first, last, _flags(), current_app.config["LANGUAGES"])
+    return Response(body, mimetype=workbooks.XLSX_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="kiez-plus-{first}-{last}.xlsx"'})
 
 
