@@ -2,7 +2,6 @@
 one optional prepared sentence picked before printing, the same for the "Merken" list."""
 
 import html
-import json
 import re
 from pathlib import Path
 
@@ -32,8 +31,8 @@ def entry(app):
         content_seed.seed_content()
         service = content_seed.add_service(
             {"name": NAMES["de"], "by_appointment": True,
-             "schedule": '{"weekly": [{"weekday": 1, "opens": "10:00", "closes": "12:00"}]}',
-             "translations": json.dumps({"tr": {"name": NAMES["tr"]}, "ar": {"name": NAMES["ar"]}})},
+             "schedule": {"weekly": [{"weekday": 1, "opens": "10:00", "closes": "12:00"}]},
+             "translations": {"tr": {"name": NAMES["tr"]}, "ar": {"name": NAMES["ar"]}}},
             [(HELP, "housing"), (OFFER, "counselling")], [("030 123 456 78", "voice", "")])
         return service.id
 
