@@ -1,8 +1,11 @@
 """Every POST is a Flask-WTF form, so every POST carries a CSRF token."""
 
+import functools
 import inspect
 
+from babel.support import Translations
 from flask import request
+from flask_babel import get_locale
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import (
@@ -17,6 +20,7 @@ from wtforms import (
 )
 from wtforms.fields.core import UnboundField
 from wtforms.form import BaseForm
+from wtforms.i18n import messages_path
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
 
 from kiosk.checkin.counting import MANUAL_KINDS
@@ -39,6 +43,26 @@ def file_field_names(form_class_or_form) -> set[str]:
     return names
 
 
+@functools.lru_cache(maxsize=None)
+def wtforms_catalog(locale: str) -> Translations:
+    """WTForms' own messages (default labels, validation errors) in one language."""
+    return Translations.load(messages_path(), [locale], domain="wtforms")
+
+
+class WTFormsMessages:
+    """WTForms' messages in the visitor's language, each catalog read from disk once.
+
+    Flask-WTF reads and parses the catalog again in every request that builds a form: a tenth of
+    a check-in step's time (bench/bench_checkin.py).
+    """
+
+    def gettext(self, string):
+        return wtforms_catalog(str(get_locale())).ugettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return wtforms_catalog(str(get_locale())).ungettext(singular, plural, n)
+
+
 class KioskForm(FlaskForm):
     """The base of every form here: CSRF from Flask-WTF, and a guard on what reaches the fields.
 
@@ -53,6 +77,9 @@ class KioskForm(FlaskForm):
         super().__init__(*args, **kwargs)
 
     class Meta:
+        def get_translations(self, form):
+            return WTFormsMessages()
+
         def wrap_formdata(self, form, formdata):
             formdata = FlaskForm.Meta.wrap_formdata(self, form, formdata)
             if not isinstance(formdata, CombinedMultiDict):
