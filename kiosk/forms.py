@@ -2,6 +2,7 @@
 
 import functools
 import inspect
+import re
 
 from babel.support import Translations
 from flask import request
@@ -25,7 +26,8 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from kiosk.checkin.counting import MANUAL_KINDS
 
-TOKEN = [DataRequired(), Regexp(r"^[A-Za-z0-9_.-]{16,64}$")]  # "." joins a signed ticket's parts
+TICKET = r"[A-Za-z0-9_.-]{16,64}"  # "." joins a signed ticket's parts
+TOKEN = [DataRequired(), Regexp(rf"^{TICKET}$")]
 
 
 def file_field_names(form_class_or_form) -> set[str]:
@@ -98,6 +100,16 @@ class TicketForm(KioskForm):
     """A check-in step: the one-time ticket travels in the form; the answer is the tapped button."""
 
     ticket = HiddenField(validators=TOKEN)
+
+
+def posted_ticket() -> str | None:
+    """The ticket a check-in step posted, checked as TicketForm checks it; None if malformed.
+
+    A check-in step is the kiosk's most frequent POST, and building the WTForms form for one
+    hidden field was a tenth of its time. The CSRF token is checked all the same: CSRFProtect
+    checks every POST before its view (create_app)."""
+    ticket = request.form.get("ticket", "")
+    return ticket if re.fullmatch(TICKET, ticket) else None
 
 
 class LoginForm(KioskForm):

@@ -139,3 +139,23 @@ def test_a_group_commit_keeps_the_others_when_one_write_fails(app):
     assert results == {"first": "first", "failing": "this one fails", "second": "second", "third": "third"}
     with app.app_context():
         assert {s.key for s in Setting.select()} == {"first", "second", "third"}
+
+
+@pytest.mark.parametrize("sent", [
+    {"size": "2"},  # no CSRF token, no ticket
+    {"size": "2", "csrf_token": "forged"},
+    {"size": "2", "ticket": "short"},  # a valid CSRF token, a ticket TicketForm would refuse
+    {"size": "2", "ticket": "a b" * 8},
+    {"size": "2", "ticket": ["x" * 32, "y" * 32]},  # the first one is taken, as by the form; never issued
+])
+def test_an_answer_without_its_csrf_token_or_ticket_is_refused(app, client, sent):
+    """The steps read their ticket without building a form; CSRFProtect still checks every POST."""
+    response, _ = tap_checkin(client)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    data = dict(sent)
+    if "csrf_token" not in data and "ticket" in data:
+        data["csrf_token"] = form_value(page, "csrf_token")
+    refused = client.post("/checkin/group", data=data)
+    assert refused.status_code == 400
+    with app.app_context():
+        assert not Count.select().where(Count.metric == "group_size:2").exists()
