@@ -41,6 +41,19 @@ def staff_rows(rng):
                    "value": rng.randint(1, 12)}
 
 
+def reach_rows(rng):
+    """The screen language of every check-in hour and the optional age answers (issue 16's reach)."""
+    first = TODAY - timedelta(days=365 * YEARS)
+    for offset in range((TODAY - first).days + 1):
+        day = first + timedelta(days=offset)
+        for hour in range(9, 18):
+            metrics = {"language:de": rng.randint(0, 4), "language:tr": rng.randint(0, 2),
+                       "language:ar": rng.randint(0, 2), "language:en": rng.randint(0, 1)}
+            metrics.update({f"age:{band}": rng.randint(0, 1) for band in ("child", "adult", "senior")})
+            for metric, value in metrics.items():
+                yield {"day": day, "hour": hour, "metric": metric, "source": "kiosk", "flag": "", "value": value}
+
+
 def activities(rng):
     first = TODAY - timedelta(days=365 * YEARS)
     kinds = ("kaffeeklatsch", "outreach", "workshop", "dropin")
@@ -57,7 +70,7 @@ def main():
     with app.app_context():
         create_tables()
         create_staff("bench", "a long bench password")
-        rows = list(synthetic_rows(random.Random(5))) + list(staff_rows(rng))
+        rows = list(synthetic_rows(random.Random(5))) + list(staff_rows(rng)) + list(reach_rows(random.Random(6)))
         with database.atomic():
             for start in range(0, len(rows), 500):
                 Count.insert_many(rows[start:start + 500]).execute()

@@ -77,7 +77,7 @@ def create_app(test_config=None, instance_path=None):
     app.register_blueprint(wordlists.bp)  # staff word lists for the word search
     app.register_blueprint(health.bp)
     backup.init_app(app)  # the backup page, the backup/restore commands, the daily backup
-    mail.init_app(app)  # the weekly e-mail's staff page and its daily check
+    mail.init_app(app)  # the report e-mails' staff page and their daily check
     app.register_blueprint(offers.bp)  # Angebote im Kiez, Hilfe & Beratung
     app.register_blueprint(offers_admin.bp)  # staff: offers and help contacts, HSDS import/export
     app.register_blueprint(flags.bp)  # "Hier stimmt etwas nicht" on an entry

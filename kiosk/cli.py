@@ -200,20 +200,25 @@ def make_certificate_command(names):
 
 @click.command("send-report")
 @with_appcontext
-@click.option("--again", is_flag=True, help="Send last week's e-mail even if it went out already.")
-def send_report_command(again):
-    """Send last week's figures by e-mail (for cron, e.g. Mondays at 7:00), unless they went out."""
+@click.option("--monthly", is_flag=True, help="Last month's e-mail instead of last week's.")
+@click.option("--again", is_flag=True, help="Send it even if it went out already.")
+def send_report_command(monthly, again):
+    """Send last week's (or month's) figures by e-mail, unless they went out (for cron, e.g.
+    Mondays at 7:00, and with --monthly on the 1st)."""
     create_tables()
-    if not mail.is_configured():
-        raise click.ClickException("Set MAIL_SERVER, MAIL_FROM and REPORT_MAIL_TO first (README: \"The weekly e-mail\").")
-    monday, sunday = mail.week_before(clock.berlin_now().date())
-    if not again and mail.due_week(clock.berlin_now().date()) is None:
-        click.echo(f"The e-mail for {monday:%d.%m.}–{sunday:%d.%m.%Y} went out already (--again sends it again).")
+    report = mail.MONTHLY if monthly else mail.WEEKLY
+    if not mail.is_configured(report):
+        raise click.ClickException("Set MAIL_SERVER, MAIL_FROM and REPORT_MAIL_TO first, or let someone ask for "
+                                   "the e-mail on the Wochenmail page (README: 'The report e-mails').")
+    today = clock.berlin_now().date()
+    first, last = report.previous(today)
+    if not again and mail.due(report, today) is None:
+        click.echo(f"The e-mail for {first:%d.%m.}–{last:%d.%m.%Y} went out already (--again sends it again).")
         return
-    error = mail.send_week(monday)
+    error = mail.send_report(report, first)
     if error:
         raise click.ClickException(f"Not sent: {error}")
-    click.echo(f"Sent the e-mail for {monday:%d.%m.}–{sunday:%d.%m.%Y} to {', '.join(mail.recipients())}.")
+    click.echo(f"Sent the e-mail for {first:%d.%m.}–{last:%d.%m.%Y} to {len(mail.recipients(report))} address(es).")
 
 
 COMMANDS = (add_staff_command, serve_command, demo_command, init_db_command, migrate_command,

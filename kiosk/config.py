@@ -54,8 +54,9 @@ class Defaults:
     # Backups (kiosk/backup.py): the first request of each day backs the SQLite database up.
     AUTO_BACKUP = True
     BACKUP_DIR = None  # None means instance/backups
-    # The weekly e-mail (kiosk/staff/mail.py, README "The weekly e-mail"): last week's figures
-    # against the same week a year before, to REPORT_MAIL_TO, through this SMTP server.
+    # The report e-mails (kiosk/staff/mail.py, README "The report e-mails"): last week's and last
+    # month's figures against a year before, to REPORT_MAIL_TO and the team members who asked for
+    # them, through this SMTP server.
     MAIL_SERVER = ""  # e.g. "smtp.example.org"; empty: no e-mail at all
     MAIL_PORT = 587
     MAIL_SECURITY = "starttls"  # "starttls" (port 587), "ssl" (port 465) or "none" (a relay in the house)

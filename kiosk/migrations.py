@@ -6,7 +6,7 @@ none, because ``upgrade`` creates missing tables from the models. Each step firs
 there, so it also does no harm to a table that was just created in its current shape.
 """
 
-from peewee import BooleanField
+from peewee import SQL, BooleanField, CharField
 from playhouse.migrate import SchemaMigrator, migrate
 
 from kiosk.db import database
@@ -21,16 +21,27 @@ class NewerDatabase(Exception):
     """The database was written by a newer version of the kiosk; this code must not touch it."""
 
 
-def add_column_if_missing(migrator, table, name, field):
+def add_column_if_missing(migrator, table, name, field, allow_not_null=False):
     if name not in {column.name for column in database.get_columns(table)}:
-        migrate(migrator.add_column(table, name, field))
+        migrate(migrator.add_column(table, name, field, allow_not_null))
+
+
+def add_flag_if_missing(migrator, table, name):
+    """A NOT NULL boolean that is false on every existing row, added in one ALTER TABLE.
+
+    peewee's usual way (nullable, fill, then NOT NULL) rebuilds the table in SQLite, and dropping
+    the old table inside upgrade()'s transaction (foreign keys on) deletes every row that points to
+    it by cascade: a poll's answers, a staff member's sessions."""
+    add_column_if_missing(migrator, table, name, BooleanField(default=False, constraints=[SQL("DEFAULT FALSE")]),
+                          allow_not_null=True)
 
 
 def staff_admins(migrator):
     """Staff.is_admin. The oldest active account becomes the admin, so someone can manage the team."""
-    add_column_if_missing(migrator, "staff", "is_admin", BooleanField(default=False))
+    add_flag_if_missing(migrator, "staff", "is_admin")
     if not Staff.select().where(Staff.is_admin == True).exists():  # noqa: E712
-        first = Staff.select().where(Staff.active == True).order_by(Staff.id).first()  # noqa: E712
+        # Only the columns of this step's time: later steps add more to the model.
+        first = Staff.select(Staff.id).where(Staff.active == True).order_by(Staff.id).first()  # noqa: E712
         if first:
             Staff.update(is_admin=True).where(Staff.id == first.id).execute()
 
@@ -62,10 +73,24 @@ def count_report_index(migrator):
         migrate(migrator.add_index("count", ("day", "metric", "flag", "value"), False))
 
 
+def rating_polls(migrator):
+    """Poll.rating: the polls made before were wish polls, not ratings."""
+    add_flag_if_missing(migrator, "poll", "rating")
+
+
+def staff_report_mail(migrator):
+    """Staff.email, wants_weekly, wants_monthly: each person may ask for the report e-mails."""
+    add_column_if_missing(migrator, "staff", "email", CharField(max_length=254, null=True))
+    add_flag_if_missing(migrator, "staff", "wants_weekly")  # in one ALTER: the sessions stay
+    add_flag_if_missing(migrator, "staff", "wants_monthly")
+
+
 STEPS = {
     2: staff_admins,
     3: dialable_phones_and_valid_web_addresses,
     4: count_report_index,
+    5: rating_polls,
+    6: staff_report_mail,
 }
 LATEST = max(STEPS, default=FIRST_RELEASED)
 

@@ -71,6 +71,10 @@ class Staff(BaseModel):
     locked_until = DateTimeField(null=True)
     created = DateTimeField(default=utcnow)
     is_admin = BooleanField(default=False)  # may disable and remove accounts (migration 2)
+    # The report e-mails this person asked for on the Wochenmail page, and where to (migration 6).
+    email = CharField(max_length=254, null=True)
+    wants_weekly = BooleanField(default=False)
+    wants_monthly = BooleanField(default=False)
 
 
 class AuditEntry(BaseModel):
@@ -363,6 +367,9 @@ class Poll(BaseModel):
     last = DateField()
     ended = DateField(null=True)  # the day staff ended it early: the tile went at once
     created = DateTimeField(default=utcnow)
+    # A rating question ("Wie gefällt euch …?"): its answers' positions are the scale, from the
+    # worst (1) to the best, and the funder's report shows it (migration 5).
+    rating = BooleanField(default=False)
 
 
 class PollAnswer(BaseModel):

@@ -38,6 +38,11 @@ def login_required(view):
     return wrapped
 
 
+@login_required
+def staff_only():
+    """For ``bp.before_request(staff_only)``: every page of that blueprint needs a staff login."""
+
+
 def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 

@@ -46,7 +46,7 @@ from typing import NamedTuple
 
 from .base import Check, Puzzle, PuzzleError, check_level, check_seed, rng_for
 from .sudoku import (apply_steps, check_grid_answer, hidden_singles, hidden_subsets,
-                     naked_singles, naked_subsets, start)
+                     naked_singles, naked_subsets, solves_after_blanking, start)
 
 NAME = "futoshiki"
 SIZES = (4, 5)
@@ -96,6 +96,7 @@ class Board:
         self.units, self.peers = _lines(size)
         self.below_highest, self.above_lowest = _bounds(size)
         self.relations = relations  # (smaller cell, bigger cell) pairs
+        self.signs_used = set()  # the relations that struck a candidate while solving
 
 
 @cache
@@ -142,14 +143,23 @@ def _inequalities(board, values, candidates):
     found = False
     below_highest, above_lowest = board.below_highest, board.above_lowest
     for small, big in board.relations:
+        small_candidates, big_candidates = candidates[small], candidates[big]
+        if not (small_candidates or big_candidates):
+            continue  # both filled: nothing to strike
         # A filled cell has no candidates left: its one option is its digit.
-        small_options = candidates[small] or 1 << (values[small] - 1)
-        big_options = candidates[big] or 1 << (values[big] - 1)
-        if candidates[small] & ~below_highest[big_options]:
-            candidates[small] &= below_highest[big_options]
-            found = True
-        if candidates[big] & ~above_lowest[small_options]:
-            candidates[big] &= above_lowest[small_options]
+        small_options = small_candidates or 1 << (values[small] - 1)
+        big_options = big_candidates or 1 << (values[big] - 1)
+        struck = False
+        below = below_highest[big_options]
+        if small_candidates & ~below:
+            candidates[small] = small_candidates & below
+            struck = True
+        above = above_lowest[small_options]
+        if big_candidates & ~above:
+            candidates[big] = big_candidates & above
+            struck = True
+        if struck:
+            board.signs_used.add((small, big))
             found = True
     return found
 
@@ -222,20 +232,39 @@ def _carve(size, solution, rng, rule):
     rng.shuffle(cells)
     rng.shuffle(signs)
     given_count = size * size
+    steps = _STEPS[: rule.hardest_allowed + 1]
+    row_lacks, col_lacks = [0] * size, [0] * size  # per row and column, the digits blanked
     for cell in cells:
         if given_count <= rule.fewest_givens:
             break
         givens[cell] = 0
-        if _solve(Board(size, relations), givens, rule.hardest_allowed)[0] is None:
-            givens[cell] = solution[cell]
-        else:
-            given_count -= 1
+        row, col = divmod(cell, size)
+        bit = 1 << (solution[cell] - 1)
+        row_lacks[row] |= bit
+        col_lacks[col] |= bit
+        if row_lacks[row] & col_lacks[col] != bit:  # else a naked single: solved as before
+            board = Board(size, relations)
+            values, candidates = start(board, givens)
+            if not solves_after_blanking(board, values, candidates, steps, cell):
+                givens[cell] = solution[cell]
+                row_lacks[row] ^= bit
+                col_lacks[col] ^= bit
+                continue
+        given_count -= 1
+    # A sign that struck nothing while the solver filled the grid can go without asking it
+    # again: the solver goes the same way without it. Only the others need a new run.
+    board = Board(size, relations)
+    _solve(board, givens, rule.hardest_allowed)
     for sign in signs:
         if len(relations) <= rule.fewest_signs:
             break
         fewer = [pair for pair in relations if pair != sign]
-        if _solve(Board(size, fewer), givens, rule.hardest_allowed)[0] is not None:
+        if sign not in board.signs_used:
             relations = fewer
+            continue
+        fewer_board = Board(size, fewer)
+        if _solve(fewer_board, givens, rule.hardest_allowed)[0] is not None:
+            relations, board = fewer, fewer_board
     return givens, relations, given_count
 
 

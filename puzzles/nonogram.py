@@ -29,7 +29,7 @@ A clue lists the block lengths from left to right (top to bottom); an empty line
 from __future__ import annotations
 
 import json
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from .base import Check, Puzzle, PuzzleError, check_level, check_seed, rng_for
@@ -55,16 +55,18 @@ def generate(seed, level: str, size: int | None = None) -> Puzzle:
     size = pick_size(NAME, level, size, SIZES, LEVEL_SIZES)
     rng = rng_for(NAME, seed, level, size)
     pictures = load_pictures()[size]  # every size has pictures (the tests check)
-    title = None
+    title, solved = None, None
     if rng.random() < PICTURE_SHARE:
         title, cells = _designed(pictures, rng)
     else:
-        cells = _random_solvable(size, RANDOM_DENSITY[level], rng)
-        if cells is None:
+        solved = _random_solvable(size, RANDOM_DENSITY[level], rng)
+        if solved is None:
             title, cells = _designed(pictures, rng)
-
-    row_clues, col_clues = clues(cells)
-    passes = line_solve(row_clues, col_clues)[1]
+    if solved is None:
+        row_clues, col_clues, passes = _designed_clues(tuple(map(tuple, cells)))
+        row_clues, col_clues = [list(c) for c in row_clues], [list(c) for c in col_clues]
+    else:
+        cells, row_clues, col_clues, passes = solved
     data = {"rows": size, "cols": size, "row_clues": row_clues, "col_clues": col_clues}
     if title:
         data["title"] = title
@@ -91,8 +93,18 @@ def _designed(pictures, rng):
     return title, [row[:] for row in cells]
 
 
+@cache
+def _designed_clues(cells):
+    """(row clues, column clues, line solver passes) of a designed picture, worked out once:
+    there are only a few dozen of them (mirrored or not) per size. The caller copies the clues,
+    which go into a puzzle's data."""
+    row_clues, col_clues = clues(cells)
+    return row_clues, col_clues, line_solve(row_clues, col_clues)[1]
+
+
 def _random_solvable(size, density, rng):
-    """A random picture, mirror-symmetric left to right, that the line solver completes.
+    """(cells, row clues, column clues, passes) of a random picture, mirror-symmetric left to
+    right, that the line solver completes; None if none was found.
 
     Symmetry makes a random picture look drawn (a vase, a face, a beetle) instead of like noise.
     """
@@ -100,8 +112,10 @@ def _random_solvable(size, density, rng):
     for _ in range(MAX_RANDOM_TRIES):
         left = [[int(rng.random() < density) for _ in range(half)] for _ in range(size)]
         cells = [row + row[: size - half][::-1] for row in left]
-        if line_solve(*clues(cells))[0] == cells:
-            return cells
+        row_clues, col_clues = clues(cells)
+        solved, passes = line_solve(row_clues, col_clues)
+        if solved == cells:
+            return cells, row_clues, col_clues, passes
     return None
 
 
@@ -142,8 +156,12 @@ def _arrangements(blocks: tuple[int, ...], length: int) -> tuple[int, ...]:
     return tuple(result)
 
 
+@lru_cache(maxsize=4096)
 def _solve_line(blocks, length, filled, empty):
-    """(filled, empty) bitmasks after this line's deductions, or None if nothing fits."""
+    """(filled, empty) bitmasks after this line's deductions, or None if nothing fits.
+
+    Kept for the last lines seen: every line starts from nothing known, and the same few
+    clues with the same few known cells come again and again."""
     fitting = [a for a in _arrangements(blocks, length) if not a & empty and a & filled == filled]
     if not fitting:
         return None
@@ -155,32 +173,42 @@ def _solve_line(blocks, length, filled, empty):
 
 
 def line_solve(row_clues, col_clues) -> tuple[list[list[int]] | None, int]:
-    """(the solved 0/1 grid or None if the line solver gets stuck, passes over all lines)."""
+    """(the solved 0/1 grid or None if the line solver gets stuck, passes over all lines).
+
+    Each row and column keeps its known cells as two bitmasks (filled, empty), and a line is
+    solved again only when a crossing line has told it something new since its last turn (the
+    same knowledge gives the same deductions).
+    """
     rows, cols = len(row_clues), len(col_clues)
-    grid = [[UNKNOWN] * cols for _ in range(rows)]
-    lines = [(tuple(b for b in clue if b), [(r, c) for c in range(cols)])
-             for r, clue in enumerate(row_clues)]
-    lines += [(tuple(b for b in clue if b), [(r, c) for r in range(rows)])
-              for c, clue in enumerate(col_clues)]
+    # per line: [blocks, length, filled, empty, (filled, empty) when last solved]
+    row_lines = [[tuple(b for b in clue if b), cols, 0, 0, None] for clue in row_clues]
+    col_lines = [[tuple(b for b in clue if b), rows, 0, 0, None] for clue in col_clues]
     passes, changed = 0, True
     while changed:
         passes += 1
         changed = False
-        for blocks, cells in lines:
-            filled = sum(1 << i for i, (r, c) in enumerate(cells) if grid[r][c] == FILLED)
-            empty = sum(1 << i for i, (r, c) in enumerate(cells) if grid[r][c] == EMPTY)
-            known = _solve_line(blocks, len(cells), filled, empty)
-            if known is None:
-                return None, passes
-            for i, (r, c) in enumerate(cells):
-                if grid[r][c] == UNKNOWN:
-                    if known[0] >> i & 1:
-                        grid[r][c], changed = FILLED, True
-                    elif known[1] >> i & 1:
-                        grid[r][c], changed = EMPTY, True
-    if any(UNKNOWN in row for row in grid):
+        for lines, crossing in ((row_lines, col_lines), (col_lines, row_lines)):
+            for index, line in enumerate(lines):
+                blocks, length, filled, empty, last = line
+                if last == (filled, empty):
+                    continue
+                known = _solve_line(blocks, length, filled, empty)
+                if known is None:
+                    return None, passes
+                new_filled, new_empty = known[0] & ~filled, known[1] & ~empty
+                if new_filled or new_empty:
+                    changed = True
+                    line[2], line[3] = filled | new_filled, empty | new_empty
+                    bit = 1 << index
+                    for i in range(length):
+                        if new_filled >> i & 1:
+                            crossing[i][2] |= bit
+                        elif new_empty >> i & 1:
+                            crossing[i][3] |= bit
+                line[4] = (line[2], line[3])
+    if any(filled | empty != (1 << length) - 1 for _, length, filled, empty, _ in row_lines):
         return None, passes
-    return grid, passes
+    return [[filled >> c & 1 for c in range(cols)] for _, _, filled, _, _ in row_lines], passes
 
 
 def check(puzzle: Puzzle, answer) -> Check:

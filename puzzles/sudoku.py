@@ -7,7 +7,10 @@ How a puzzle is made
 2. Visit the cells in random order and blank each one *only if* a logical solver that knows just
    the techniques of the requested level still fills the whole grid. A grid that such a solver
    completes has exactly one solution (every step it takes is forced), so uniqueness holds by
-   construction, never by luck.
+   construction, never by luck. Where the solver's answer is known beforehand it is not asked
+   (``_carve``): a blank that is a naked single at once is accepted, a blank that leaves two
+   digits free to swap, or for which a short search finds a second solution, is refused. The
+   puzzle is the same as when the solver is asked every time; it is only made sooner.
 3. The grade is the hardest technique the solver needed, using easiest techniques first. If it is
    not hard enough for the level (see ``LEVEL_RULES``) we start again from a new grid.
 
@@ -24,19 +27,20 @@ XY-wing, XYZ-wing. None of them guesses. Techniques that assume the puzzle has o
       Many of our visitors find a newspaper's "easy" hard, so easy really is easy.
     - medium: needs locked candidates (the singles solver gets stuck), fewer than 41 givens.
       Needing only a hidden single, as it once did, HoDoKu rated three in four medium puzzles
-      EASY; locked candidates are what HoDoKu calls MEDIUM. One carving in four needs them,
-      which is too slow live (about 40 ms of CPU), so this level is pooled too.
+      EASY; locked candidates are what HoDoKu calls MEDIUM. One carving in four needs them:
+      about 20 ms of CPU live (p95 60 ms), still served from the pool.
     - hard:   needs X-wing, swordfish, turbot fish, XY-wing or XYZ-wing: a solver that knows
       everything up to hidden triples gets stuck on it. Needing only a pair or triple, as it once
       did, HoDoKu rated every one MEDIUM; now HoDoKu rates them HARD. About one carved grid in
-      five needs such a pattern, so a puzzle takes about 150 ms of CPU: served from the pool.
+      five needs such a pattern: about 35 ms of CPU live (p95 80 ms), served from the pool.
 * 6x6 (2x3 boxes):
     - easy:   singles only, at least 18 of the 36 cells given.
     - medium: naked singles only, 13 to 17 givens.
     - hard:   needs locked candidates or a pair or triple (the singles solver gets stuck), as few
       givens as possible: pencil marks become necessary, which a person notices at once. A hidden
       single alone, as hard once asked for, hardly differs from medium to a solver. Only about
-      1 in 200 minimal 6x6 puzzles needs more than singles, so this level is pooled too.
+      1 in 200 minimal 6x6 puzzles needs more than singles (about 150 ms of CPU live, p95
+      360 ms), so this level is pooled too.
 * 4x4 (2x2 boxes). Every uniquely solvable 4x4 grid we tried falls to naked singles alone, so
   the levels differ only in how much is given:
     - easy: at least 8 of 16 cells, medium: 6 or 7, hard: as few as possible (4 or 5).
@@ -59,7 +63,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .base import Check, Puzzle, PuzzleError, check_level, check_seed, rng_for
-from .sudoku_patterns import basic_fish, turbot_fish, xy_wing, xyz_wing
+from .sudoku_patterns import basic_fish, digits_in, turbot_fish, xy_wing, xyz_wing
 
 NAME = "sudoku"
 SIZES = (4, 6, 9)
@@ -172,25 +176,43 @@ def place(board, values, candidates, cell, digit):
         candidates[peer] &= keep
 
 
+def _lacking(board, givens):
+    """Per unit, the bitmask of the digits it still lacks."""
+    lacking = []
+    for unit in board.units:
+        used = 0
+        for cell in unit:
+            if givens[cell]:
+                used |= 1 << (givens[cell] - 1)
+        lacking.append(board.all_digits & ~used)
+    return lacking
+
+
 def start(board, givens):
-    """The solver's state for a flat list of givens."""
-    values = [0] * board.cells
-    candidates = [board.all_digits] * board.cells
-    for cell, digit in enumerate(givens):
-        if digit:
-            place(board, values, candidates, cell, digit)
-    return values, candidates
+    """The solver's state for a flat list of givens: each empty cell's candidates are the digits
+    that every unit it lies in still lacks (the same as placing each given, in one pass)."""
+    candidates = [0 if digit else board.all_digits for digit in givens]
+    for unit, lacking in zip(board.units, _lacking(board, givens)):
+        for cell in unit:
+            candidates[cell] &= lacking
+    return list(givens), candidates
 
 
 def apply_steps(board, values, candidates, steps):
     """Use the easiest step that still learns something until the grid is full or all are stuck.
 
     Returns the index of the hardest step used (-1 for none): with easiest-first, that is the
-    hardest technique the puzzle really needs.
+    hardest technique the puzzle really needs. The first step must leave nothing for itself to
+    do when it returns (``naked_singles`` runs to its end), so it is not called twice in a row.
     """
     hardest = -1
-    while 0 in values:
-        for index, step in enumerate(steps):
+    first, harder = steps[0], steps[1:]
+    while True:
+        if first(board, values, candidates):
+            hardest = max(hardest, 0)
+        if 0 not in values:
+            break
+        for index, step in enumerate(harder, 1):
             if step(board, values, candidates):
                 hardest = max(hardest, index)
                 break
@@ -199,13 +221,57 @@ def apply_steps(board, values, candidates, steps):
     return hardest
 
 
+def solves_after_blanking(board, values, candidates, steps, cell, rival=None):
+    """Whether the solver still fills the grid (state just started) once ``cell`` is blanked
+    from givens it filled.
+
+    Carving asks this for every cell. If naked singles alone fill ``cell`` again, they end where
+    they ended with it given, and from there the solver goes the way it went then: to the end.
+    Only otherwise are the harder steps run. ``rival(values, candidates)``, if given, may say
+    that the puzzle has a second solution once the cheap steps (singles, locked candidates) are
+    stuck: then no logic can fill it, and the pairs, fish and wings, which cost most when they
+    fail, are not tried at all.
+    """
+    steps[0](board, values, candidates)
+    if values[cell]:
+        return True
+    if len(steps) == 1:  # naked singles only: they have done all there is to do
+        return 0 not in values
+    cheap = LOCKED_CANDIDATES + 1
+    if rival is not None and len(steps) > cheap:
+        apply_steps(board, values, candidates, steps[:cheap])  # the solver's own first moves
+        if 0 not in values:
+            return True
+        if not values[cell] and rival(values, candidates):
+            return False
+    apply_steps(board, values, candidates, steps)
+    return 0 not in values
+
+
 def naked_singles(board, values, candidates):
-    """A cell with one candidate left must hold it."""
-    found = False
-    for cell, mask in enumerate(candidates):
-        if mask and not mask & (mask - 1):
-            place(board, values, candidates, cell, mask.bit_length())
-            found = True
+    """A cell with one candidate left must hold it; placing it may leave a peer one, and so on.
+
+    Runs until no cell has a single candidate: only the peers of a placed cell are looked at
+    again, instead of a pass over every cell per round. With the puzzle sound (givens from a
+    solution), the cells placed do not depend on the order, so the grade does not either.
+    """
+    peers = board.peers
+    todo = [cell for cell, mask in enumerate(candidates) if mask and not mask & (mask - 1)]
+    found = bool(todo)
+    while todo:
+        cell = todo.pop()
+        mask = candidates[cell]
+        if not mask:  # placed already, or a contradiction struck its last candidate
+            continue
+        values[cell] = mask.bit_length()
+        candidates[cell] = 0
+        for peer in peers[cell]:
+            left = candidates[peer]
+            if left & mask:
+                left ^= mask
+                candidates[peer] = left
+                if left and not left & (left - 1):
+                    todo.append(peer)
     return found
 
 
@@ -272,6 +338,8 @@ def naked_subsets(count):
         found = False
         for unit in board.units:
             open_cells = [cell for cell in unit if candidates[cell]]
+            if len(open_cells) <= count:  # they hold exactly the digits missing: nothing to strike
+                continue
             small = [cell for cell in open_cells if candidates[cell].bit_count() <= count]
             for group in combinations(small, count):
                 digits = _union(candidates, group)
@@ -289,14 +357,19 @@ def hidden_subsets(count):
     def step(board, values, candidates):
         """``count`` digits that fit only in the same ``count`` cells of a unit fill them."""
         found = False
+        digits_of = digits_in(board.size)
         for unit in board.units:
             spots = [0] * board.size  # digit - 1 -> bitmask of positions within the unit
-            for position, cell in enumerate(unit):
+            position_bit, open_cells = 1, 0
+            for cell in unit:
                 mask = candidates[cell]
-                while mask:
-                    bit = mask & -mask
-                    mask ^= bit
-                    spots[bit.bit_length() - 1] |= 1 << position
+                if mask:
+                    open_cells += 1
+                    for digit in digits_of[mask]:
+                        spots[digit] |= position_bit
+                position_bit <<= 1
+            if open_cells <= count:  # those cells hold exactly the digits missing: nothing to strike
+                continue
             few = [digit for digit, where in enumerate(spots) if 0 < where.bit_count() <= count]
             for group in combinations(few, count):
                 where = 0
@@ -339,24 +412,20 @@ def solve_logically(size: int, givens: list[list[int]], hardest_allowed: int = H
     return (None if flat is None else _rows(flat, size)), hardest
 
 
-def _start(shape, givens):
+def _start(shape, givens, lacking=None):
     """``start`` for a sudoku, faster: each cell's candidates are the digits its row, column and
-    box lack (one pass over the units), instead of striking every given from 20 peers."""
-    lacking = []
-    for unit in shape.units:
-        used = 0
-        for cell in unit:
-            if givens[cell]:
-                used |= 1 << (givens[cell] - 1)
-        lacking.append(shape.all_digits & ~used)
+    box lack (one pass over the units), instead of striking every given from 20 peers. Carving
+    keeps ``lacking`` up to date itself and passes it in."""
+    if lacking is None:
+        lacking = _lacking(shape, givens)
     candidates = [0 if digit else lacking[a] & lacking[b] & lacking[c]
                   for digit, (a, b, c) in zip(givens, shape.units_of)]
     return list(givens), candidates
 
 
-def _solve(shape, givens, hardest_allowed):
+def _solve(shape, givens, hardest_allowed, lacking=None):
     """(filled flat grid or None if stuck, index of the hardest technique used)."""
-    values, candidates = _start(shape, givens)
+    values, candidates = _start(shape, givens, lacking)
     hardest = apply_steps(shape, values, candidates, _STEPS[: hardest_allowed + 1])
     return (None if 0 in values else values), hardest
 
@@ -372,25 +441,25 @@ def _random_full_grid(shape, rng):
     """
     values = [0] * shape.cells
     used = [0] * len(shape.units)
-    all_digits, units_of = shape.all_digits, shape.units_of
+    all_digits, units_of, digits_of = shape.all_digits, shape.units_of, digits_in(shape.size)
+    empty = list(range(shape.cells))  # the empty cells in order, so ties go to the first
 
     def fill():
-        best, best_options, fewest = None, 0, shape.size + 1
-        for cell, value in enumerate(values):
-            if value:
-                continue
+        best, best_options, fewest, position = None, 0, shape.size + 1, 0
+        for index, cell in enumerate(empty):
             a, b, c = units_of[cell]
             options = all_digits & ~(used[a] | used[b] | used[c])
             count = options.bit_count()
             if count < fewest:
-                best, best_options, fewest = cell, options, count
+                best, best_options, fewest, position = cell, options, count, index
                 if count <= 1:
                     break
         if best is None:
             return True
-        digits = [d for d in range(1, shape.size + 1) if best_options >> (d - 1) & 1]
+        digits = [d + 1 for d in digits_of[best_options]]
         rng.shuffle(digits)
         a, b, c = units_of[best]
+        del empty[position]
         for digit in digits:
             bit = 1 << (digit - 1)
             values[best] = digit
@@ -403,14 +472,102 @@ def _random_full_grid(shape, rng):
             used[b] &= ~bit
             used[c] &= ~bit
         values[best] = 0
+        empty.insert(position, best)
         return False
 
     fill()
     return values
 
 
+def _swap_sets(shape, solution):
+    """Per cell, the cell sets it belongs to whose two digits could trade places.
+
+    Take two digits: in every row, column and box the cell holding one and the cell holding the
+    other are linked. Swapping the two digits in a connected group of such cells gives another
+    valid grid, so a puzzle that leaves such a group without a given has two solutions. Returns
+    (per cell: indices of its groups, size of every group).
+    """
+    groups_of = [[] for _ in range(shape.cells)]
+    sizes = []
+    holding = [[0] * (shape.size + 1) for _ in shape.units]  # unit -> digit -> its cell there
+    for unit, cells in zip(holding, shape.units):
+        for cell in cells:
+            unit[solution[cell]] = cell
+    where = [[] for _ in range(shape.size + 1)]  # digit -> the cells holding it
+    for cell, digit in enumerate(solution):
+        where[digit].append(cell)
+    units_of = shape.units_of
+    for low, high in combinations(range(1, shape.size + 1), 2):
+        seen = set()
+        for first in where[low]:
+            if first in seen:
+                continue
+            seen.add(first)
+            group = [first]
+            for cell in group:  # grows while it is walked: a breadth-first search
+                other = high if solution[cell] == low else low
+                for unit in units_of[cell]:
+                    linked = holding[unit][other]
+                    if linked not in seen:
+                        seen.add(linked)
+                        group.append(linked)
+            for cell in group:
+                groups_of[cell].append(len(sizes))
+            sizes.append(len(group))
+    return groups_of, sizes
+
+
+RIVAL_SEARCH_NODES = 40  # a search for a second solution gives up after this many guesses
+
+
+def _rival_exists(shape, values, candidates, cell, digit):
+    """True if a search finds a solution with ``digit`` not in ``cell`` (state of the solver,
+    whose strikes hold for every solution); False if it finds none within its guesses.
+
+    Blanking ``cell`` from a puzzle with one solution, any second solution differs there.
+    A plain search (naked singles, then guessing in the cell with fewest candidates) finds one
+    in a few guesses where a sparse grid has many, far cheaper than every technique failing.
+    """
+    nodes = 0
+
+    def search(values, candidates):
+        nonlocal nodes
+        nodes += 1
+        if nodes > RIVAL_SEARCH_NODES:
+            return None
+        naked_singles(shape, values, candidates)
+        best, fewest = -1, shape.size + 1
+        for spot, value in enumerate(values):
+            if not value:
+                count = candidates[spot].bit_count()
+                if count < fewest:
+                    if not count:
+                        return False
+                    best, fewest = spot, count
+        if best < 0:
+            return True  # every cell filled from its candidates: a valid grid
+        mask = candidates[best]
+        while mask:
+            bit = mask & -mask
+            mask ^= bit
+            guess = list(candidates)
+            guess[best] = bit
+            found = search(list(values), guess)
+            if found is not False:
+                return found
+        return False
+
+    others = list(candidates)
+    others[cell] &= ~(1 << (digit - 1))
+    return search(list(values), others) is True
+
+
 def _carve(shape, solution, rng, rule):
     """Blank cells in random order while the level's solver can still fill the grid.
+
+    A blank that would leave a swappable group (``_swap_sets``) without a given is refused
+    without asking the solver: the puzzle would have two solutions, which no logic can fill,
+    so the solver's answer is known and the puzzle is the same as when it is asked.
 
     Returns (flat givens, number of givens).
     """
@@ -418,14 +575,38 @@ def _carve(shape, solution, rng, rule):
     remaining = shape.cells
     order = list(range(shape.cells))
     rng.shuffle(order)
+    # Worth its cost only where carving goes on to the fewest givens, which ends in refusals,
+    # and not at 4x4, where a solver run costs about as little as finding the groups.
+    worth_it = rule.fewest_givens == 0 and shape.size > 4
+    groups_of, given_in_group = (_swap_sets(shape, solution) if worth_it
+                                 else ([()] * shape.cells, []))
+    lacking = [0] * len(shape.units)  # per unit, the digits blanked so far
+    steps = _STEPS[: rule.hardest_allowed + 1]
     for cell in order:
         if remaining <= rule.fewest_givens:
             break
+        groups = groups_of[cell]
+        if any(given_in_group[group] == 1 for group in groups):
+            continue
         givens[cell] = 0
-        if _solve(shape, givens, rule.hardest_allowed)[0] is None:
-            givens[cell] = solution[cell]
-        else:
-            remaining -= 1
+        bit = 1 << (solution[cell] - 1)
+        units = shape.units_of[cell]
+        for unit in units:
+            lacking[unit] |= bit
+        a, b, c = units
+        if lacking[a] & lacking[b] & lacking[c] != bit:  # else a naked single: solved as before
+            values, candidates = _start(shape, givens, lacking)
+            digit = solution[cell]
+            if not solves_after_blanking(
+                    shape, values, candidates, steps, cell,
+                    lambda values, candidates: _rival_exists(shape, values, candidates, cell, digit)):
+                givens[cell] = solution[cell]
+                for unit in units:
+                    lacking[unit] ^= bit
+                continue
+        remaining -= 1
+        for group in groups:
+            given_in_group[group] -= 1
     return givens, remaining
 
 

@@ -16,28 +16,52 @@ from itertools import combinations
 
 
 @cache
+def digits_in(size):
+    """Per candidate bitmask: the digits in it, as bit indices (digit - 1).
+
+    Looked up by the subset and pattern steps, the hottest loops of carving a hard puzzle:
+    cheaper than peeling off the lowest bit again and again.
+    """
+    return tuple(tuple(d for d in range(size) if mask >> d & 1) for mask in range(1 << size))
+
+
+@cache
 def _peer_sets(shape):
     return tuple(frozenset(peers) for peers in shape.peers)
 
 
 @cache
 def _units_of(shape):
-    """Per cell, (unit index, position of the cell in that unit) for the units it lies in."""
-    return tuple(tuple((index, unit.index(cell)) for index, unit in enumerate(shape.units)
+    """Per cell, (unit index, bit of the cell's position in that unit) for the units it lies in."""
+    return tuple(tuple((index, 1 << unit.index(cell)) for index, unit in enumerate(shape.units)
                        if cell in unit)
                  for cell in range(shape.cells))
 
 
+_last_spots = (None, None)  # ((shape, candidates), spots) of the last call
+
+
 def _spots(shape, candidates):
-    """spots[digit][unit]: bitmask of the positions in that unit where the digit still fits."""
+    """spots[digit][unit]: bitmask of the positions in that unit where the digit still fits.
+
+    The fish and the turbot fish are tried one after the other on the same stuck grid, so the
+    table of the last grid is kept and handed out again while the candidates are the same (the
+    steps only read it). One tuple, read and replaced whole, so threads cannot mix two grids.
+    """
+    global _last_spots
+    key = (shape, tuple(candidates))
+    last_key, last = _last_spots
+    if last_key == key:
+        return last
     spots = [[0] * len(shape.units) for _ in range(shape.size)]
-    for cell, (mask, units) in enumerate(zip(candidates, _units_of(shape))):
-        while mask:
-            bit = mask & -mask
-            mask ^= bit
-            by_unit = spots[bit.bit_length() - 1]
-            for unit, position in units:
-                by_unit[unit] |= 1 << position
+    digits_of = digits_in(shape.size)
+    for mask, units in zip(candidates, _units_of(shape)):
+        if mask:
+            for digit in digits_of[mask]:
+                by_unit = spots[digit]
+                for unit, position in units:
+                    by_unit[unit] |= position
+    _last_spots = (key, spots)
     return spots
 
 
@@ -59,6 +83,7 @@ def basic_fish(count):
 
     def step(shape, values, candidates):
         size = shape.size
+        positions = digits_in(size)  # the set bits of a position mask, as positions
         found = False
         for digit, by_unit in enumerate(_spots(shape, candidates)):
             bit = 1 << digit
@@ -74,7 +99,7 @@ def basic_fish(count):
                     for index, spots in enumerate(lines):
                         if spots & where and index not in group:
                             line = shape.units[first + index]
-                            cells = [line[p] for p in range(size) if (spots & where) >> p & 1]
+                            cells = [line[p] for p in positions[spots & where]]
                             found |= _strike(candidates, cells, bit)
         return found
 
@@ -100,11 +125,14 @@ def turbot_fish(shape, values, candidates):
         if len(links) < 2:
             continue
         ends = [pair for link in links for pair in (link, link[::-1])]
+        # Every strike follows from the links alone, so the cells are gathered and struck once.
+        targets = set()
         for a1, a2 in ends:
+            seen_by_a2 = peers[a2]
             for b1, b2 in ends:
-                if b1 in (a1, a2) or b2 in (a1, a2) or b1 not in peers[a2]:
-                    continue
-                found |= _strike(candidates, peers[a1] & peers[b2], bit)
+                if b1 in seen_by_a2 and b1 != a1 and b2 != a1 and b2 != a2:
+                    targets |= peers[a1] & peers[b2]
+        found |= _strike(candidates, targets, bit)
     return found
 
 

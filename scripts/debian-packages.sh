@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The Debian packages the kiosk and its tests need: Chromium for the browser tests, zbarimg to read
 # the QR codes, pdftoppm for craft-sheet PDFs, Noto fonts for Arabic and Turkish text, faketime to
-# run the suite on another date. `make test` and `.ci/run` call this before any test starts: it
-# installs what is missing when it may (root, or sudo without a password), else stops with the
-# command to run.
+# run the suite on another date, LibreOffice Calc to open the XLSX downloads as the office does.
+# `make test` and `.ci/run` call this before any test starts: it installs what is missing when it
+# may (root, or sudo without a password), else stops with the command to run.
 #   scripts/debian-packages.sh                  everything the tests need
 #   scripts/debian-packages.sh --warn PKG...    only PKG, and only a warning if it cannot (make run)
 set -euo pipefail
@@ -11,7 +11,8 @@ set -euo pipefail
 on_failure=1
 if [ "${1:-}" = "--warn" ]; then on_failure=0; shift; fi
 PACKAGES=("$@")
-[ ${#PACKAGES[@]} -gt 0 ] || PACKAGES=(chromium zbar-tools poppler-utils fonts-noto-core fonts-dejavu-core faketime)
+[ ${#PACKAGES[@]} -gt 0 ] || PACKAGES=(chromium zbar-tools poppler-utils fonts-noto-core fonts-dejavu-core faketime
+  libreoffice-calc-nogui)
 missing=()
 for package in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

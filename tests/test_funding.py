@@ -184,7 +184,8 @@ def test_the_report_as_xlsx(app, staff):
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     book = load_workbook(io.BytesIO(response.data))
-    assert book.sheetnames == ["Ziele", "Pro Monat", "Aktivitäten", "Aktivitäten nach Art", "Bericht"]
+    assert book.sheetnames == ["Ziele", "Pro Monat", "Aktivitäten", "Aktivitäten nach Art", "Reichweite pro Monat",
+                               "Bewertungen", "Bewertungen je Antwort", "Bericht"]
     goals = book["Ziele"]
     assert goals["A2"].value == "Besuche" and goals["B2"].value == 900 and goals["B2"].number_format == "#,##0"
     assert goals["I2"].value.startswith("Ziel 900 Besuche im Jahr 2026: 40 bis zum 19.11.2026")

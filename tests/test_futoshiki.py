@@ -3,6 +3,7 @@
 import dataclasses
 import json
 import os
+import random
 import subprocess
 import sys
 from pathlib import Path
@@ -150,6 +151,50 @@ def test_inequality_technique_prunes_from_both_sides_of_a_sign(givens, relations
     solved, hardest = futoshiki.solve_logically(4, givens, relations, futoshiki.INEQUALITY)
     assert solved is not None and futoshiki.TECHNIQUES[hardest] == "inequality"
     assert futoshiki.solve_logically(4, givens, relations, futoshiki.NAKED_SINGLE)[0] is None
+
+
+def carve_asking_the_solver_every_time(size, solution, rng, rule):
+    """Carving as the module docstring describes it, without any of the shortcuts."""
+    givens = list(solution)
+    relations = [(a, b) if solution[a] < solution[b] else (b, a)
+                 for a, b in futoshiki._neighbour_pairs(size)]
+    cells, signs = list(range(size * size)), list(relations)
+    rng.shuffle(cells)
+    rng.shuffle(signs)
+    given_count = size * size
+
+    def solves(givens, relations):
+        rows = [givens[r * size:(r + 1) * size] for r in range(size)]
+        signs = [[*divmod(a, size), *divmod(b, size), "<"] for a, b in relations]
+        return futoshiki.solve_logically(size, rows, signs, rule.hardest_allowed)[0] is not None
+
+    for cell in cells:
+        if given_count <= rule.fewest_givens:
+            break
+        givens[cell] = 0
+        if solves(givens, relations):
+            given_count -= 1
+        else:
+            givens[cell] = solution[cell]
+    for sign in signs:
+        if len(relations) <= rule.fewest_signs:
+            break
+        fewer = [pair for pair in relations if pair != sign]
+        if solves(givens, fewer):
+            relations = fewer
+    return givens, relations, given_count
+
+
+@pytest.mark.parametrize("size, level", list(PROMISES))
+def test_carving_shortcuts_give_the_puzzle_the_solver_gives(size, level):
+    """Accepting naked singles at once and signs the solver never used must only save time."""
+    rule = futoshiki.LEVEL_RULES[size, level]
+    for n in range(12):
+        solution = futoshiki._random_latin_square(size, random.Random(f"square-{n}"))
+        fast = futoshiki._carve(size, solution, random.Random(f"order-{n}"), rule)
+        plain = carve_asking_the_solver_every_time(size, solution, random.Random(f"order-{n}"),
+                                                   rule)
+        assert fast == plain
 
 
 @pytest.mark.parametrize("level, size", [("easy", 4), ("medium", 5), ("hard", 5)])

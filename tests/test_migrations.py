@@ -12,6 +12,7 @@ from kiosk.migrations import create_tables
 from kiosk.models import SchemaVersion, Staff
 from tests.conftest import TEST_DATABASE_URL, close_database, form_value, fresh_database_url
 from tests.fixtures.make_schema_v1 import FIXTURE, ROWS, V1_MODELS, build_v1
+from tests.fixtures.make_schema_v1 import Staff as V1Staff
 from tests.tablet import Tablet, start_kiosk
 
 V1_PASSWORD = "first release password"
@@ -109,7 +110,8 @@ def test_upgrade_twice_changes_nothing(v1_app):
 def test_a_failing_step_leaves_the_database_as_it_was(v1_app, monkeypatch):
     def broken(migrator):
         migrations.staff_admins(migrator)
-        Staff.create(username="anna", password_hash="x")  # a duplicate: the step fails half-way
+        with database.bind_ctx([V1Staff]):  # the columns of step 2's time: later steps add more
+            V1Staff.create(username="anna", password_hash="x")  # a duplicate: the step fails half-way
 
     monkeypatch.setitem(migrations.STEPS, 2, broken)
     with v1_app.app_context():
@@ -172,3 +174,55 @@ def test_step_3_makes_stored_phone_numbers_dialable_and_web_addresses_valid(app)
             "+493067796086", "+4915201234567", "+493067796086", "abc"]
         assert Organization.get_by_id(organisation.id).website == "https://xn--brgeramt-65a.example/stra%C3%9Fe"
         assert Service.get_by_id(service.id).url == "https://example.org/a b"
+
+
+def test_step_5_marks_the_polls_of_version_4_as_wish_polls(app, tmp_path):
+    """A database of version 4 has polls without the rating flag: they keep their answers and
+    become wish polls, and the schema is then the fresh one."""
+    from datetime import date
+
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    from kiosk.models import Poll, PollAnswer
+
+    with app.app_context():
+        fresh = schema()
+        poll = Poll.create(question="Was wünscht ihr euch?", first=date(2026, 11, 2), last=date(2026, 11, 8))
+        PollAnswer.create(poll=poll, position=1, pictogram="coffee", word="Kaffee")
+        migrate(SchemaMigrator.from_database(database.obj).drop_column("poll", "rating"))
+        SchemaVersion.update(version=4).execute()
+        assert "rating" not in {column.name for column in database.get_columns("poll")}
+        assert migrations.upgrade()[0] == 5
+        assert schema() == fresh
+        kept = Poll.get_by_id(poll.id)
+        assert (kept.question, kept.rating, [a.word for a in kept.answers]) == ("Was wünscht ihr euch?", False, ["Kaffee"])
+
+
+def test_step_6_asks_nobody_for_report_mails(v1_app):
+    """The accounts of an older database get no e-mail until they ask for it themselves."""
+    with v1_app.app_context():
+        migrations.upgrade()
+        assert {(s.email, s.wants_weekly, s.wants_monthly) for s in Staff.select()} == {(None, False, False)}
+
+
+def test_step_6_keeps_everyone_logged_in(app):
+    """A version-5 database: adding the report-mail columns to staff must not rebuild the table,
+    which would delete every staff session by cascade (everyone logged out by an update)."""
+    from playhouse.migrate import SchemaMigrator, migrate
+
+    from kiosk.models import StaffSession
+
+    with app.app_context():
+        fresh = schema()
+        migrator = SchemaMigrator.from_database(database.obj)
+        for column in ("email", "wants_weekly", "wants_monthly"):
+            migrate(migrator.drop_column("staff", column))
+        SchemaVersion.update(version=5).execute()
+        database.execute_sql("INSERT INTO staff (username, password_hash, active, failed_logins, created, is_admin) "
+                             "VALUES ('berta', 'x', %s, 0, '2026-11-02 09:00:00', %s)"
+                             % (("TRUE", "FALSE") if TEST_DATABASE_URL else (1, 0)))
+        berta = Staff.select(Staff.id).where(Staff.username == "berta").get()
+        StaffSession.create(token_hash="a" * 64, staff=berta.id)
+        assert migrations.upgrade() == [6]
+        assert schema() == fresh
+        assert [s.token_hash for s in StaffSession.select().where(StaffSession.staff == berta.id)] == ["a" * 64]

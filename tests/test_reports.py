@@ -294,9 +294,10 @@ def test_csv_report_has_one_row_per_day_in_german_spreadsheet_form(db):
         "Datum;Wochentag;Personen;Check-ins;Gruppen;Erstbesuche;Anlass: Beratung;"
         "Anlass: Basteln & Rätsel;Anlass: Treffen & Kaffee;Anlass: Digitale Hilfe;"
         "Anlass: Infos zu Angeboten;Kontakte unterwegs;Kaffeeklatsch;Flyer;Vermittlungen;"
-        "Digitale Hilfe (Team)",
-        "19.11.2026;Donnerstag;3;2;1;1;1;0;0;0;2;4;0;0;0;6",
-        "20.11.2026;Freitag;0;0;0;0;0;0;0;0;0;0;0;0;0;0",
+        "Digitale Hilfe (Team);Sprache: Deutsch;Sprache: Englisch;Sprache: Türkisch;Sprache: Arabisch;"
+        "Alter: Kind (0–17);Alter: Erwachsen (18–64);Alter: 65 und älter",
+        "19.11.2026;Donnerstag;3;2;1;1;1;0;0;0;2;4;0;0;0;6;0;0;0;0;0;0;0",
+        "20.11.2026;Freitag;0;0;0;0;0;0;0;0;0;0;0;0;0;0;0;0;0;0;0;0;0",
         "",
     ]
     with_doubtful = reports.csv_report(THU, THU, reports.flags_shown(doubtful=True))

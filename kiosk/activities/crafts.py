@@ -33,7 +33,7 @@ from kiosk.clock import utcnow
 from kiosk.db import database
 from kiosk.forms import EmptyForm, KioskForm
 from kiosk.models import CraftSheet, CraftStep
-from kiosk.security import audit, login_required
+from kiosk.security import audit, staff_only
 from kiosk.staff import reports
 from kiosk.staff.reports import history_range
 
@@ -134,10 +134,7 @@ def allow_uploads(endpoint, values):
     request.max_content_length = REQUEST_LIMIT
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Every craft admin page needs a staff login."""
+bp.before_request(staff_only)
 
 
 def has_file(field) -> bool:

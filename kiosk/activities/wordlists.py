@@ -15,7 +15,7 @@ from wtforms.validators import InputRequired, Length, ValidationError
 import puzzles
 from kiosk.forms import EmptyForm, KioskForm
 from kiosk.models import WordList
-from kiosk.security import audit, login_required
+from kiosk.security import audit, staff_only
 
 bp = Blueprint("wordlists_admin", __name__, url_prefix="/admin/wordlists")
 
@@ -71,10 +71,7 @@ class WordListForm(KioskForm):
                 "anderen steckt.")
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Every page here needs a staff login."""
+bp.before_request(staff_only)
 
 
 @bp.route("/", methods=("GET", "POST"))

@@ -13,7 +13,7 @@ from kiosk import clock
 from kiosk.checkin.dropin import HORIZON_DAYS, berlin_holidays
 from kiosk.forms import EmptyForm, KioskForm
 from kiosk.models import DropinClosure
-from kiosk.security import audit, login_required
+from kiosk.security import audit, staff_only
 
 bp = Blueprint("dropin_admin", __name__, url_prefix="/admin/dropin")
 
@@ -34,10 +34,7 @@ class ClosureForm(KioskForm):
                 raise ValidationError("Höchstens ein Jahr auf einmal.")
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Every page here needs a staff login."""
+bp.before_request(staff_only)
 
 
 @bp.route("/", methods=("GET", "POST"))

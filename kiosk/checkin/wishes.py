@@ -11,6 +11,7 @@ from peewee import fn
 
 from kiosk.checkin import counting
 from kiosk.checkin.counting import DOUBTFUL, NORMAL, UNENROLLED
+from kiosk.checkin.labels import N_
 from kiosk.db import database
 from kiosk.models import Count, Poll, PollAnswer
 
@@ -34,9 +35,20 @@ PICTOGRAMS = {
     "children": "Kinder & Familie",
     "outing": "Ausflug",
     "party": "Fest",
-    "good": "Gesicht: gut",
-    "okay": "Gesicht: geht so",
+    "very_bad": "Gesicht: gar nicht gut",
     "bad": "Gesicht: nicht gut",
+    "okay": "Gesicht: geht so",
+    "good": "Gesicht: gut",
+    "very_good": "Gesicht: sehr gut",
+}
+
+# Ready-made answers of a rating question ("Wie gefällt euch …?"), from the worst to the best:
+# their positions are the scale. The words are translated in the catalogs; the staff form fills
+# them in, in every language, and staff may change them like any other answer.
+RATING_SCALES = {
+    3: (("bad", N_("nicht gut")), ("okay", N_("geht so")), ("good", N_("gut"))),
+    5: (("very_bad", N_("gar nicht gut")), ("bad", N_("nicht gut")), ("okay", N_("geht so")),
+        ("good", N_("gut")), ("very_good", N_("sehr gut"))),
 }
 
 
@@ -85,14 +97,20 @@ def record_answer(token: str, answer: PollAnswer, tablet_id: int | None) -> bool
     return fresh
 
 
-def results(poll) -> dict:
-    """Per answer the normal count, and what was set apart (bursts, other devices)."""
-    answers = answers_of(poll)
-    metrics = {f"{METRIC}:{answer.id}": answer for answer in answers}
+def _metrics(poll) -> dict:
+    return {f"{METRIC}:{answer.id}": answer for answer in answers_of(poll)}
+
+
+def results(poll, first=None, last=None) -> dict:
+    """Per answer the normal count, and what was set apart (bursts, other devices); only the
+    answers given on days first..last when those are given (the funder's report's period)."""
+    metrics = _metrics(poll)
+    where = Count.metric.in_(list(metrics)) & (Count.source == "kiosk")
+    if first is not None:
+        where &= Count.day.between(first, last)
     totals = {(metric, flag): total for metric, flag, total in (
         Count.select(Count.metric, Count.flag, fn.SUM(Count.value))
-        .where(Count.metric.in_(list(metrics)) & (Count.source == "kiosk"))
-        .group_by(Count.metric, Count.flag).tuples())} if metrics else {}
+        .where(where).group_by(Count.metric, Count.flag).tuples())} if metrics else {}
     rows = [(answer, totals.get((metric, NORMAL), 0)) for metric, answer in metrics.items()]
     return {
         "rows": rows,
@@ -100,3 +118,14 @@ def results(poll) -> dict:
         "doubtful": sum(totals.get((m, DOUBTFUL), 0) for m in metrics),
         "unenrolled": sum(totals.get((m, UNENROLLED), 0) for m in metrics),
     }
+
+
+def answered_days(poll):
+    """(first, last) day on which anyone answered, counted or set apart; None before the first
+    answer. Once there is one, the answers of the poll must stay as they are (kiosk/staff/polls.py)."""
+    metrics = _metrics(poll)
+    if not metrics:
+        return None
+    first, last = (Count.select(fn.MIN(Count.day), fn.MAX(Count.day))
+                   .where(Count.metric.in_(list(metrics)) & (Count.value > 0)).tuples().get())
+    return None if first is None else (first, last)

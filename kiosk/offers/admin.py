@@ -25,7 +25,7 @@ from kiosk.offers.forms import (
 )
 from kiosk.offers.phones import readable_phone
 from kiosk.offers.views import RESERVED_KEYS
-from kiosk.security import audit, login_required
+from kiosk.security import audit, staff_only
 from kiosk.staff import reports
 
 bp = Blueprint("content_admin", __name__, url_prefix="/admin/content", cli_group=None)
@@ -35,10 +35,7 @@ SHOWN = {"all": "Alle", "offer": "Angebote im Kiez", "help": "Hilfe & Beratung",
 ASKED_DAYS = 30  # "most asked for" looks this far back
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Every content page needs a staff login."""
+bp.before_request(staff_only)
 
 
 @bp.context_processor

@@ -157,6 +157,13 @@ def kinds_of(service: Service) -> set[str]:
     return {kind for (kind,) in query} - {AUDIENCE}
 
 
+def topics_of(services) -> set[tuple[str, str]]:
+    """(kind, key) of every category and help topic these services are in, in one query."""
+    query = (Category.select(Category.kind, Category.key).join(ServiceCategory)
+             .where(ServiceCategory.service.in_([service.id for service in services])).tuples())
+    return set(query)
+
+
 def audiences_by_service(services) -> dict[int, list[Category]]:
     """{service id: its target groups}, in one query for a whole list."""
     found: dict[int, list[Category]] = {service.id: [] for service in services}

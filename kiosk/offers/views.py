@@ -2,7 +2,8 @@
 QR codes to take a contact home, and printed slips for visitors without a smartphone.
 
 Counts only (kiosk/counting.py): a category or topic opened, a detail viewed, a QR code enlarged,
-a slip printed. The "Merken" list lives in the visitor's session as service ids, nothing more,
+a slip printed (the prepared sentence on it, picked on the page before, is not counted). Slips
+print in the visitor's language and in German beneath, for the office. The "Merken" list lives in the visitor's session as service ids, nothing more,
 and is forgotten when the kiosk returns to the start screen.
 """
 
@@ -12,7 +13,7 @@ from functools import lru_cache
 
 from babel.dates import format_skeleton
 from flask import Blueprint, abort, current_app, redirect, render_template, request, session, url_for
-from flask_babel import get_locale
+from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 
 from kiosk import clock, translated
@@ -20,7 +21,7 @@ from kiosk.checkin import counting
 from kiosk.checkin.dropin import dropin_line, dropin_status
 from kiosk.forms import EmptyForm
 from kiosk.models import Service
-from kiosk.offers import directory
+from kiosk.offers import directory, sentences
 from kiosk.offers.directory import CLOSED, HELP, LATER, LATER_TODAY, OFFER, OPEN_NOW
 from kiosk.offers.phones import is_mobile, readable_phone, tel_uri
 from kiosk.offers.seed import CATEGORY_LABELS, EMERGENCY_NUMBERS, KIEZ_PLUS_UID, german
@@ -300,6 +301,14 @@ def enlarged_qr(section, service_id):
                            codes=qr_codes(facts, enlarged=True), **facts)
 
 
+@bp.get(f"/{SECTION}/<int:service_id>/slip/sentence")
+def slip_sentence(section, service_id):
+    """Between the tap on "print" and the slip: one optional prepared sentence, by pictogram."""
+    service = _service_or_404(section, service_id)
+    return _sentence_page(section, [service], url_for(".slip", section=section, service_id=service.id),
+                          url_for(".detail", section=section, service_id=service.id))
+
+
 @bp.get(f"/{SECTION}/<int:service_id>/slip")
 def slip(section, service_id):
     service = _service_or_404(section, service_id)
@@ -307,16 +316,34 @@ def slip(section, service_id):
     return _print_slips(section, [service])
 
 
+def _sentence_page(section, services, slip_url, back):
+    return render_template("visitor/offers/sentence.html", section=section, slip_url=slip_url,
+                           back=back, sentences=sentences.for_topics(directory.topics_of(services)))
+
+
 def _print_slips(section, services):
+    """The slips in the visitor's language, each with its German copy beneath (not for a German
+    visitor), and the sentence of ?say= at the top; an unknown key prints no sentence."""
     now = clock.berlin_now()
+    bilingual = not translated.visitor_reads_german()
     slips = []
     for service in services:
         facts = service_facts(service, now)
-        slips.append({**facts, "codes": qr_codes(facts)})
+        copies = [_slip_copy(facts, heading=True)]
+        if bilingual:
+            with force_locale(translated.SOURCE_LANGUAGE):
+                copies.append(_slip_copy(service_facts(service, now), heading=False))
+        slips.append({**facts, "codes": qr_codes(facts), "copies": copies})
     back = request.referrer if _same_site(request.referrer) else url_for(".index", section=section)
     paper = current_app.config["SLIP_PAPER"].lower()
     return render_template("print/slip.html", slips=slips, printed=now, back=back,
+                           sentence=sentences.by_key(request.args.get("say")), bilingual=bilingual,
                            paper=paper if paper in ("a4", "a6") else "a4")
+
+
+def _slip_copy(facts, heading):
+    """One language's text of a slip, in the current locale (German inside force_locale)."""
+    return render_template("print/_slip_copy.html", slip=facts, heading=heading)
 
 
 def _same_site(url):
@@ -365,6 +392,14 @@ def unsave(service_id):
 def clear_saved():
     session.pop("saved", None)
     return redirect(url_for(".saved"))
+
+
+@bp.get("/offers/saved/sentence")
+def saved_sentence():
+    services = directory.visible_services(saved_ids())
+    if not services:
+        return redirect(url_for(".saved"))
+    return _sentence_page("offers", services, url_for(".saved_slip"), url_for(".saved"))
 
 
 @bp.get("/offers/saved/slip")

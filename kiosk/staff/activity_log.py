@@ -13,7 +13,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from kiosk import clock
 from kiosk.forms import KioskForm
 from kiosk.models import Activity, ActivityKind
-from kiosk.security import login_required
+from kiosk.security import staff_only
 from kiosk.staff import activity_kinds
 
 bp = Blueprint("activity_log", __name__, url_prefix="/admin/activities")
@@ -55,10 +55,7 @@ class KindForm(KioskForm):
             raise ValidationError("Diese Art gibt es schon.")
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Every page here needs a staff login."""
+bp.before_request(staff_only)
 
 
 def with_kinds(form):

@@ -14,7 +14,7 @@ from kiosk.clock import utcnow
 from kiosk.db import database
 from kiosk.forms import EmptyForm, KioskForm
 from kiosk.models import ApiToken
-from kiosk.security import audit, login_required, token_digest
+from kiosk.security import audit, staff_only, token_digest
 
 bp = Blueprint("api_tokens", __name__, url_prefix="/admin/api-tokens")
 
@@ -41,10 +41,7 @@ def valid_token(token):
     return ApiToken.get_or_none((ApiToken.token_hash == token_digest(token)) & ApiToken.revoked.is_null())
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Staff see the list; only an admin makes or revokes a token."""
+bp.before_request(staff_only)  # Staff see the list; only an admin makes or revokes a token.
 
 
 def _admin_only():

@@ -30,7 +30,7 @@ from kiosk import clock
 from kiosk.activities.uploads import uploads_dir
 from kiosk.db import database, database_url, make_private, protect_sqlite_files, sqlite_path
 from kiosk.forms import EmptyForm
-from kiosk.security import audit, login_required
+from kiosk.security import audit, staff_only
 
 KEEP_DAILY = 14
 KEEP_MONTHLY = 12
@@ -251,10 +251,7 @@ def restore_backup(app, path):
 # --- staff page ----------------------------------------------------------------------------------
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Backups hold staff accounts and all figures: staff only."""
+bp.before_request(staff_only)  # Backups hold staff accounts and all figures: staff only.
 
 
 @bp.get("/")

@@ -1,6 +1,6 @@
 """Staff pages for funding periods, their targets (Soll) and the period report (Soll–Ist)."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, flash, g, redirect, render_template, request, url_for
 from wtforms import DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
@@ -8,7 +8,7 @@ from kiosk import clock
 from kiosk.db import database
 from kiosk.forms import EmptyForm, KioskForm
 from kiosk.models import FundingPeriod, Target
-from kiosk.security import audit, login_required
+from kiosk.security import audit, staff_only
 from kiosk.staff import period_report, reports, targets
 
 bp = Blueprint("funding", __name__, url_prefix="/admin/funding")
@@ -46,10 +46,7 @@ class TargetForm(KioskForm):
     submit = SubmitField("Ziel hinzufügen")
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Every page here needs a staff login."""
+bp.before_request(staff_only)
 
 
 def period_or_404(period_id) -> FundingPeriod:
@@ -140,10 +137,32 @@ def remove_target(period_id, target_id):
     return redirect(url_for(".period", period_id=period.id))
 
 
+@bp.route("/<int:period_id>/delete", methods=("GET", "POST"))
+def delete_period(period_id):
+    """Only an admin deletes a period, as only an admin removes an account: it takes the targets
+    and the report's texts with it. A second tap on a page that names all that goes."""
+    if not g.staff.is_admin:
+        abort(403)
+    period = period_or_404(period_id)
+    form = EmptyForm()
+    if request.method == "POST":
+        if not form.validate():
+            abort(400)
+        goals = "; ".join(target_summary(t) for t in period.targets) or "keine"
+        with database.atomic():
+            Target.delete().where(Target.period == period).execute()
+            period.delete_instance()
+            audit("funding_period_delete", f"{period_summary(period)}, Ziele: {goals}")
+        flash(f"Der Förderzeitraum {period.name} ist gelöscht. Zahlen und Aktivitäten bleiben.")
+        return redirect(url_for(".periods"))
+    return render_template("admin/funding/delete.html", period=period, form=form, narrative=NARRATIVE,
+                           goals=[target_summary(t) for t in period.targets])
+
+
 @bp.get("/<int:period_id>/report")
 def report(period_id):
     today = clock.berlin_now().date()
-    built = period_report.build(period_or_404(period_id), today)
+    built = period_report.build(period_or_404(period_id), today, current_app.config["LANGUAGES"])
     return render_template("admin/funding/report.html", report=built, today=today, narrative=NARRATIVE,
                            per_labels=targets.PER)
 
@@ -154,6 +173,7 @@ def report_xlsx(period_id):
 
     today = clock.berlin_now().date()
     period = period_or_404(period_id)
-    body = workbooks.period_workbook(period_report.build(period, today), NARRATIVE, today)
+    built = period_report.build(period, today, current_app.config["LANGUAGES"])
+    body = workbooks.period_workbook(built, NARRATIVE, today)
     return Response(body, mimetype=workbooks.XLSX_TYPE, headers={
         "Content-Disposition": f'attachment; filename="kiez-plus-bericht-{period.first}-{period.last}.xlsx"'})

@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from kiosk.models import FundingPeriod, Target
-from kiosk.staff import reports, targets
+from kiosk.staff import period_reach, reports, targets
 from kiosk.staff.activity_kinds import kind_names
 
 PER_ORDER = {"year": 0, "month": 1, "period": 2}
@@ -29,6 +29,7 @@ class TargetReport:
     progress: targets.Progress
     line: str
     months: list
+    daily: dict  # {day: count} of the target's metric over the period
 
 
 @dataclass
@@ -41,6 +42,8 @@ class PeriodReport:
     per_kind: list  # [(kind name, held, participants)]
     kind_names: dict
     set_apart: dict
+    reach: period_reach.PeriodReach
+    ratings: list  # [reports.Rating]: how the target group rates the offer
     method: tuple = COUNTING_METHOD
 
     @property
@@ -54,10 +57,11 @@ class PeriodReport:
         return [list(rows) for rows in zip(*(t.months for t in self.targets))]
 
 
-def build(period: FundingPeriod, today) -> PeriodReport:
+def target_reports(period: FundingPeriod, today, began) -> list[TargetReport]:
+    """Each target of the period with its progress, plain-words line and months on ``today``
+    (``began``: reports.first_counted_day(), where the pace is measured from)."""
     chosen = sorted(period.targets, key=lambda t: (list(reports.FUNDER_METRICS).index(t.metric), PER_ORDER[t.per]))
     daily = reports.funder_daily(period.first, period.last, {t.metric for t in chosen})
-    began = reports.first_counted_day()
     through = min(today, period.last)
     shown = []
     for target in chosen:
@@ -66,12 +70,52 @@ def build(period: FundingPeriod, today) -> PeriodReport:
                                   daily[target.metric], today, began)
         shown.append(TargetReport(
             target, label, result, targets.plain_line(label, target.amount, target.per, result),
-            targets.monthly(target.amount, target.per, period.first, period.last, daily[target.metric], through)))
+            targets.monthly(target.amount, target.per, period.first, period.last, daily[target.metric], through),
+            daily[target.metric]))
+    return shown
+
+
+def build(period: FundingPeriod, today, languages=tuple(reports.LANGUAGE_LABELS)) -> PeriodReport:
+    through = min(today, period.last)
+    began = reports.first_counted_day()
     activities = reports.activities_in(period.first, through)
     names = kind_names()
+    # How the target group rates the offer: the rating polls that ran in the period.
+    ratings = reports.ratings(period.first, through)
     return PeriodReport(
-        period=period, as_of=through, began=began, targets=shown, activities=activities,
+        period=period, as_of=through, began=began, targets=target_reports(period, today, began),
+        activities=activities,
         per_kind=[(names.get(kind, kind), held, people)
                   for kind, held, people in reports.activities_per_kind(activities)],
         kind_names=names, set_apart=reports.set_apart(period.first, through),
+        reach=period_reach.build(period.first, through, languages),
+        ratings=ratings,
     )
+
+
+@dataclass
+class StretchTarget:
+    """One target as a report e-mail gives it: the week's or month's share of the plan and what
+    was counted in it, and the period report's plain-words line on the stretch's last day."""
+
+    label: str
+    planned: float
+    counted: int
+    line: str
+
+
+def targets_over(first, last) -> list[tuple[FundingPeriod, list[StretchTarget]]]:
+    """The targets of every funding period with targets that overlaps first..last (a week, a
+    month), each as the period report shows it on ``last`` (or on its own end, if sooner)."""
+    periods = (FundingPeriod.select().where((FundingPeriod.first <= last) & (FundingPeriod.last >= first))
+               .order_by(FundingPeriod.first, FundingPeriod.id))
+    began = reports.first_counted_day()
+    found = []
+    for period in periods:
+        inside = max(first, period.first), min(last, period.last)
+        shown = [StretchTarget(
+            t.label, targets.planned(t.target.amount, t.target.per, *inside, period.first, period.last),
+            targets.counted(t.daily, *inside), t.line) for t in target_reports(period, last, began)]
+        if shown:
+            found.append((period, shown))
+    return found

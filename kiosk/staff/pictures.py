@@ -15,7 +15,7 @@ from flask import Blueprint, abort, render_template, request
 from markupsafe import Markup, escape
 
 from kiosk import clock
-from kiosk.security import login_required
+from kiosk.security import staff_only
 from kiosk.staff import reports
 from kiosk.staff.views import format_number
 
@@ -64,6 +64,14 @@ def legend(top, x, y):
     return "".join(parts)
 
 
+def svg_opened(width, height, css_class, name, title, summary):
+    """The start of an accessible picture: its title and a summary a screen reader says instead."""
+    return [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" '
+            f'height="{height}" class="{css_class}" role="img" aria-labelledby="{name}-title {name}-desc">',
+            f'<title id="{name}-title">{escape(title)}</title>',
+            f'<desc id="{name}-desc">{escape(summary)} Die Zahlen stehen in der Tabelle daneben.</desc>']
+
+
 def year_heat_map(year, people_per_day):
     """The calendar of ``year``: a column per week (Monday on top), a cell per day, its colour the
     people counted that day ({date: people}); days without counts are the lightest colour."""
@@ -77,10 +85,7 @@ def year_heat_map(year, people_per_day):
     busiest = max(counted, key=lambda item: (item[1], -item[0].toordinal()), default=None)
     summary = (f"{len(counted)} Tage mit Zahlen, zusammen {_people(sum(v for _, v in counted))}"
                + (f"; am meisten am {busiest[0]:%d.%m.%Y} ({_people(busiest[1])})." if busiest else "."))
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" class="heat-map" '
-             f'role="img" aria-labelledby="heat-title heat-desc">',
-             f'<title id="heat-title">Personen pro Tag im Jahr {year}</title>',
-             f'<desc id="heat-desc">{escape(summary)} Die Zahlen stehen in der Tabelle daneben.</desc>']
+    parts = svg_opened(width, height, "heat-map", "heat", f"Personen pro Tag im Jahr {year}", summary)
     for row, name in enumerate(WEEKDAY_SHORT):
         if row % 2 == 0:
             parts.append(f'<text x="0" y="{above + row * (CELL + GAP) + CELL - 3}" font-size="12">{name}</text>')
@@ -119,10 +124,7 @@ def week_grid(grid, title):
     summary = ("Noch keine Zahlen." if not top else
                f"Am meisten {WEEKDAY_SHORT[busiest[0]]} {busiest[1]:02d}–{busiest[1] + 1:02d} Uhr "
                f"({_people(top)}).")
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" class="week-grid" '
-             f'role="img" aria-labelledby="grid-title grid-desc">',
-             f'<title id="grid-title">{escape(title)}</title>',
-             f'<desc id="grid-desc">{escape(summary)} Die Zahlen stehen in der Tabelle daneben.</desc>']
+    parts = svg_opened(width, height, "week-grid", "grid", title, summary)
     for index, hour in enumerate(hours):
         if index % 2 == 0:
             parts.append(f'<text x="{left + index * (CELL * 2 + GAP)}" y="12" font-size="12">{hour}</text>')
@@ -143,10 +145,7 @@ def week_grid(grid, title):
 # --- the staff page ------------------------------------------------------------------------------
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Figures are for the team: staff only."""
+bp.before_request(staff_only)  # Figures are for the team: staff only.
 
 
 @bp.get("/")

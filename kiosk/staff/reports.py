@@ -3,11 +3,14 @@
 import csv
 import io
 from collections import defaultdict
+from dataclasses import dataclass
+from typing import ClassVar
 from datetime import date, timedelta
 
 from flask import abort
 from peewee import fn
 
+from kiosk.checkin import wishes
 from kiosk.checkin.counting import (
     AGE_BANDS,
     DOUBTFUL,
@@ -22,9 +25,10 @@ from kiosk.checkin.dropin import dropin_schedule
 from kiosk.checkin.labels import REASON_SHORT
 from kiosk.clock import WEEKDAYS, utcnow
 from kiosk.db import database
-from kiosk.models import WHOLE_DAY, Activity, Category, Count, LateCheckin, Service, Tablet
+from kiosk.models import WHOLE_DAY, Activity, Category, Count, LateCheckin, Poll, Service, Tablet
 from kiosk.offers.directory import HELP, OFFER
 from kiosk.spreadsheet import csv_cell
+from kiosk.staff.targets import number
 
 
 def flags_shown(doubtful=False, off_hours=False, unenrolled=False):
@@ -91,6 +95,10 @@ def most_counted(prefix, first, last, limit=10):
     return [(metric[len(prefix) + 1:], total) for metric, total in rows]
 
 
+LANGUAGE_LABELS = {"de": "Deutsch", "en": "Englisch", "tr": "Türkisch", "ar": "Arabisch"}
+AGE_LABELS = {"child": "Kind (0–17)", "adult": "Erwachsen (18–64)", "senior": "65 und älter"}
+
+
 def counted_by_key(prefix, first, last, flags=(NORMAL,)):
     """{name: total} of the metrics "prefix:name" (every source), e.g. the screen languages
     ("language") or the age bands ("age") of a range. Each is counted alone, so this is all
@@ -103,6 +111,39 @@ def counted_by_key(prefix, first, last, flags=(NORMAL,)):
         .tuples()
     )
     return {metric[len(prefix) + 1:]: total for metric, total in rows}
+
+
+def metrics_per_day(first, last, prefixes, flags=(NORMAL,), metrics=()):
+    """{day: {metric: total}} of the metrics that start with one of ``prefixes`` ("language:",
+    "age:") or are named in ``metrics``, for the days that have any. One pass over the range:
+    each query reads every count of its days (the index leads with the day), whatever the metric."""
+    wanted = Count.metric.in_(list(metrics)) if metrics else None
+    for prefix in prefixes:
+        wanted = Count.metric.startswith(prefix) if wanted is None else wanted | Count.metric.startswith(prefix)
+    query = (
+        Count.select(Count.day, Count.metric, fn.SUM(Count.value))
+        .where(Count.day.between(first, last) & wanted & Count.flag.in_(flags))
+        .group_by(Count.day, Count.metric)
+    )
+    found = defaultdict(dict)
+    for day, metric, total in database.execute_sql(*query.sql()).fetchall():  # plain rows, as _sums
+        found[_as_date(day)][metric] = total
+    return dict(found)
+
+
+def per_month(per_day):
+    """{first day of month: {metric: total}} from {day: {metric: total}}."""
+    months = defaultdict(lambda: defaultdict(int))
+    for day, by_metric in per_day.items():
+        for metric, total in by_metric.items():
+            months[day.replace(day=1)][metric] += total
+    return {month: dict(by_metric) for month, by_metric in months.items()}
+
+
+def shown_languages(counted, languages=tuple(LANGUAGE_LABELS)):
+    """The languages a table shows: the kiosk's own in their order, then any other counted
+    (a language since removed from the settings), so no count is dropped."""
+    return list(languages) + sorted(set(counted) - set(languages))
 
 
 def counted_by_key_and_hour(prefix, day, flags=(NORMAL,)):
@@ -119,15 +160,11 @@ def counted_by_key_and_hour(prefix, day, flags=(NORMAL,)):
     return dict(found)
 
 
-LANGUAGE_LABELS = {"de": "Deutsch", "en": "Englisch", "tr": "Türkisch", "ar": "Arabisch"}
-AGE_LABELS = {"child": "Kind (0–17)", "adult": "Erwachsen (18–64)", "senior": "65 und älter"}
-
-
 def reach(first, last, flags=(NORMAL,), languages=tuple(LANGUAGE_LABELS), hours_of=None):
     """Screen languages and age bands of a range for the Today and History pages; with
     ``hours_of`` (a day) also the languages per hour of that day."""
     counted = counted_by_key("language", first, last, flags)
-    shown = list(languages) + sorted(set(counted) - set(languages))
+    shown = shown_languages(counted, languages)
     language_rows = [(code, LANGUAGE_LABELS.get(code, code), counted.get(code, 0)) for code in shown]
     ages = counted_by_key("age", first, last, flags)
     hours = []
@@ -275,25 +312,48 @@ CSV_MANUAL_LABELS = {
 }
 
 
-def daily_table(first, last, flags=(NORMAL,)):
-    """(header, rows) of the per-day figures, one row for every day; the first cell is the date."""
+def reach_per_day(first, last, flags=(NORMAL,)):
+    """{day: {metric: total}} of the screen languages and age bands, for History's downloads."""
+    return metrics_per_day(first, last, ("language:", "age:"), flags)
+
+
+def reach_columns(found, languages=tuple(LANGUAGE_LABELS)):
+    """(header, cells) of the screen languages and age bands from reach_per_day() (or its
+    per_month()): a column per language ("Sprache: Türkisch") and per age band ("Alter: Kind
+    (0–17)"); cells(day or month) gives a row's values."""
+    counted = {metric.split(":", 1)[1] for by_metric in found.values() for metric in by_metric
+               if metric.startswith("language:")}
+    metrics = ([f"language:{code}" for code in shown_languages(counted, languages)]
+               + [f"age:{band}" for band in AGE_BANDS])
+    header = [f"Sprache: {LANGUAGE_LABELS.get(m[9:], m[9:])}" if m.startswith("language:")
+              else f"Alter: {AGE_LABELS[m[4:]]}" for m in metrics]
+
+    def cells(key):
+        return [found.get(key, {}).get(metric, 0) for metric in metrics]
+    return header, cells
+
+
+def daily_table(first, last, flags=(NORMAL,), languages=tuple(LANGUAGE_LABELS), reach=None):
+    """(header, rows) of the per-day figures, one row for every day; the first cell is the date.
+    ``reach``: reach_per_day() of the range when the caller has it already."""
+    reach_header, reach_cells = reach_columns(reach_per_day(first, last, flags) if reach is None else reach, languages)
     header = (["Datum", "Wochentag", "Personen", "Check-ins", "Gruppen", "Erstbesuche"]
               + [f"Anlass: {REASON_SHORT[r]}" for r in REASONS]
-              + [CSV_MANUAL_LABELS[k] for k in CSV_MANUAL_LABELS])
+              + [CSV_MANUAL_LABELS[k] for k in CSV_MANUAL_LABELS] + reach_header)
     rows = [[day, WEEKDAYS[day.weekday()], fig["people"], fig["checkins"], fig["groups"], fig["first_visits"]]
             + [fig["reasons"][r] for r in REASONS]
-            + [fig["manual"][k] for k in CSV_MANUAL_LABELS]
+            + [fig["manual"][k] for k in CSV_MANUAL_LABELS] + reach_cells(day)
             for day, fig in every_day(first, last, flags)]
     return header, rows
 
 
-def csv_report(first, last, flags=(NORMAL,)) -> str:
+def csv_report(first, last, flags=(NORMAL,), languages=tuple(LANGUAGE_LABELS)) -> str:
     """Per-day figures as CSV that German Excel and LibreOffice open correctly.
 
     Semicolons (Excel in German uses the comma for decimals), CRLF, and a UTF-8 byte order mark
     so Excel shows umlauts instead of guessing Windows-1252.
     """
-    header, rows = daily_table(first, last, flags)
+    header, rows = daily_table(first, last, flags, languages)
     out = io.StringIO()
     csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(
         [csv_cell(cell) for cell in row]
@@ -441,3 +501,69 @@ def activities_per_kind(activities):
         held, people = found.get(activity.kind, (0, 0))
         found[activity.kind] = (held + 1, people + activity.participants)
     return [(kind, held, people) for kind, (held, people) in found.items()]
+
+
+# --- How the target group rates the offer (issues 16 and 17): the rating polls of a range ------
+
+RATING_MEAN_FROM = 10  # with fewer answers one or two visitors would swing the mean: none is shown
+
+
+@dataclass
+class Rating:
+    """A rating poll's answers on the days of a range it ran, from the worst to the best."""
+
+    poll: Poll
+    first: date  # the poll's days within the range
+    last: date
+    rows: list  # [(PollAnswer, count)] in the order of the scale
+    total: int
+    set_apart: int  # bursts and taps from other devices, not in the counts
+    mean_from: ClassVar[int] = RATING_MEAN_FROM
+
+    @property
+    def scale(self) -> int:
+        return len(self.rows)
+
+    @property
+    def mean(self) -> float | None:
+        """The mean on the scale 1..n (the worst answer 1), from RATING_MEAN_FROM answers on."""
+        if self.total < RATING_MEAN_FROM:
+            return None
+        return sum(step * count for step, (_, count) in enumerate(self.rows, start=1)) / self.total
+
+    def share(self, count) -> float | None:
+        return count / self.total if self.total else None
+
+    @property
+    def line(self) -> str:
+        """The result in plain German, for the report and its XLSX."""
+        days = (f"am {self.first:%d.%m.%Y}" if self.first == self.last
+                else f"vom {self.first:%d.%m.%Y} bis {self.last:%d.%m.%Y}")
+        if not self.total:
+            return f"Keine Stimmen {days}."
+        line = f"{number(self.total)} {'Stimme' if self.total == 1 else 'Stimmen'} {days}."
+        counts = [count for _, count in self.rows]
+        if counts.count(max(counts)) == 1:
+            answer, count = self.rows[counts.index(max(counts))]
+            line += f" Am häufigsten: „{answer.word}“ ({number(count)} von {number(self.total)})."
+        if self.mean is None:
+            return line + f" Für einen Durchschnitt sind es zu wenige (erst ab {RATING_MEAN_FROM} Stimmen)."
+        worst, best = self.rows[0][0].word, self.rows[-1][0].word
+        return line + (f" Im Durchschnitt {self.mean:.1f}".replace(".", ",")
+                       + f" auf der Skala von 1 („{worst}“) bis {self.scale} („{best}“).")
+
+
+def ratings(first, last) -> list[Rating]:
+    """Every rating poll that ran on a day of first..last, with the answers of those days."""
+    polls = Poll.select().where(
+        Poll.rating & (Poll.first <= last) & (Poll.last >= first)
+        & (Poll.ended.is_null() | ((Poll.ended >= first) & (Poll.ended >= Poll.first)))
+    ).order_by(Poll.first, Poll.id)
+    return [rating_of(poll, first, last) for poll in polls]
+
+
+def rating_of(poll, first, last) -> Rating:
+    """A rating poll's answers on its days within first..last (up to the day staff ended it)."""
+    ran_from, ran_to = max(poll.first, first), min(poll.last, poll.ended or poll.last, last)
+    result = wishes.results(poll, ran_from, ran_to)
+    return Rating(poll, ran_from, ran_to, result["rows"], result["total"], result["doubtful"] + result["unenrolled"])

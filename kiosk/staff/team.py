@@ -14,7 +14,7 @@ from kiosk.clock import utcnow
 from kiosk.db import database
 from kiosk.forms import EmptyForm, KioskForm
 from kiosk.models import Staff, StaffSession
-from kiosk.security import audit, end_sessions, hash_password, idle_limit, login_required, start_session
+from kiosk.security import audit, end_sessions, hash_password, idle_limit, staff_only, start_session
 from kiosk.staff.auth import client_limits, password_check
 
 bp = Blueprint("staff_admin", __name__, url_prefix="/admin/staff")
@@ -34,10 +34,7 @@ class PasswordChangeForm(KioskForm):
     submit = SubmitField("Passwort ändern")
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Every page here needs a staff login."""
+bp.before_request(staff_only)
 
 
 def other_account(staff_id):

@@ -24,7 +24,7 @@ from kiosk.db import database
 from kiosk.forms import CorrectionForm, EmptyForm, ManualCountForm
 from kiosk.models import WHOLE_DAY, AuditEntry, Setting
 from kiosk.offers.forms import TABLES
-from kiosk.security import audit, login_required
+from kiosk.security import audit, staff_only
 from kiosk.staff import mail, reports, targets
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -60,12 +60,14 @@ AUDIT_ACTIONS = {
     "dropin_closed": "Sprechstunde abgesagt", "dropin_reopened": "Absage der Sprechstunde zurückgenommen",
     "wordlist_add": "Wortliste angelegt", "wordlist_hide": "Wortliste ausgeschaltet",
     "wordlist_show": "Wortliste eingeschaltet",
-    "poll_add": "Umfrage angelegt", "poll_end": "Umfrage beendet",
+    "poll_add": "Umfrage angelegt", "poll_edit": "Umfrage geändert", "poll_end": "Umfrage beendet",
     "age_question": "Altersfrage am Tablet",
     "api_token_add": "API-Schlüssel erzeugt", "api_token_revoke": "API-Schlüssel widerrufen",
-    "report_mail_send": "Wochenmail von Hand gesendet",
+    "report_mail_send": "Wochenmail von Hand gesendet", "report_mail_send_monthly": "Monatsmail von Hand gesendet",
+    "report_mail_delivery": "Eigene Zustellung der Berichtsmails",
     "funding_period_add": "Förderzeitraum angelegt", "funding_period_edit": "Förderzeitraum geändert",
     "funding_target_add": "Förderziel angelegt", "funding_target_remove": "Förderziel entfernt",
+    "funding_period_delete": "Förderzeitraum gelöscht",
     "activity_add": "Aktivität eingetragen", "activity_edit": "Aktivität geändert",
     "activity_remove": "Aktivität entfernt", "activity_kind_add": "Neue Art von Aktivität",
 }
@@ -83,10 +85,7 @@ def hour_name(hour):
 HOUR_CHOICES = {hour: hour_name(hour) for hour in [WHOLE_DAY, *range(24)]}
 
 
-@bp.before_request
-@login_required
-def require_login():
-    """Every admin page needs a staff login; this runs before each of them."""
+bp.before_request(staff_only)
 
 
 @bp.app_context_processor
@@ -125,7 +124,7 @@ def today():
         used={"Rätsel gewählt": puzzles_picked(day, day), **reports.most_asked(day, day)},
         tablets=reports.today_status(clock.berlin_now()),
         reach=shown_reach(day, day, flags, hours_of=day),
-        mail_error=Setting.get_value(mail.LAST_ERROR, ""),
+        mail_failures=mail.failures(),
     )
 
 
@@ -146,26 +145,26 @@ def puzzles_picked(first, last):
 
 @bp.post("/test-mode")
 def toggle_test_mode():
-    switched_on = not counting.test_mode()
-    with database.atomic():
-        Setting.put("test_mode", "1" if switched_on else "0")
-        audit("test_mode", "an" if switched_on else "aus")
-    flash("Testbetrieb ist an: am Tablet wird nichts gezählt." if switched_on
-          else "Testbetrieb ist aus: es wird wieder gezählt.")
-    return redirect(url_for(".today"))
+    return _switch("test_mode", counting.test_mode(), {
+        True: "Testbetrieb ist an: am Tablet wird nichts gezählt.",
+        False: "Testbetrieb ist aus: es wird wieder gezählt."})
 
 
 @bp.post("/age-question")
 def toggle_age_question():
     """The optional age-band question at the end of the check-in, switched on and off by staff."""
-    switched_on = not counting.age_question_on()
-    with database.atomic():
-        Setting.put("age_question", "1" if switched_on else "0")
-        audit("age_question", "an" if switched_on else "aus")
-    flash("Die Altersfrage ist an: als letzte, freiwillige Frage beim Check-in." if switched_on
-          else "Die Altersfrage ist aus.")
-    return redirect(url_for(".today"))
+    return _switch("age_question", counting.age_question_on(), {
+        True: "Die Altersfrage ist an: als letzte, freiwillige Frage beim Check-in.",
+        False: "Die Altersfrage ist aus."})
 
+
+def _switch(setting, was_on, said):
+    """Turn one of Today's on/off settings the other way, in the log with who did it."""
+    with database.atomic():
+        Setting.put(setting, "0" if was_on else "1")
+        audit(setting, "aus" if was_on else "an")
+    flash(said[not was_on])
+    return redirect(url_for(".today"))
 
 
 @bp.get("/history")
@@ -203,7 +202,7 @@ def history():
 @bp.get("/history.csv")
 def history_csv():
     first, last = reports.history_range(request.args, clock.berlin_now().date())
-    body = reports.csv_report(first, last, _flags())
+    body = reports.csv_report(first, last, _flags(), current_app.config["LANGUAGES"])
     return Response(
         body.encode("utf-8"),
         mimetype="text/csv",
@@ -216,7 +215,8 @@ def history_xlsx():
     from kiosk.staff import workbooks  # openpyxl: a quarter of the kiosk's start, needed only here
 
     first, last = reports.history_range(request.args, clock.berlin_now().date())
-    return Response(workbooks.history_workbook(first, last, _flags()), mimetype=workbooks.XLSX_TYPE,
+    body = workbooks.history_workbook(first, last, _flags(), current_app.config["LANGUAGES"])
+    return Response(body, mimetype=workbooks.XLSX_TYPE,
                     headers={"Content-Disposition": f'attachment; filename="kiez-plus-{first}-{last}.xlsx"'})
 
 

@@ -21,6 +21,7 @@ DATE_FORMAT = "DD.MM.YYYY"
 MONTH_FORMAT = "MM.YYYY"
 WHOLE = "#,##0"
 DECIMAL = "#,##0.0"
+PERCENT = "0%"
 
 
 def add_sheet(workbook, title, header, rows, formats=None, widths=None, wrap=False):
@@ -60,17 +61,19 @@ def finished(workbook) -> bytes:
     return out.getvalue()
 
 
-def history_workbook(first, last, flags) -> bytes:
+def history_workbook(first, last, flags, languages=tuple(reports.LANGUAGE_LABELS)) -> bytes:
     """History's figures: per day (as the CSV) and per month."""
-    header, rows = reports.daily_table(first, last, flags)
+    reach = reports.reach_per_day(first, last, flags)
+    header, rows = reports.daily_table(first, last, flags, languages, reach)
     workbook = Workbook(write_only=True)
     add_sheet(workbook, "Pro Tag", header, rows, widths=[12, 12] + [14] * (len(header) - 2))
     months = reports.by_month(reports.every_day(first, last, flags))
+    reach_header, reach_cells = reports.reach_columns(reports.per_month(reach), languages)
     add_sheet(workbook, "Pro Monat", ["Monat", "Personen", "Check-ins", "Gruppen", "Erstbesuche"]
-              + list(reports.CSV_MANUAL_LABELS.values()),
+              + list(reports.CSV_MANUAL_LABELS.values()) + reach_header,
               [[month, fig["people"], fig["checkins"], fig["groups"], fig["first_visits"]]
-               + [fig["manual"][k] for k in reports.CSV_MANUAL_LABELS] for month, fig in months],
-              formats={0: MONTH_FORMAT})
+               + [fig["manual"][k] for k in reports.CSV_MANUAL_LABELS] + reach_cells(month) for month, fig in months],
+              formats={0: MONTH_FORMAT}, widths=[12] + [14] * (len(reach_header) + 9))
     return finished(workbook)
 
 
@@ -94,10 +97,38 @@ def period_workbook(report, narrative, today) -> bytes:
               widths=[12, 32, 14, 60])
     add_sheet(workbook, "Aktivitäten nach Art", ["Art", "Anzahl", "Teilnehmende"],
               [list(row) for row in report.per_kind], widths=[32, 10, 14])
+    add_reach_sheet(workbook, report.reach)
+    add_rating_sheets(workbook, report.ratings)
     add_sheet(workbook, "Bericht", ["Feld", "Inhalt"], [
         ["Förderzeitraum", period.name], ["Fördermittelgeber", period.funder],
         ["Von", period.first], ["Bis", period.last], ["Zahlen bis", report.as_of], ["Erstellt am", today],
         *[[label, getattr(period, name)] for name, label in narrative.items()],
         *[["Zählweise", line] for line in report.method],
+        *[["Wen wir erreichen", line] for line in report.reach.lines + list(report.reach.explanation)],
     ], widths=[26, 100], wrap=True)
     return finished(workbook)
+
+
+def add_reach_sheet(workbook, reach):
+    """Screen languages and age answers per month of the period, and the period's totals.
+    Month totals, so exact (the small-number rule is for one hour's cells)."""
+    header = (["Monat", "Check-ins mit Sprache"] + [f"Sprache: {s.label}" for s in reach.languages]
+              + ["Antworten Altersfrage"] + [f"Alter: {s.label}" for s in reach.ages])
+    rows = [[month, sum(languages), *languages, sum(ages), *ages] for month, languages, ages in reach.months]
+    rows.append(["Zeitraum bisher", reach.language_total, *[s.total for s in reach.languages],
+                 reach.age_total, *[s.total for s in reach.ages]])
+    rows.append(["Anteil in %", None, *[round(s.percent, 1) for s in reach.languages],
+                 None, *[round(s.percent, 1) for s in reach.ages]])
+    add_sheet(workbook, "Reichweite pro Monat", header, rows, formats={0: MONTH_FORMAT},
+              widths=[16, 14] + [14] * (len(header) - 2))
+
+
+def add_rating_sheets(workbook, ratings):
+    """How the target group rates the offer: a line per rating poll, and its answers on the scale."""
+    add_sheet(workbook, "Bewertungen", ["Frage", "Von", "Bis", "Stimmen", "Stufen", "Durchschnitt", "In Worten"],
+              [[r.poll.question, r.first, r.last, r.total, r.scale, r.mean, r.line] for r in ratings],
+              widths=[40, 12, 12, 10, 8, 14, 100])
+    add_sheet(workbook, "Bewertungen je Antwort", ["Frage", "Stufe", "Antwort", "Stimmen", "Anteil"],
+              [[r.poll.question, step, answer.word, count, r.share(count)]
+               for r in ratings for step, (answer, count) in enumerate(r.rows, start=1)],
+              formats={4: PERCENT}, widths=[40, 8, 24, 10, 10])

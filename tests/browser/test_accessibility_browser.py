@@ -12,7 +12,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import expect
 from werkzeug.exceptions import HTTPException
 
-from kiosk.models import Activity, FundingPeriod, Poll, PollAnswer, Service, Target
+from kiosk.models import Activity, FundingPeriod, Poll, PollAnswer, Service, Staff, Target
 from kiosk.offers.seed import KIEZ_PLUS_UID
 from tests.browser.conftest import tap_language
 
@@ -89,6 +89,7 @@ def test_every_visitor_page_is_accessible(page, server, live_app, content, lang)
     assert A4_SHEETS <= set(live_app.view_functions)  # a renamed view must not lose its exemption
     paths = visitor_pages(page, server, live_app)
     assert len(paths) >= 15, paths  # home, activities, puzzles, crafts, offers, help, slips ...
+    assert "offers.slip_sentence" in paths.values()  # the sentence picked before a slip
     report = {}
     for path, endpoint in {**paths, "/no-such-page": None}.items():
         page.set_viewport_size(SIZES[0])
@@ -149,7 +150,9 @@ def test_admin_pages_are_accessible(page, server, live_app, content):
         period = FundingPeriod.create(name="Beispiel: Förderzeitraum", first=date(2026, 1, 1), last=date(2026, 12, 31))
         Target.create(period=period, metric="visits", amount=900, per="year")
         activity = Activity.create(day=date(2026, 3, 3), kind="outreach", participants=9)
-    for path in (f"/admin/funding/{period.id}/", f"/admin/funding/{period.id}/report", f"/admin/activities/{activity.id}/"):
+        Staff.update(is_admin=True).execute()  # the delete page is an admin's
+    for path in (f"/admin/funding/{period.id}/", f"/admin/funding/{period.id}/report", f"/admin/activities/{activity.id}/",
+                 f"/admin/funding/{period.id}/delete"):
         page.goto(server + path)
         results = Axe().run(page)
         if results.violations_count:
@@ -222,4 +225,30 @@ def test_voice_pages_are_accessible(page, server, live_app, content, running_pol
         page.goto(server + path)
         expect(page.locator(".speak-button").first).to_be_visible()
         report[path] = problems_at_every_size(page)
+    assert {path: found for path, found in report.items() if found} == {}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_sentence_pages_are_accessible(page, server, live_app, content, lang):
+    """The sentence picker before the "Merken" list's printout, which the walk cannot reach (its
+    list is empty there), and the printout with a sentence, reached by touch."""
+    choose_language(page, server, lang)
+    with live_app.app_context():
+        entry = Service.get(Service.uid == KIEZ_PLUS_UID).id
+    page.goto(f"{server}/help/{entry}")
+    page.locator("form[action$='/save'] button").tap()
+    expect(page.locator("a.action-button.is-done")).to_be_visible()
+    page.locator(".saved-badge").tap()
+    expect(page.locator(".saved-item")).to_have_count(1)
+    page.locator(".saved-actions a.big-button").tap()
+    expect(page.locator(".sentence-choice").first).to_be_visible()
+    report = {"/offers/saved/sentence": problems_at_every_size(page)}
+    page.locator(".sentence-choice img").first.tap()
+    expect(page.locator(".slip-sentence")).to_be_visible()
+    problems = problems_on(page)
+    for size in SIZES:
+        page.set_viewport_size(size)
+        if size["width"] >= 800 and sideways_scrolling(page) > 1:  # an A4 sheet (A4_SHEETS)
+            problems.append(f"scrolls sideways at {size['width']}x{size['height']}")
+    report["/offers/saved/slip?say=…"] = problems
     assert {path: found for path, found in report.items() if found} == {}

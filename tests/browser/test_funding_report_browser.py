@@ -8,8 +8,8 @@ import pytest
 from flask import g
 from playwright.sync_api import expect
 
-from kiosk.checkin import counting
-from kiosk.models import FundingPeriod, Target
+from kiosk.checkin import counting, wishes
+from kiosk.models import FundingPeriod, Poll, PollAnswer, Target
 from kiosk.staff import activity_kinds
 
 pytestmark = pytest.mark.browser
@@ -32,11 +32,18 @@ def period(live_app):
         while day <= date(2026, 11, 19):
             counting.increment("people", 18, day=day, hour=11)
             counting.increment("first_visit:yes", 3, day=day, hour=11)
+            counting.add_to_buckets({"checkin": 18, "language:de": 11, "language:tr": 4, "language:ar": 3,
+                                     "age:adult": 5, "age:senior": 1}, day=day, hour=11)
             day += timedelta(weeks=1)
         counting.increment("checkin", 2, day=date(2026, 11, 12), hour=11, flag=counting.DOUBTFUL)
         for week in range(20):
             activity_kinds.record_activity(date(2026, 4, 7) + timedelta(weeks=week), "outreach", 9, "")
         activity_kinds.record_activity(date(2026, 5, 20), "kaffeeklatsch", 7, "Hof Oranienstraße")
+        rating = Poll.create(question="Wie gefällt euch die Sprechstunde?", first=date(2026, 10, 1),
+                             last=date(2026, 10, 31), rating=True)
+        for position, ((pictogram, word), count) in enumerate(zip(wishes.RATING_SCALES[5], (1, 2, 5, 14, 18)), 1):
+            answer = PollAnswer.create(poll=rating, position=position, pictogram=pictogram, word=word)
+            counting.increment(f"poll_answer:{answer.id}", count, day=date(2026, 10, 8), hour=11)
         return period.id
 
 
@@ -66,6 +73,18 @@ def test_the_period_report_prints_to_a4(page, server, period, tmp_path):
     assert "Besuche, nicht Personen" in flat and "Eine Gruppe zählt mit ihrer Größe" in flat
     assert "2 zweifelhafte Check-ins" in flat
     assert "dem 06.03.2025, dem ersten Tag mit Zahlen" in flat
+    # 90 Thursdays from 06.03.2025 to 19.11.2026, 18 check-ins each: 11 German, 4 Turkish, 3 Arabic.
+    assert "Wen wir erreichen" in flat
+    unbroken = re.sub(r"-\s+", "-", flat)  # "Check-" at a line's end, "ins" on the next
+    assert ("Von 1.620 Check-ins waren 61 % auf Deutsch und 39 % in einer anderen Sprache (630 Check-ins): "
+            "22 % auf Türkisch und 17 % auf Arabisch.") in unbroken
+    assert "Die freiwillige Altersfrage haben 540 von 1.620 Check-ins (33 %) beantwortet." in unbroken
+    assert "Türkisch 360 22 %" in flat and "65 und älter 90 17 %" in flat
+    assert "sagt nichts über Herkunft" in flat
+    assert "Wie die Zielgruppe das Angebot bewertet" in flat and "„Wie gefällt euch die Sprechstunde?“" in flat
+    assert "40 Stimmen vom 01.10.2026 bis 31.10.2026. Am häufigsten: „sehr gut“ (18 von 40)." in flat
+    assert "Im Durchschnitt 4,2 auf der Skala von 1 („gar nicht gut“) bis 5 („sehr gut“)." in flat
+    assert re.search(r"5 sehr gut 18 45 %", flat) and re.search(r"Zusammen 40 100 %", flat)
     for screen_only in ("Bericht drucken", "XLSX herunterladen", "Abmelden", "Menü"):
         assert screen_only not in flat
     info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout

@@ -98,6 +98,8 @@ def test_print_a_slip_to_pdf_and_read_its_codes(page, server, content, tmp_path)
     page.add_init_script(COUNT_PRINT_CALLS)
     page.goto(f"{server}/offers/{content['offer']}")
     page.get_by_role("link", name="Auf Papier ausdrucken").tap()
+    expect(page.get_by_role("heading", name="Einen Satz dazu drucken?")).to_be_visible()
+    page.get_by_role("link", name="Ohne Satz drucken").tap()
     expect(page).to_have_url(re.compile(r"/slip$"))  # the tablet asks /health first, then goes
     expect(page.get_by_role("heading", name="Beispiel: Tischtennis")).to_be_visible()
     page.wait_for_load_state("load")
@@ -130,6 +132,8 @@ def test_merken_several_and_print_them_together(page, server, content, tmp_path)
     expect(page.locator(".saved-badge .count")).to_have_text("2")
     page.locator(".saved-badge").tap()
     page.get_by_role("link", name="Alle ausdrucken").tap()
+    expect(page.get_by_role("heading", name="Einen Satz dazu drucken?")).to_be_visible()
+    page.get_by_role("link", name="Ohne Satz drucken").tap()
     expect(page.locator(".slip")).to_have_count(2)
     pdf = tmp_path / "saved.pdf"
     page.pdf(path=str(pdf), format="A4")
@@ -138,7 +142,8 @@ def test_merken_several_and_print_them_together(page, server, content, tmp_path)
 
 
 VISITOR_PAGES = ("/offers/", "/offers/now", "/offers/sport", "/offers/sport?free=1&lang=tr", "/offers/{offer}",
-                 "/offers/{offer}/qr", "/offers/{offer}/slip", "/help/", "/help/violence",
+                 "/offers/{offer}/qr", "/offers/{offer}/slip/sentence", "/offers/{offer}/slip",
+                 "/offers/{offer}/slip?say=join", "/help/", "/help/violence",
                  "/help/money", "/help/{seelsorge}", "/help/emergency", "/offers/saved")
 
 

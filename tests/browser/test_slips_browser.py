@@ -191,3 +191,87 @@ def test_codes_on_screen_fit_their_box_and_decode(browser, server, live_app, ent
         if KEEP:
             subprocess.run(["cp", str(shot), KEEP], check=True)
         assert sorted(decoded(shot)) == sorted(expected_codes(live_app, entries[kind], "ar"))
+
+
+def pdf_text(pdf) -> str:
+    """The printed text with every run of white space as one space (names wrap beside the codes)."""
+    found = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True, timeout=60)
+    return " ".join(re.sub("[\u202a-\u202e]", "", found.stdout).split())  # without direction marks
+
+
+def pdf_pages(pdf) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True, timeout=60).stdout
+    return int(re.search(r"Pages:\s+(\d+)", info).group(1))
+
+
+def print_to_pdf(page, tmp_path, name):
+    pdf = tmp_path / f"{name}.pdf"
+    page.emulate_media(media="print")
+    page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+    page.emulate_media(media="screen")
+    if KEEP:
+        os.makedirs(KEEP, exist_ok=True)
+        subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), os.path.join(KEEP, name)], check=True, timeout=60)
+        subprocess.run(["cp", str(pdf), KEEP], check=True)
+    return pdf
+
+
+# What the long entry's slip must hold in each language, and in German (its staff translation of
+# the name, a fixed label, the prepared sentence about rent arrears from the catalogs). pdftotext
+# gives Arabic in runs and splits the lam-alef ligature, so Arabic is checked by words without it.
+IN_LANGUAGE = {
+    "tr": ("Örnek: Kira borçları, enerji borçları ve konut güvencesi danışma merkezi", "Ne zaman",
+           "Kira borçlarım için danışmanlığa ihtiyacım var."),
+    "ar": ("مركز استشارات", "متى؟", "أحتاج إلى استشارة بخصوص"),
+}
+IN_GERMAN = ("Beispiel: Beratungsstelle für Mietschulden, Energieschulden und Wohnungssicherung", "Wann",
+             "Ich brauche Beratung zu meinen Mietschulden.")
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["tr", "ar"])
+def test_a_sentence_picked_by_its_pictogram_prints_in_both_languages_on_one_page(
+        page, server, live_app, entries, lang, tmp_path):
+    page.add_init_script("window.print = () => {};")
+    choose_language(page, server, lang)
+    page.goto(f"{server}/help/{entries['long']}")
+    page.locator(".take-actions a[href$='/slip/sentence']").tap()
+    expect(page.locator(".sentence-choice").first).to_be_visible()
+    page.locator(".sentence-choice[href$='?say=rent-debt'] img").tap()
+    expect(page.locator(".slip-sentence")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/slip\?say=rent-debt$"))
+    # Arabic right to left, its German copy left to right, on the same page
+    visitor_direction = "rtl" if lang == "ar" else "ltr"
+    assert page.evaluate("getComputedStyle(document.querySelector('.slip-copy')).direction") == visitor_direction
+    assert page.evaluate("getComputedStyle(document.querySelector('.slip-copy-german')).direction") == "ltr"
+    assert page.evaluate("getComputedStyle(document.querySelector('.sentence-german')).direction") == "ltr"
+    pdf = print_to_pdf(page, tmp_path, f"bilingual-{lang}")
+    text = pdf_text(pdf)
+    for expected in IN_LANGUAGE[lang] + IN_GERMAN:
+        assert expected in text, (lang, expected)
+    assert pdf_pages(pdf) == 1
+    subprocess.run(["pdftoppm", "-r", "300", "-png", str(pdf), str(tmp_path / "bilingual")], check=True, timeout=120)
+    assert sorted(decoded(tmp_path / "bilingual-1.png")) == sorted(expected_codes(live_app, entries["long"], lang))
+
+
+@pytest.mark.browser
+def test_the_merken_list_prints_both_languages_with_the_sentence_once_at_the_top(page, server, live_app, entries, tmp_path):
+    page.add_init_script("window.print = () => {};")
+    choose_language(page, server, "tr")
+    for service_id in (entries["long"], entries["ordinary"]):
+        page.goto(f"{server}/help/{service_id}")
+        page.locator("form[action$='/save'] button").tap()
+        expect(page.locator("a.action-button.is-done")).to_be_visible()
+    page.locator(".saved-badge").tap()
+    expect(page.locator(".saved-item")).to_have_count(2)
+    page.locator(".saved-actions a.big-button").tap()
+    expect(page.locator(".sentence-choice").first).to_be_visible()
+    page.locator(".sentence-choice[href$='?say=appointment'] img").tap()
+    expect(page.locator(".slip")).to_have_count(2)
+    pdf = print_to_pdf(page, tmp_path, "saved-bilingual-tr")
+    text = pdf_text(pdf)
+    assert text.count("Randevuya ihtiyacım var.") == 1 and text.count("Ich brauche einen Termin.") == 1
+    assert text.index("Randevuya ihtiyacım var.") < text.index(IN_LANGUAGE["tr"][0])
+    for expected in IN_LANGUAGE["tr"][:2] + IN_GERMAN[:2] + ("Kiez+ Sprechstunde",):
+        assert expected in text
+    assert pdf_pages(pdf) < 2 * 2  # several entries a page, never one entry spread over two
