@@ -2,6 +2,8 @@
 
 SQLite (the default, in the instance folder) gets WAL, durable commits, foreign keys and a busy
 timeout; a DATABASE_URL such as ``postgresql://…`` points the same models at another server.
+The check-in's path keeps its statements' SQL (Prepared) and shares durable commits between
+tablets that write at once (GroupCommit): docs/benchmarks.md, "Check-in throughput".
 """
 
 import contextlib
