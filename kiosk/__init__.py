@@ -1,8 +1,10 @@
 """Kiez+ Kiosk: the Flask app. ``create_app`` shows the whole of it."""
 
+import functools
 import os
 import secrets
 
+from babel import Locale
 from flask import Flask, current_app, request, session
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
@@ -108,7 +110,13 @@ def visitor_language():
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang")
     language = chosen if chosen in languages else languages[0]
-    return FORMAT_LOCALES.get(language, language)
+    return _locale(FORMAT_LOCALES.get(language, language))
+
+
+@functools.lru_cache(maxsize=None)
+def _locale(identifier: str) -> Locale:
+    """One babel Locale per language, made once: Flask-Babel would parse it for every request."""
+    return Locale.parse(identifier)
 
 
 def _instance_secret_key(instance_path):

@@ -20,7 +20,7 @@ from peewee import EXCLUDED
 from kiosk import clock
 from kiosk.checkin.dropin import dropin_schedule
 from kiosk.clock import BERLIN, utcnow
-from kiosk.db import database
+from kiosk.db import Param, Prepared, database, write_together
 from kiosk.models import Count, LateCheckin, Setting, Ticket
 
 GROUP_SIZES = (1, 2, 3, 4, 5, 6)  # 6 stands for "6 or more" and counts as 6 people
@@ -45,14 +45,22 @@ def bucket_for(moment: datetime) -> tuple[date, int]:
 
 def add_to_buckets(increments, *, day, hour, source="kiosk", flag=NORMAL):
     """Add {metric: amount} to the buckets of one hour: one SQL upsert, no read-modify-write."""
-    rows = [
-        {"day": day, "hour": hour, "metric": metric, "source": source, "flag": flag, "value": amount}
-        for metric, amount in increments.items()
-    ]
-    Count.insert_many(rows).on_conflict(
+    values = {f"metric{n}": metric for n, metric in enumerate(increments)}
+    values.update({f"amount{n}": amount for n, amount in enumerate(increments.values())})
+    ADD_TO_BUCKETS.execute((len(increments),), day=day, hour=hour, source=source, flag=flag, **values)
+
+
+def _add_to_buckets_query(rows):
+    buckets = [{Count.day: Param("day"), Count.hour: Param("hour"), Count.metric: Param(f"metric{n}"),
+                Count.source: Param("source"), Count.flag: Param("flag"), Count.value: Param(f"amount{n}")}
+               for n in range(rows)]
+    return Count.insert_many(buckets).on_conflict(
         conflict_target=[Count.day, Count.hour, Count.metric, Count.source, Count.flag],
         update={Count.value: Count.value + EXCLUDED.value},
-    ).execute()
+    )
+
+
+ADD_TO_BUCKETS = Prepared(_add_to_buckets_query)
 
 
 def increment(metric, amount=1, *, day, hour, source="kiosk", flag=NORMAL):
@@ -134,14 +142,23 @@ def checkin_increments(language: str) -> dict:
 
 def checkin_flag(moment: datetime, tablet_id: int | None) -> str:
     """Normal only from an enrolled tablet (``tablet_id``), in the drop-in hour, and not in a burst."""
+    return checkin_guard(moment, tablet_id)()
+
+
+def checkin_guard(moment: datetime, tablet_id: int | None):
+    """``checkin_flag`` in two halves: the app's settings and the drop-in hour are looked up now;
+    the returned function asks the burst window, which it enters, so call it only for a
+    check-in that counts."""
     if tablet_id is None:
-        return UNENROLLED
+        return lambda: UNENROLLED
     config = current_app.config
-    if bursts.is_burst(config["BURST_LIMIT"], config["BURST_WINDOW_SECONDS"], key=tablet_id):
-        return DOUBTFUL
-    if not dropin_schedule(moment.date()).is_open(moment):
-        return OFF_HOURS
-    return NORMAL
+    limit, window = config["BURST_LIMIT"], config["BURST_WINDOW_SECONDS"]
+    flag_in_calm = NORMAL if dropin_schedule(moment.date()).is_open(moment) else OFF_HOURS
+
+    def flag():
+        return DOUBTFUL if bursts.is_burst(limit, window, key=tablet_id) else flag_in_calm
+
+    return flag
 
 
 # --- the check-in, step by step -------------------------------------------------------------
@@ -183,8 +200,17 @@ def spend_one_tap_ticket(token: str, purpose: str) -> bool | None:
     if not is_fresh_home_ticket(token, purpose):
         return None
     forget_old_tickets()
-    spent = Ticket.insert(token=token, step=purpose, used=True).on_conflict_ignore()
-    return bool(list(spent.returning(Ticket.token).tuples().execute()))
+    return bool(spend_start_ticket(token, purpose))
+
+
+def spend_start_ticket(token: str, step: str) -> list:
+    """Store a signed start ticket as spent: [(flag,)] the first time, [] when it was spent before."""
+    return SPEND_START_TICKET.execute(token=token, step=step, issued=utcnow()).fetchall()
+
+
+SPEND_START_TICKET = Prepared(lambda: Ticket.insert(
+    token=Param("token"), step=Param("step"), flag=NORMAL, used=True, issued=Param("issued"),
+).on_conflict_ignore().returning(Ticket.flag))
 
 
 def one_tap_flag(purpose: str, tablet_id: int | None) -> str:
@@ -200,7 +226,17 @@ def one_tap_flag(purpose: str, tablet_id: int | None) -> str:
 
 
 def issue_ticket(step, flag, token):
-    Ticket.insert(token=token, step=step, flag=flag).on_conflict_ignore().execute()
+    ISSUE_TICKET.execute(token=token, step=step, flag=flag, issued=utcnow())
+
+
+ISSUE_TICKET = Prepared(lambda: Ticket.insert(
+    token=Param("token"), step=Param("step"), flag=Param("flag"), used=False, issued=Param("issued"),
+).on_conflict_ignore())
+CLAIM_TICKET = Prepared(lambda: Ticket.update(used=True).where(
+    (Ticket.token == Param("token")) & (Ticket.step == Param("step")) & (Ticket.used == False)  # noqa: E712
+).returning(Ticket.flag))
+TICKET_ISSUED = Prepared(lambda: Ticket.select(Ticket.used).where(
+    (Ticket.token == Param("token")) & (Ticket.step == Param("step"))))
 
 
 def next_token(token: str) -> str:
@@ -224,27 +260,31 @@ def take_step(token: str, step: str, increments: dict, tablet_id: int | None = N
         return None
     following = CHECKIN_STEPS[CHECKIN_STEPS.index(step) + 1]
     upcoming = next_token(token)
-    mine = (Ticket.token == token) & (Ticket.step == step)
-    with database.atomic():
+    # What needs the app or only reads is looked up before the write, which holds the write lock
+    # and may run in the thread that commits a group of check-ins (kiosk/db.py GroupCommit).
+    counts = not test_mode()
+    moment = clock.berlin_now()
+    flag_of_checkin = checkin_guard(moment, tablet_id) if first and counts else None
+
+    def write():
         # Write first, so the transaction holds the write lock before it reads anything.
         if first:
             forget_old_tickets()
-            spend = Ticket.insert(token=token, step=step, used=True).on_conflict_ignore()
+            claimed = spend_start_ticket(token, step)
         else:
-            spend = Ticket.update(used=True).where(mine & (Ticket.used == False))  # noqa: E712
-        claimed = list(spend.returning(Ticket.flag).tuples().execute())
+            claimed = CLAIM_TICKET.execute(token=token, step=step).fetchall()
         if not claimed:
             # Used before (a double tap, a resubmit: lead on, count nothing) or never issued.
-            return upcoming if first or Ticket.select().where(mine).exists() else None
-        counts = not test_mode()
-        flag = claimed[0][0]
-        if first and counts:
-            flag = checkin_flag(clock.berlin_now(), tablet_id)
+            issued = first or TICKET_ISSUED.execute(token=token, step=step).fetchone() is not None
+            return upcoming if issued else None
+        flag = flag_of_checkin() if flag_of_checkin else claimed[0][0]
         if counts and increments:
-            count_now(increments, flag)
+            count_now(increments, flag, moment)
         if following != "done":
             issue_ticket(following, flag, upcoming)
-    return upcoming
+        return upcoming
+
+    return write_together(write)
 
 
 # --- check-ins a tablet kept while the server was away ----------------------------------------
@@ -280,4 +320,7 @@ def _open_in_hour(start: datetime) -> bool:
 
 def forget_old_tickets(max_age=TICKET_MAX_AGE):
     """A spent start-screen ticket older than this has an expired signature: no need to keep it."""
-    Ticket.delete().where(Ticket.issued < utcnow() - max_age).execute()
+    FORGET_TICKETS.execute(before=utcnow() - max_age)
+
+
+FORGET_TICKETS = Prepared(lambda: Ticket.delete().where(Ticket.issued < Param("before")))

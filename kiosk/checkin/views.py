@@ -19,7 +19,7 @@ from kiosk import clock, translated
 from kiosk.checkin import counting, dropin, tablets
 from kiosk.checkin.counting import AGE_BANDS, GROUP_SIZES, REASONS
 from kiosk.checkin.labels import AGE_SPANS, age_label, reason_label
-from kiosk.forms import TicketForm
+from kiosk.forms import TicketForm, posted_ticket
 
 bp = Blueprint("visitor", __name__)
 
@@ -77,11 +77,11 @@ def home():
 
 @bp.post("/checkin")
 def checkin():
-    form = TicketForm()
-    if not form.validate():
+    ticket = posted_ticket()
+    if ticket is None:
         abort(400)
     tablet = tablets.current_tablet()
-    upcoming = counting.take_step(form.ticket.data, "checkin",
+    upcoming = counting.take_step(ticket, "checkin",
                                   counting.checkin_increments(get_locale().language),
                                   tablet.id if tablet else None)
     if upcoming is None:
@@ -114,11 +114,11 @@ def answer(step):
     asked = questions_asked()
     if step not in asked:
         abort(404)
-    form = TicketForm()
-    if not form.validate():
+    ticket = posted_ticket()
+    if ticket is None:
         abort(400)
     increments = {} if "skip" in request.form else answer_increments(step, request.form)
-    upcoming = counting.take_step(form.ticket.data, step, increments)
+    upcoming = counting.take_step(ticket, step, increments)
     if upcoming is None:
         abort(400)
     following = asked.index(step) + 1
