@@ -86,11 +86,13 @@ def test_craft_titles_are_translated_too(app, client, auth):
 
 def stored_text(column, service_id):
     """The column's text as SQLite holds it, past the model's field."""
-    return database.execute_sql(f"SELECT {column} FROM service WHERE id = ?", (service_id,)).fetchone()[0]
+    sql = f"SELECT {column} FROM service WHERE id = {database.param}"
+    return database.execute_sql(sql, (service_id,)).fetchone()[0]
 
 
 def store_text(column, service_id, text):
-    database.execute_sql(f"UPDATE service SET {column} = ? WHERE id = ?", (text, service_id))
+    database.execute_sql(f"UPDATE service SET {column} = {database.param} WHERE id = {database.param}",
+                         (text, service_id))
 
 
 def test_translations_are_stored_as_the_text_existing_databases_hold(app):
