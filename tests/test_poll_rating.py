@@ -10,7 +10,7 @@ import pytest
 from openpyxl import load_workbook
 
 from kiosk.checkin import counting, wishes
-from kiosk.models import AuditEntry, Count, FundingPeriod, Poll, PollAnswer
+from kiosk.models import AuditEntry, FundingPeriod, Poll, PollAnswer
 from kiosk.staff import reports
 from tests.test_poll import TODAY, answer, make_poll, new_poll_form
 
