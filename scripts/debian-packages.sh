@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The Debian packages the kiosk and its tests need: Chromium for the browser tests, zbarimg to read
-# the QR codes, pdftoppm for craft-sheet PDFs, Noto fonts for Arabic and Turkish text, faketime to
+# the QR codes, pdftoppm for craft-sheet PDFs, Noto fonts for Arabic and Turkish text, datefudge to
 # run the suite on another date, LibreOffice Calc to open the XLSX downloads as the office does.
 # `make test` and `.ci/run` call this before any test starts: it installs what is missing when it
 # may (root, or sudo without a password), else stops with the command to run.
@@ -11,7 +11,7 @@ set -euo pipefail
 on_failure=1
 if [ "${1:-}" = "--warn" ]; then on_failure=0; shift; fi
 PACKAGES=("$@")
-[ ${#PACKAGES[@]} -gt 0 ] || PACKAGES=(chromium zbar-tools poppler-utils fonts-noto-core fonts-dejavu-core faketime
+[ ${#PACKAGES[@]} -gt 0 ] || PACKAGES=(chromium zbar-tools poppler-utils fonts-noto-core fonts-dejavu-core datefudge
   libreoffice-calc-nogui)
 missing=()
 for package in "${PACKAGES[@]}"; do
