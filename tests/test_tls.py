@@ -77,6 +77,10 @@ def https_request(port, certificates, method, path, body=None, headers=None, hos
         connection.close()
 
 
+# OpenSSL checks a certificate against the machine's real clock, which time-machine does not move:
+# a certificate made at the suite's fixed moment is "not yet valid" on any real date before it
+# (seen with `make test-another-day SHIFT="-200 days"`). These make and check theirs on the real clock.
+@pytest.mark.real_clock
 def test_a_device_trusting_the_ca_gets_https_with_hsts_and_secure_cookies(app, https, certificates):
     status, headers, html = https_request(https, certificates, "GET", "/admin/login")
     assert status == 200 and headers["Strict-Transport-Security"] == "max-age=31536000"
@@ -147,6 +151,7 @@ def test_without_certificates_the_guide_is_not_there(app, client):
     assert client.get("/tls/kiez-kiosk-ca.crt").status_code == 404
 
 
+@pytest.mark.real_clock  # OpenSSL's real clock, as above
 def test_serve_tls_makes_missing_certificates_and_serves_https(app, capsys):
     """What `kiosk serve --tls` does before waitress takes the plain port: one command, no set-up."""
     from kiosk.cli import serve_https
