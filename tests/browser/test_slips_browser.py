@@ -109,10 +109,7 @@ def decoded(png_path) -> list[str]:
 
 def printed_pages(page, tmp_path, name):
     """The page printed by Chromium as the printer would get it; the PNG files at 300 dpi."""
-    pdf = tmp_path / f"{name}.pdf"
-    page.emulate_media(media="print")
-    page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
-    page.emulate_media(media="screen")
+    pdf = print_to_pdf(page, tmp_path, name)
     subprocess.run(["pdftoppm", "-r", "300", "-png", str(pdf), str(tmp_path / name)], check=True, timeout=120)
     pngs = sorted(tmp_path.glob(f"{name}-*.png"))
     if KEEP:
