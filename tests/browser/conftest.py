@@ -36,6 +36,15 @@ def tap_language(page, code):
     expect(page.locator("html")).to_have_attribute("lang", code)
 
 
+def tap_large_text(page):
+    """Tap "Große Schrift" and wait for the larger page to be laid out: the button posts a form,
+    and the new page's button is visible before its style sheets have loaded (a QR code measured
+    there was 6 px too tall in a full run)."""
+    page.locator(".text-size-button").tap()
+    expect(page.locator("html")).to_have_class("large-text")
+    page.wait_for_load_state("load")
+
+
 @pytest.fixture(scope="session")
 def playwright():
     """One Playwright for the whole run: a second one in the same thread is refused."""

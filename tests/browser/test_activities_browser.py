@@ -14,6 +14,7 @@ import puzzles
 from kiosk import clock
 from kiosk.activities import crafts
 from kiosk.staff import reports
+from tests.browser.conftest import tap_large_text
 from tests.browser.test_checkin_browser import assert_no_axe_violations, staff_login
 
 
@@ -243,8 +244,7 @@ def test_puzzle_pages_in_large_text_never_scroll_sideways(page, server, width, h
     """The side column beside the board: its buttons and word list fit in large text too."""
     page.set_viewport_size({"width": width, "height": height})
     page.goto(f"{server}/activities/")
-    page.locator(".text-size-button").tap()
-    expect(page.locator(".text-size-button")).to_have_attribute("aria-pressed", "true")
+    tap_large_text(page)
     for path in ("nonogram/easy/5/browser", "nonogram/hard/10/s6", "sudoku/hard/9/browser",
                  "wordsearch/hard/12/browser?lang=de", "maze/hard/15/browser", "futoshiki/hard/5/browser"):
         page.goto(f"{server}/activities/{path}")

@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from kiosk.models import Service
 from kiosk.offers import seed as content_seed
 from kiosk.offers.directory import AUDIENCE, OFFER
-from tests.browser.conftest import tap_language
+from tests.browser.conftest import tap_language, tap_large_text
 from tests.browser.test_checkin_browser import assert_no_axe_violations, staff_login
 
 OPEN_ALL_WEEK = {"weekly": [{"weekday": day, "opens": "00:00", "closes": "23:59"} for day in range(7)]}
@@ -221,8 +221,7 @@ def test_the_enlarged_code_fits_the_screen_and_scans(page, server, content, tmp_
     for path in (f"/help/{content['kiez_plus']}/qr", f"/offers/{content['offer']}/qr"):
         page.goto(server + path)
         if large_text and page.get_by_role("button", name="Große Schrift", pressed=False).count():
-            page.get_by_role("button", name="Große Schrift").tap()
-            expect(page.get_by_role("button", name="Große Schrift", pressed=True)).to_be_visible()
+            tap_large_text(page)
         code = page.locator(".code-enlarged svg")
         assert_inside_viewport(page, code)
         assert code.bounding_box()["width"] >= 300  # bigger than on the detail page
@@ -237,8 +236,7 @@ def test_the_take_home_code_is_on_the_first_portrait_screen(page, server, conten
                  f"/help/{content['seelsorge']}"):
         page.goto(server + path)
         if large_text and page.get_by_role("button", name="Große Schrift", pressed=False).count():
-            page.get_by_role("button", name="Große Schrift").tap()
-            expect(page.get_by_role("button", name="Große Schrift", pressed=True)).to_be_visible()
+            tap_large_text(page)
         assert page.evaluate("window.scrollY") == 0
         assert_inside_viewport(page, page.locator(".code-vcard svg"))
         assert "BEGIN:VCARD" in decode_screen(page, tmp_path), path
@@ -257,8 +255,7 @@ def test_large_text_in_portrait_neither_clips_nor_scrolls_sideways(page, server,
     page.goto(server + "/help/health")
     if lang != "de":
         tap_language(page, lang)
-    page.locator(".text-size-button").tap()
-    expect(page.locator(".text-size-button")).to_have_attribute("aria-pressed", "true")
+    tap_large_text(page)
     for path in ("/help/health", "/help/", "/offers/", "/offers/now", "/offers/sport",
                  f"/help/{content['seelsorge']}", f"/offers/{content['offer']}", "/help/emergency",
                  "/activities/", "/checkin/thanks"):
