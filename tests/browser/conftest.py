@@ -45,6 +45,13 @@ def tap_large_text(page):
     page.wait_for_load_state("load")
 
 
+def wait_until_settled(page):
+    """A new visitor page takes no touch for its first 0.4 s (static/css/kiosk.css, against the
+    second touch of a double tap). A locator's tap waits for that by itself; a touch at a point
+    does not, so a test that taps at a point first waits here, as a visitor who walked up would."""
+    expect(page.locator("body")).to_have_css("pointer-events", "auto")
+
+
 @pytest.fixture(scope="session")
 def playwright():
     """One Playwright for the whole run: a second one in the same thread is refused."""

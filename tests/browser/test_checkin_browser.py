@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from kiosk import clock
 from kiosk.staff import reports
+from tests.browser.conftest import wait_until_settled
 
 pytestmark = pytest.mark.usefixtures("enrolled")  # the room's tablet: its check-ins count
 
@@ -54,6 +55,7 @@ def test_checkin_with_a_group_of_three_by_tapping(page, server, live_app):
 
 def test_double_tap_counts_once(page, server, live_app):
     page.goto(server + "/")
+    wait_until_settled(page)
     box = page.get_by_role("button", name=re.compile("Ich bin da")).bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.touchscreen.tap(x, y)
@@ -66,6 +68,52 @@ def test_double_tap_counts_once(page, server, live_app):
     page.get_by_role("button", name="5 Personen").tap()
     figures = people_today(live_app)
     assert (figures["checkins"], figures["people"]) == (1, 2)
+
+
+# Holds a page's first 0.4 s without touch (static/css/kiosk.css) for as long as a test needs, on
+# every page after sessionStorage's "hold-settle" is set, and counts the clicks the page receives.
+HOLD_THE_SETTLING = """
+window.clicksSeen = 0;
+document.addEventListener("click", () => { window.clicksSeen += 1; }, true);
+document.addEventListener("animationstart", (event) => {
+  if (event.animationName !== "settle" || !sessionStorage.getItem("hold-settle")) { return; }
+  document.getAnimations().forEach((a) => { if (a.animationName === "settle") { a.pause(); } });
+}, true);
+window.releaseSettle = () => document.getAnimations().forEach((a) => a.play());
+"""
+
+
+def test_the_ghost_of_a_double_tap_answers_nothing(page, server, live_app):
+    """A double tap's second touch can land on the page the first one opened, on the group size
+    under the finger: it must answer nothing, and the same touch once the page has settled must."""
+    page.add_init_script(HOLD_THE_SETTLING)
+    page.goto(server + "/")
+    page.evaluate("sessionStorage.setItem('hold-settle', '1')")
+    page.get_by_role("button", name=re.compile("Ich bin da")).tap()
+    expect(page.get_by_role("heading", name="Wie viele sind Sie?")).to_be_visible()
+    expect(page.locator("body")).to_have_css("pointer-events", "none")
+    box = page.get_by_role("button", name="2 Personen").bounding_box()
+    finger = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    before_the_ghost = people_today(live_app)
+
+    page.touchscreen.tap(*finger)
+    page.wait_for_function("window.clicksSeen > 0")
+    assert page.locator("form[data-sent]").count() == 0
+    assert people_today(live_app) == before_the_ghost
+
+    page.evaluate("releaseSettle()")
+    expect(page.locator("body")).to_have_css("pointer-events", "auto")
+    page.touchscreen.tap(*finger)
+    expect(page.get_by_role("heading", name="Sind Sie zum ersten Mal hier?")).to_be_visible()
+    figures = people_today(live_app)
+    assert (figures["checkins"], figures["people"]) == (1, 2)
+
+
+def test_a_new_page_settles_under_reduced_motion_too(page, server):
+    """Reduced motion turns animations off; the settling is not motion and stays."""
+    page.emulate_media(reduced_motion="reduce")
+    page.goto(server + "/")
+    expect(page.locator("body")).to_have_css("animation-name", "settle")
 
 
 def test_thanks_page_returns_home_by_itself(page, server, live_app):
