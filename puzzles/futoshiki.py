@@ -233,26 +233,42 @@ def solve_logically(size: int, givens, relations, hardest_allowed: int = HIDDEN_
 
 
 def _random_latin_square(size, rng):
-    """Fill row by row with shuffled digits, backing up when a cell has no digit left."""
+    """Fill row by row with shuffled digits, backing up when a cell has no digit left.
+
+    Rows and columns keep bitmasks of the digits they hold, so a cell's digits are one table
+    look-up instead of two walks over the cells before it (a fifth of an easy puzzle's time).
+    """
     values = [0] * (size * size)
+    row_used, col_used = [0] * size, [0] * size
+    digits_left = _digits_left(size)
 
     def fill(cell):
         if cell == len(values):
             return True
         row, col = divmod(cell, size)
-        used = {values[row * size + c] for c in range(col)}
-        used |= {values[r * size + col] for r in range(row)}
-        digits = [d for d in range(1, size + 1) if d not in used]
+        digits = list(digits_left[row_used[row] | col_used[col]])
         rng.shuffle(digits)
         for digit in digits:
+            bit = 1 << (digit - 1)
             values[cell] = digit
+            row_used[row] |= bit
+            col_used[col] |= bit
             if fill(cell + 1):
                 return True
+            row_used[row] ^= bit
+            col_used[col] ^= bit
         values[cell] = 0
         return False
 
     fill(0)
     return values
+
+
+@cache
+def _digits_left(size):
+    """For every bitmask of digits used: the digits not in it, in increasing order."""
+    return tuple(tuple(d for d in range(1, size + 1) if not used >> (d - 1) & 1)
+                 for used in range(1 << size))
 
 
 def _carve(size, solution, rng, rule):
