@@ -42,6 +42,7 @@ neighbour (r2, c2).
 from __future__ import annotations
 
 from functools import cache
+from graphlib import CycleError, TopologicalSorter
 from typing import NamedTuple
 
 from .base import Check, Puzzle, PuzzleError, check_level, check_seed, rng_for
@@ -87,7 +88,11 @@ LEVEL_RULES = {
 
 
 class Board:
-    """Rows, columns and "<" signs of one puzzle as flat cell indices, for the shared solver."""
+    """Rows, columns and "<" signs of one puzzle as flat cell indices, for the shared solver.
+
+    The signs come in chain order (``_in_chain_order``): each before the signs leaving its
+    bigger cell. The inequality step relies on it to strike all it can in one call.
+    """
 
     def __init__(self, size: int, relations):
         self.size = size
@@ -95,8 +100,10 @@ class Board:
         self.all_digits = (1 << size) - 1
         self.units, self.peers = _lines(size)
         self.below_highest, self.above_lowest = _bounds(size)
-        self.relations = relations  # (smaller cell, bigger cell) pairs
+        self.digit_bits = tuple(1 << digit >> 1 for digit in range(size + 1))  # 0 for no digit
+        self.relations = relations  # (smaller cell, bigger cell) pairs, in chain order
         self.signs_used = set()  # the relations that struck a candidate while solving
+        self.settled = None  # (values, candidates) where the inequality step struck all it could
 
 
 @cache
@@ -123,6 +130,24 @@ def _bounds(size):
     return below_highest, above_lowest
 
 
+def _in_chain_order(relations):
+    """The (smaller, bigger) pairs sorted so that a pair comes before the pairs that start at its
+    bigger cell; as given if the signs go round in a circle (no grid fits them anyway)."""
+    chains = TopologicalSorter()
+    for small, big in relations:
+        chains.add(big, small)
+    try:
+        rank = {cell: n for n, cell in enumerate(chains.static_order())}
+    except CycleError:
+        return list(relations)
+    return sorted(relations, key=lambda pair: rank[pair[0]])
+
+
+def _sorted_by_digits(relations, solution):
+    """The relations in chain order, cheaply when the solution is known: by the smaller digit."""
+    return sorted(relations, key=lambda pair: solution[pair[0]])
+
+
 def _neighbour_pairs(size):
     """Every pair of cells side by side or one above the other."""
     pairs = []
@@ -138,29 +163,40 @@ def _neighbour_pairs(size):
 
 
 def _inequalities(board, values, candidates):
-    """The smaller cell stays below the bigger cell's highest option, the bigger above the
-    smaller's lowest one (repeated, this also walks along chains of signs)."""
+    """The bigger cell stays above the smaller cell's lowest option, the smaller below the
+    bigger cell's highest one, along chains of signs.
+
+    Two sweeps: lowest options pushed up the signs in their (chain) order, highest options
+    pushed down in reverse. A lowest option only moves by the first kind of strike and a
+    highest only by the second, so one sweep each reaches the end of every chain and a call
+    with nothing changed since the last one would strike nothing: it returns at once. Before,
+    one pass struck one step along a chain and the solver called again for the next.
+    """
+    if board.settled == (values, candidates):
+        return False  # nothing has changed since the last call ended
     found = False
-    below_highest, above_lowest = board.below_highest, board.above_lowest
-    for small, big in board.relations:
-        small_candidates, big_candidates = candidates[small], candidates[big]
-        if not (small_candidates or big_candidates):
-            continue  # both filled: nothing to strike
-        # A filled cell has no candidates left: its one option is its digit.
-        small_options = small_candidates or 1 << (values[small] - 1)
-        big_options = big_candidates or 1 << (values[big] - 1)
-        struck = False
-        below = below_highest[big_options]
-        if small_candidates & ~below:
-            candidates[small] = small_candidates & below
-            struck = True
-        above = above_lowest[small_options]
-        if big_candidates & ~above:
-            candidates[big] = big_candidates & above
-            struck = True
-        if struck:
-            board.signs_used.add((small, big))
-            found = True
+    digit_bits, used = board.digit_bits, board.signs_used
+    above_lowest = board.above_lowest
+    for sign in board.relations:
+        small, big = sign
+        big_candidates = candidates[big]
+        if big_candidates:  # a filled cell has no candidates left: its one option is its digit
+            above = above_lowest[candidates[small] or digit_bits[values[small]]]
+            if big_candidates & ~above:
+                candidates[big] = big_candidates & above
+                used.add(sign)
+                found = True
+    below_highest = board.below_highest
+    for sign in reversed(board.relations):
+        small, big = sign
+        small_candidates = candidates[small]
+        if small_candidates:
+            below = below_highest[candidates[big] or digit_bits[values[big]]]
+            if small_candidates & ~below:
+                candidates[small] = small_candidates & below
+                used.add(sign)
+                found = True
+    board.settled = (list(values), list(candidates))
     return found
 
 
@@ -188,7 +224,7 @@ def solve_logically(size: int, givens, relations, hardest_allowed: int = HIDDEN_
     ``givens`` and ``relations`` are in the shape of ``Puzzle.data``. Returns
     ``(grid or None if stuck, index of the hardest technique used)``.
     """
-    board = Board(size, _pairs_of(relations, size))
+    board = Board(size, _in_chain_order(_pairs_of(relations, size)))
     flat, hardest = _solve(board, [d for row in givens for d in row], hardest_allowed)
     return (None if flat is None else _rows(flat, size)), hardest
 
@@ -197,21 +233,30 @@ def solve_logically(size: int, givens, relations, hardest_allowed: int = HIDDEN_
 
 
 def _random_latin_square(size, rng):
-    """Fill row by row with shuffled digits, backing up when a cell has no digit left."""
+    """Fill row by row with shuffled digits, backing up when a cell has no digit left.
+
+    Rows and columns keep bitmasks of the digits they hold, so a cell's digits are one table
+    look-up instead of two walks over the cells before it (a fifth of an easy puzzle's time).
+    """
     values = [0] * (size * size)
+    row_used, col_used = [0] * size, [0] * size
+    digits_left = _digits_left(size)
 
     def fill(cell):
         if cell == len(values):
             return True
         row, col = divmod(cell, size)
-        used = {values[row * size + c] for c in range(col)}
-        used |= {values[r * size + col] for r in range(row)}
-        digits = [d for d in range(1, size + 1) if d not in used]
+        digits = list(digits_left[row_used[row] | col_used[col]])
         rng.shuffle(digits)
         for digit in digits:
+            bit = 1 << (digit - 1)
             values[cell] = digit
+            row_used[row] |= bit
+            col_used[col] |= bit
             if fill(cell + 1):
                 return True
+            row_used[row] ^= bit
+            col_used[col] ^= bit
         values[cell] = 0
         return False
 
@@ -219,23 +264,39 @@ def _random_latin_square(size, rng):
     return values
 
 
+@cache
+def _digits_left(size):
+    """For every bitmask of digits used: the digits not in it, in increasing order."""
+    return tuple(tuple(d for d in range(1, size + 1) if not used >> (d - 1) & 1)
+                 for used in range(1 << size))
+
+
 def _carve(size, solution, rng, rule):
     """Drop clues in random order while the level's solver still fills the grid.
 
     Returns (flat givens, relations as (smaller, bigger) cell pairs, number of givens).
     """
-    givens = list(solution)
     relations = [(a, b) if solution[a] < solution[b] else (b, a)
                  for a, b in _neighbour_pairs(size)]
     # Givens go first, so the signs carry the puzzle: that is what makes it a futoshiki.
     cells, signs = list(range(size * size)), list(relations)
     rng.shuffle(cells)
     rng.shuffle(signs)
-    given_count = size * size
     steps = _STEPS[: rule.hardest_allowed + 1]
+    chains = _sorted_by_digits(relations, solution)
+    givens = _drop_givens(size, solution, chains, cells, steps, rule.fewest_givens)
+    kept = set(_drop_signs(size, givens, chains, signs, steps, rule.fewest_signs))
+    return givens, [pair for pair in relations if pair in kept], sum(map(bool, givens))
+
+
+def _drop_givens(size, solution, relations, cells, steps, fewest):
+    """The flat givens (0 for a blank) left after dropping ``cells`` in order, all signs given."""
+    givens = list(solution)
+    given_count = len(givens)
+    board = Board(size, relations)
     row_lacks, col_lacks = [0] * size, [0] * size  # per row and column, the digits blanked
     for cell in cells:
-        if given_count <= rule.fewest_givens:
+        if given_count <= fewest:
             break
         givens[cell] = 0
         row, col = divmod(cell, size)
@@ -243,29 +304,45 @@ def _carve(size, solution, rng, rule):
         row_lacks[row] |= bit
         col_lacks[col] |= bit
         if row_lacks[row] & col_lacks[col] != bit:  # else a naked single: solved as before
-            board = Board(size, relations)
-            values, candidates = start(board, givens)
-            if not solves_after_blanking(board, values, candidates, steps, cell):
+            # What start() gives, from the digits blanked so far: a row lacks exactly those.
+            candidates = [0 if given else row_lacks[c // size] & col_lacks[c % size]
+                          for c, given in enumerate(givens)]
+            if not solves_after_blanking(board, list(givens), candidates, steps, cell):
                 givens[cell] = solution[cell]
                 row_lacks[row] ^= bit
                 col_lacks[col] ^= bit
                 continue
         given_count -= 1
-    # A sign that struck nothing while the solver filled the grid can go without asking it
-    # again: the solver goes the same way without it. Only the others need a new run.
+    return givens
+
+
+def _drop_signs(size, givens, relations, signs, steps, fewest):
+    """The ``relations`` (in their order) left after dropping ``signs`` in order, the givens
+    fixed."""
+    # Every run starts from the state after the first naked singles, which ignore the signs.
     board = Board(size, relations)
-    _solve(board, givens, rule.hardest_allowed)
+    first_values, first_candidates = start(board, givens)
+    naked_singles(board, first_values, first_candidates)
+
+    def signs_used_to_fill(relations):
+        """The signs that struck a candidate while the solver filled the grid; None if stuck."""
+        board = Board(size, relations)
+        values = list(first_values)
+        apply_steps(board, values, list(first_candidates), steps)
+        return None if 0 in values else board.signs_used
+
+    used = signs_used_to_fill(relations)
     for sign in signs:
-        if len(relations) <= rule.fewest_signs:
+        if len(relations) <= fewest:
             break
         fewer = [pair for pair in relations if pair != sign]
-        if sign not in board.signs_used:
+        # A sign that struck nothing while the solver filled the grid can go without asking it
+        # again: the solver goes the same way without it.
+        if sign not in used:
             relations = fewer
-            continue
-        fewer_board = Board(size, fewer)
-        if _solve(fewer_board, givens, rule.hardest_allowed)[0] is not None:
-            relations, board = fewer, fewer_board
-    return givens, relations, given_count
+        elif (fewer_used := signs_used_to_fill(fewer)) is not None:
+            relations, used = fewer, fewer_used
+    return relations
 
 
 def _make(size, level, rng):
@@ -276,7 +353,8 @@ def _make(size, level, rng):
         givens, relations, given_count = _carve(size, solution, rng, rule)
         if given_count >= rule.givens_below:
             continue
-        technique = _solve(Board(size, relations), givens, rule.hardest_allowed)[1]
+        technique = _solve(Board(size, _sorted_by_digits(relations, solution)), givens,
+                           rule.hardest_allowed)[1]
         if technique >= rule.must_need:
             return givens, relations, solution, technique
 

@@ -586,7 +586,8 @@ def _carve(shape, solution, rng, rule):
         if remaining <= rule.fewest_givens:
             break
         groups = groups_of[cell]
-        if any(given_in_group[group] == 1 for group in groups):
+        # (``groups and``: no generator per cell where no groups are kept, as at 4x4)
+        if groups and any(given_in_group[group] == 1 for group in groups):
             continue
         givens[cell] = 0
         bit = 1 << (solution[cell] - 1)
