@@ -72,7 +72,8 @@ def test_a_check_in_today_shows_at_once_in_the_years_history(app, client, auth):
     after = client.get(YEAR).get_data(as_text=True)
     assert (before, people_on_page(after)) == (7, 8)
     today = clock.berlin_now().date()
-    assert f"{today:%d.%m.%Y}</th><td data-label=\"Personen\">1<" in after
+    assert f"{today:%d.%m.%Y}</th><td data-label=\"Personen\">1<" in after  # the table of days
+    assert f"<title>{today:%d.%m.}: 1</title>" in after  # and today's bar in the chart
 
 
 def test_a_correction_of_a_past_day_shows_at_once_in_the_years_history(app, client, auth):

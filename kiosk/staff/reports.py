@@ -39,15 +39,21 @@ def flags_shown(doubtful=False, off_hours=False, unenrolled=False):
 
 
 def _sums(first, last, flags, *keys):
-    """SUM(value) grouped by ``keys`` and metric, for days first..last (both included)."""
+    """SUM(value) grouped by ``keys`` and metric, for days first..last (both included), of the
+    metrics figures() reads: a day's offers, languages and puzzles need not leave the database."""
     query = (
         DaySum.select(*keys, DaySum.metric, fn.SUM(DaySum.value).alias("total"))
-        .where(DaySum.day.between(first, last) & DaySum.flag.in_(flags))
+        .where(DaySum.day.between(first, last) & DaySum.flag.in_(flags) & DaySum.metric.in_(FIGURE_METRICS))
         .group_by(*keys, DaySum.metric)
     )
     # The plain cursor rows: peewee's row conversion took half of the History page's database
     # time for a year's few thousand rows. Days may come back as text (SQLite); see _as_date.
     return database.execute_sql(*query.sql()).fetchall()
+
+
+FIGURE_METRICS = (["people", "checkin", "first_visit:yes", "first_visit:no"]
+                  + [f"group_size:{n}" for n in GROUP_SIZES if n > 1] + [f"reason:{r}" for r in REASONS]
+                  + [f"manual:{k}" for k in MANUAL_KINDS if k != "people"])  # what figures() reads
 
 
 def figures(values):
@@ -248,8 +254,8 @@ def daily(first, last, flags=(NORMAL,)):
     """{day: figures} for every day that has counts."""
     values = defaultdict(dict)
     for day, metric, total in _sums(first, last, flags, DaySum.day):
-        values[_as_date(day)][metric] = total
-    return {day: figures(v) for day, v in sorted(values.items())}
+        values[day][metric] = total  # each day read once as a date, not once per metric
+    return {_as_date(day): figures(v) for day, v in sorted(values.items())}
 
 
 def every_day(first, last, flags=(NORMAL,)):
@@ -265,6 +271,14 @@ def has_counts(fig):
     something. A day without a single count was no drop-in day (before the kiosk came, closed)."""
     return bool(fig["people"] or fig["checkins"] or any(fig["reasons"].values())
                 or any(fig["manual"].values()))
+
+
+def days_table(days):
+    """History's table of the days with counts, from every_day(): [(weekday and date, people,
+    check-ins, groups, first visits)] as printed ("Do 19.11.2026", "1.234"). Made here: in the
+    template a year's rows were half of the page's rendering."""
+    return [(f"{WEEKDAYS[day.weekday()][:2]} {day:%d.%m.%Y}", number(fig["people"]), number(fig["checkins"]),
+             number(fig["groups"]), number(fig["first_visits"])) for day, fig in days if has_counts(fig)]
 
 
 def by_weekday(days):
