@@ -65,7 +65,12 @@ class DaySum(BaseModel):
     value = IntegerField(default=0)
 
     class Meta:
-        indexes = ((("day", "metric", "flag"), True),)  # the triggers' ON CONFLICT target
+        indexes = (
+            (("day", "metric", "flag"), True),  # the triggers' ON CONFLICT target
+            # As Count's: the reports' sums of a range come from the index alone (a year's
+            # History a tenth cheaper; one more index entry for the triggers to move).
+            (("day", "metric", "flag", "value"), False),
+        )
 
 
 class Ticket(BaseModel):
