@@ -6,11 +6,11 @@ none, because ``upgrade`` creates missing tables from the models. Each step firs
 there, so it also does no harm to a table that was just created in its current shape.
 """
 
-from peewee import SQL, BooleanField, CharField
+from peewee import SQL, BooleanField, CharField, fn
 from playhouse.migrate import SchemaMigrator, migrate
 
-from kiosk.db import database
-from kiosk.models import MODELS, Count, Organization, Phone, SchemaVersion, Service, Staff
+from kiosk.db import database, is_sqlite
+from kiosk.models import MODELS, Count, DaySum, Organization, Phone, SchemaVersion, Service, Staff
 from kiosk.offers.phones import normalise_phone
 from kiosk.offers.weblinks import NotAWebAddress, web_uri
 
@@ -85,12 +85,60 @@ def staff_report_mail(migrator):
     add_flag_if_missing(migrator, "staff", "wants_monthly")
 
 
+def day_sums_from_counts(migrator):
+    """DaySum (new): the sums of the counts kept so far; the triggers keep them from here on."""
+    DaySum.delete().execute()
+    DaySum.insert_from(
+        Count.select(Count.day, Count.metric, Count.flag, fn.SUM(Count.value))
+        .group_by(Count.day, Count.metric, Count.flag),
+        [DaySum.day, DaySum.metric, DaySum.flag, DaySum.value],
+    ).execute()
+
+
+# DaySum follows Count in the database itself, so no writer can forget it. A row's value leaves
+# the sum of its old key (which goes when no count is left for it) and joins the sum of its new.
+_SAME_KEY = "OLD.day = NEW.day AND OLD.metric = NEW.metric AND OLD.flag = NEW.flag"
+_JOIN = ("INSERT INTO day_sum (day, metric, flag, value) VALUES (NEW.day, NEW.metric, NEW.flag, NEW.value) "
+         "ON CONFLICT (day, metric, flag) DO UPDATE SET value = day_sum.value + excluded.value;")
+_LEAVE = ("UPDATE day_sum SET value = value - OLD.value "
+          "WHERE day = OLD.day AND metric = OLD.metric AND flag = OLD.flag; "
+          "DELETE FROM day_sum WHERE day = OLD.day AND metric = OLD.metric AND flag = OLD.flag "
+          'AND NOT EXISTS (SELECT 1 FROM "count" c WHERE c.day = OLD.day AND c.metric = OLD.metric AND c.flag = OLD.flag);')
+SQLITE_TRIGGERS = (
+    f'CREATE TRIGGER IF NOT EXISTS count_added AFTER INSERT ON "count" BEGIN {_JOIN} END',
+    # The check-in's usual write: one more in an existing hour's bucket.
+    f'CREATE TRIGGER IF NOT EXISTS count_changed AFTER UPDATE ON "count" WHEN {_SAME_KEY} BEGIN '
+    "UPDATE day_sum SET value = value + NEW.value - OLD.value "
+    "WHERE day = NEW.day AND metric = NEW.metric AND flag = NEW.flag; END",
+    f'CREATE TRIGGER IF NOT EXISTS count_moved AFTER UPDATE ON "count" WHEN NOT ({_SAME_KEY}) '
+    f"BEGIN {_LEAVE} {_JOIN} END",
+    f'CREATE TRIGGER IF NOT EXISTS count_removed AFTER DELETE ON "count" BEGIN {_LEAVE} END',
+)
+POSTGRES_TRIGGER = (
+    "CREATE OR REPLACE FUNCTION keep_day_sum() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
+    f"IF TG_OP IN ('UPDATE', 'DELETE') THEN {_LEAVE} END IF; "
+    f"IF TG_OP IN ('INSERT', 'UPDATE') THEN {_JOIN} END IF; "
+    "RETURN NULL; END $$",
+    'DROP TRIGGER IF EXISTS count_keeps_day_sum ON "count"',
+    'CREATE TRIGGER count_keeps_day_sum AFTER INSERT OR UPDATE OR DELETE ON "count" '
+    "FOR EACH ROW EXECUTE FUNCTION keep_day_sum()",
+)
+
+
+def keep_day_sums():
+    """The triggers that keep DaySum equal to the sums of Count (made on every start: a database
+    from before them, or restored from a backup without them, gets them before anything counts)."""
+    for statement in SQLITE_TRIGGERS if is_sqlite() else POSTGRES_TRIGGER:
+        database.execute_sql(statement)
+
+
 STEPS = {
     2: staff_admins,
     3: dialable_phones_and_valid_web_addresses,
     4: count_report_index,
     5: rating_polls,
     6: staff_report_mail,
+    7: day_sums_from_counts,
 }
 LATEST = max(STEPS, default=FIRST_RELEASED)
 
@@ -116,6 +164,7 @@ def upgrade():
         if version is not None and version > LATEST:
             raise NewerDatabase(f"The database has schema version {version}; this kiosk knows up to {LATEST}.")
         database.create_tables(MODELS)  # only the missing ones
+        keep_day_sums()
         applied = []
         if version is not None:
             migrator = SchemaMigrator.from_database(database.obj)

@@ -2,15 +2,18 @@
 
 import shutil
 import sqlite3
+from datetime import date
 
 import pytest
 from peewee import IntegrityError
 
 from kiosk import create_app, migrations
+from kiosk.checkin import counting
 from kiosk.db import database
 from kiosk.migrations import create_tables
 from kiosk.models import SchemaVersion, Staff
 from tests.conftest import TEST_DATABASE_URL, close_database, form_value, fresh_database_url
+from tests.test_day_sums import kept_sums, sums_from_counts
 from tests.fixtures.make_schema_v1 import FIXTURE, ROWS, V1_MODELS, build_v1
 from tests.fixtures.make_schema_v1 import Staff as V1Staff
 from tests.tablet import Tablet, start_kiosk
@@ -70,6 +73,16 @@ def test_upgrade_keeps_every_row(v1_app):
         assert migrations.upgrade() == sorted(migrations.STEPS)
         assert v1_rows() == before
         assert migrations.stored_version() == migrations.LATEST
+
+
+def test_step_7_sums_the_counts_kept_so_far_and_keeps_summing(v1_app):
+    """The reports read DaySum: an upgraded database has the sums of its old counts, and its
+    triggers follow what is counted after the upgrade."""
+    with v1_app.app_context():
+        migrations.upgrade()
+        assert kept_sums() == sums_from_counts() != []
+        counting.increment("people", 4, day=date(2026, 11, 19), hour=11)
+        assert kept_sums() == sums_from_counts()
 
 
 def test_upgraded_schema_equals_a_fresh_one(v1_app, tmp_path):
@@ -223,6 +236,6 @@ def test_step_6_keeps_everyone_logged_in(app):
                              % (("TRUE", "FALSE") if TEST_DATABASE_URL else (1, 0)))
         berta = Staff.select(Staff.id).where(Staff.username == "berta").get()
         StaffSession.create(token_hash="a" * 64, staff=berta.id)
-        assert migrations.upgrade() == [6]
+        assert migrations.upgrade()[0] == 6
         assert schema() == fresh
         assert [s.token_hash for s in StaffSession.select().where(StaffSession.staff == berta.id)] == ["a" * 64]

@@ -25,7 +25,7 @@ from kiosk.checkin.dropin import dropin_schedule
 from kiosk.checkin.labels import REASON_SHORT
 from kiosk.clock import WEEKDAYS, utcnow
 from kiosk.db import database
-from kiosk.models import WHOLE_DAY, Activity, Category, Count, LateCheckin, Poll, Service, Tablet
+from kiosk.models import WHOLE_DAY, Activity, Category, Count, DaySum, LateCheckin, Poll, Service, Tablet
 from kiosk.offers.directory import HELP, OFFER
 from kiosk.spreadsheet import csv_cell
 from kiosk.staff.targets import number
@@ -39,15 +39,21 @@ def flags_shown(doubtful=False, off_hours=False, unenrolled=False):
 
 
 def _sums(first, last, flags, *keys):
-    """SUM(value) grouped by ``keys`` and metric, for days first..last (both included)."""
+    """SUM(value) grouped by ``keys`` and metric, for days first..last (both included), of the
+    metrics figures() reads: a day's offers, languages and puzzles need not leave the database."""
     query = (
-        Count.select(*keys, Count.metric, fn.SUM(Count.value).alias("total"))
-        .where(Count.day.between(first, last) & Count.flag.in_(flags))
-        .group_by(*keys, Count.metric)
+        DaySum.select(*keys, DaySum.metric, fn.SUM(DaySum.value).alias("total"))
+        .where(DaySum.day.between(first, last) & DaySum.flag.in_(flags) & DaySum.metric.in_(FIGURE_METRICS))
+        .group_by(*keys, DaySum.metric)
     )
     # The plain cursor rows: peewee's row conversion took half of the History page's database
     # time for a year's few thousand rows. Days may come back as text (SQLite); see _as_date.
     return database.execute_sql(*query.sql()).fetchall()
+
+
+FIGURE_METRICS = (["people", "checkin", "first_visit:yes", "first_visit:no"]
+                  + [f"group_size:{n}" for n in GROUP_SIZES if n > 1] + [f"reason:{r}" for r in REASONS]
+                  + [f"manual:{k}" for k in MANUAL_KINDS if k != "people"])  # what figures() reads
 
 
 def figures(values):
@@ -70,10 +76,10 @@ def totals(first, last, flags=(NORMAL,)):
 def set_apart(first, last):
     """How many check-ins were kept apart: doubtful, outside the drop-in hour, not from a tablet."""
     rows = (
-        Count.select(Count.flag, fn.SUM(Count.value))
-        .where(Count.day.between(first, last) & (Count.metric == "checkin")
-               & Count.flag.in_([DOUBTFUL, OFF_HOURS, UNENROLLED]))
-        .group_by(Count.flag)
+        DaySum.select(DaySum.flag, fn.SUM(DaySum.value))
+        .where(DaySum.day.between(first, last) & (DaySum.metric == "checkin")
+               & DaySum.flag.in_([DOUBTFUL, OFF_HOURS, UNENROLLED]))
+        .group_by(DaySum.flag)
         .tuples()
     )
     found = dict(rows)
@@ -84,11 +90,11 @@ def set_apart(first, last):
 def most_counted(prefix, first, last, limit=10):
     """[(name, total)] of the metrics "prefix:name" counted most often, e.g. most_counted("offer")."""
     rows = (
-        Count.select(Count.metric, fn.SUM(Count.value).alias("total"))
-        .where(Count.day.between(first, last) & Count.metric.startswith(prefix + ":")
-               & (Count.flag == NORMAL))
-        .group_by(Count.metric)
-        .order_by(fn.SUM(Count.value).desc(), Count.metric)
+        DaySum.select(DaySum.metric, fn.SUM(DaySum.value).alias("total"))
+        .where(DaySum.day.between(first, last) & DaySum.metric.startswith(prefix + ":")
+               & (DaySum.flag == NORMAL))
+        .group_by(DaySum.metric)
+        .order_by(fn.SUM(DaySum.value).desc(), DaySum.metric)
         .limit(limit)
         .tuples()
     )
@@ -104,10 +110,10 @@ def counted_by_key(prefix, first, last, flags=(NORMAL,)):
     ("language") or the age bands ("age") of a range. Each is counted alone, so this is all
     there is to know about them: no answer can be put beside another."""
     rows = (
-        Count.select(Count.metric, fn.SUM(Count.value))
-        .where(Count.day.between(first, last) & Count.metric.startswith(prefix + ":")
-               & Count.flag.in_(flags))
-        .group_by(Count.metric)
+        DaySum.select(DaySum.metric, fn.SUM(DaySum.value))
+        .where(DaySum.day.between(first, last) & DaySum.metric.startswith(prefix + ":")
+               & DaySum.flag.in_(flags))
+        .group_by(DaySum.metric)
         .tuples()
     )
     return {metric[len(prefix) + 1:]: total for metric, total in rows}
@@ -116,14 +122,14 @@ def counted_by_key(prefix, first, last, flags=(NORMAL,)):
 def metrics_per_day(first, last, prefixes, flags=(NORMAL,), metrics=()):
     """{day: {metric: total}} of the metrics that start with one of ``prefixes`` ("language:",
     "age:") or are named in ``metrics``, for the days that have any. One pass over the range:
-    each query reads every count of its days (the index leads with the day), whatever the metric."""
-    wanted = Count.metric.in_(list(metrics)) if metrics else None
+    each query reads every day sum of its days (the index leads with the day), whatever the metric."""
+    wanted = DaySum.metric.in_(list(metrics)) if metrics else None
     for prefix in prefixes:
-        wanted = Count.metric.startswith(prefix) if wanted is None else wanted | Count.metric.startswith(prefix)
+        wanted = DaySum.metric.startswith(prefix) if wanted is None else wanted | DaySum.metric.startswith(prefix)
     query = (
-        Count.select(Count.day, Count.metric, fn.SUM(Count.value))
-        .where(Count.day.between(first, last) & wanted & Count.flag.in_(flags))
-        .group_by(Count.day, Count.metric)
+        DaySum.select(DaySum.day, DaySum.metric, fn.SUM(DaySum.value))
+        .where(DaySum.day.between(first, last) & wanted & DaySum.flag.in_(flags))
+        .group_by(DaySum.day, DaySum.metric)
     )
     found = defaultdict(dict)
     for day, metric, total in database.execute_sql(*query.sql()).fetchall():  # plain rows, as _sums
@@ -247,9 +253,9 @@ def same_weekday_before(day, weeks=4, flags=(NORMAL,)):
 def daily(first, last, flags=(NORMAL,)):
     """{day: figures} for every day that has counts."""
     values = defaultdict(dict)
-    for day, metric, total in _sums(first, last, flags, Count.day):
-        values[_as_date(day)][metric] = total
-    return {day: figures(v) for day, v in sorted(values.items())}
+    for day, metric, total in _sums(first, last, flags, DaySum.day):
+        values[day][metric] = total  # each day read once as a date, not once per metric
+    return {_as_date(day): figures(v) for day, v in sorted(values.items())}
 
 
 def every_day(first, last, flags=(NORMAL,)):
@@ -265,6 +271,14 @@ def has_counts(fig):
     something. A day without a single count was no drop-in day (before the kiosk came, closed)."""
     return bool(fig["people"] or fig["checkins"] or any(fig["reasons"].values())
                 or any(fig["manual"].values()))
+
+
+def days_table(days):
+    """History's table of the days with counts, from every_day(): [(weekday and date, people,
+    check-ins, groups, first visits)] as printed ("Do 19.11.2026", "1.234"). Made here: in the
+    template a year's rows were half of the page's rendering."""
+    return [(f"{WEEKDAYS[day.weekday()][:2]} {day:%d.%m.%Y}", number(fig["people"]), number(fig["checkins"]),
+             number(fig["groups"]), number(fig["first_visits"])) for day, fig in days if has_counts(fig)]
 
 
 def by_weekday(days):
@@ -465,9 +479,9 @@ def funder_daily(first, last, keys) -> dict:
     result = {key: defaultdict(int) for key in keys}
     wanted = {FROM_COUNTS[key]: key for key in keys if key in FROM_COUNTS}
     if wanted:
-        rows = (Count.select(Count.day, Count.metric, fn.SUM(Count.value))
-                .where(Count.day.between(first, last) & Count.metric.in_(list(wanted)) & (Count.flag == NORMAL))
-                .group_by(Count.day, Count.metric).tuples())
+        rows = (DaySum.select(DaySum.day, DaySum.metric, fn.SUM(DaySum.value))
+                .where(DaySum.day.between(first, last) & DaySum.metric.in_(list(wanted)) & (DaySum.flag == NORMAL))
+                .group_by(DaySum.day, DaySum.metric).tuples())
         for day, metric, total in rows:
             result[wanted[metric]][_as_date(day)] += total
     activity_keys = [key for key in keys if key in FROM_ACTIVITIES]
