@@ -48,8 +48,11 @@ run: install translations
 # One pytest worker per core (pytest-xdist); a test file stays on one worker, so its module
 # fixtures (puzzle pools, an exported data set) are built once. Every fixture's port, database and
 # folder is the test's own, so workers never share one. The browser tests run too.
+# --no-loadscope-reorder: files go out in collection order, heaviest first (tests/conftest.py);
+# xdist's default sends the files with the most tests first, which left the long browser files
+# (few tests, minutes each) for the end.
 test: debian-packages install translations
-	$(BIN)/pytest -n auto --dist loadfile
+	$(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder
 
 # The same suite on another real date (SHIFT="+40 days", SHIFT="-200 days" …), with Debian's
 # datefudge: it moves only the wall clock. libfaketime (`faketime`) moves the monotonic clock too,
@@ -57,7 +60,7 @@ test: debian-packages install translations
 # time.sleep fails with EINVAL), and Chromium hangs on its first page.
 SHIFT ?= +3 days
 test-another-day: debian-packages install translations
-	datefudge "$$(date -d '$(SHIFT)' '+%Y-%m-%d %H:%M:%S')" $(BIN)/pytest -n auto --dist loadfile
+	datefudge "$$(date -d '$(SHIFT)' '+%Y-%m-%d %H:%M:%S')" $(BIN)/pytest -n auto --dist loadfile --no-loadscope-reorder
 
 bench: install
 	for script in bench/bench_*.py; do $(BIN)/python $$script || exit 1; done

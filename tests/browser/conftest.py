@@ -77,6 +77,9 @@ def live_app(tmp_path):
         # Idle expiry is tested through the test client, where both clocks are the same.
         "PERMANENT_SESSION_LIFETIME": timedelta(days=365 * 50),
         "DROPIN_HOLIDAYS": "",  # open on holidays too, so no test depends on the date
+        # As in tests/conftest.py: scrypt cost 0.1 s of CPU in every browser test's set-up (and again
+        # at each login) and is what tests/test_login_limits.py is about, not these pages.
+        "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
     }, instance_path=str(tmp_path))
     with app.app_context():
         create_tables()
