@@ -52,6 +52,29 @@ def wait_until_settled(page):
     expect(page.locator("body")).to_have_css("pointer-events", "auto")
 
 
+def double_tap(page, locator):
+    """Two touches at the middle of ``locator``, both on this page: kiosk.js asks /health before a
+    visitor page leaves, and that answer is held until both touches are in. A touch at a point
+    sent while the page navigates can leave Playwright waiting for ever (a worker hung 24 min in
+    this test once); the touch that lands on the next page is tested with the settling held
+    (test_the_ghost_of_a_double_tap_answers_nothing)."""
+    wait_until_settled(page)
+    box = locator.bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    held = []
+    page.route("**/health", lambda route: held.append(route))
+    page.touchscreen.tap(x, y)
+    page.touchscreen.tap(x, y)
+    expect(page.locator("form[data-sent]")).to_have_count(1)
+    for _ in range(500):  # the route reaches this thread a moment after the request starts
+        if held:
+            break
+        page.wait_for_timeout(10)
+    assert len(held) == 1, "the second touch asked to leave again"
+    held[0].continue_()
+    page.unroute("**/health")
+
+
 @pytest.fixture(scope="session")
 def playwright():
     """One Playwright for the whole run: a second one in the same thread is refused."""

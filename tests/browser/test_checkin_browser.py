@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from kiosk import clock
 from kiosk.staff import reports
-from tests.browser.conftest import wait_until_settled
+from tests.browser.conftest import double_tap
 
 pytestmark = pytest.mark.usefixtures("enrolled")  # the room's tablet: its check-ins count
 
@@ -55,11 +55,7 @@ def test_checkin_with_a_group_of_three_by_tapping(page, server, live_app):
 
 def test_double_tap_counts_once(page, server, live_app):
     page.goto(server + "/")
-    wait_until_settled(page)
-    box = page.get_by_role("button", name=re.compile("Ich bin da")).bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.touchscreen.tap(x, y)
-    page.touchscreen.tap(x, y)
+    double_tap(page, page.get_by_role("button", name=re.compile("Ich bin da")))
     expect(page.get_by_role("heading", name="Wie viele sind Sie?")).to_be_visible()
     page.get_by_role("button", name="2 Personen").dblclick()
     expect(page.get_by_role("heading", name="Sind Sie zum ersten Mal hier?")).to_be_visible()

@@ -12,7 +12,7 @@ from kiosk.checkin import wishes
 from kiosk.models import EntryFlag, Poll, PollAnswer, Service
 from kiosk.offers import seed as content_seed
 from kiosk.offers.directory import OFFER
-from tests.browser.conftest import tap_language, wait_until_settled
+from tests.browser.conftest import double_tap, tap_language
 
 pytestmark = pytest.mark.usefixtures("enrolled")  # the room's tablet: its answers count as normal
 
@@ -99,11 +99,7 @@ def test_poll_by_touch_thanks_and_goes_home(page, server, live_app, poll):
 
 def test_poll_double_tap_counts_once(page, server, live_app, poll):
     page.goto(server + "/poll")
-    wait_until_settled(page)
-    box = page.get_by_role("button", name="Kaffee").bounding_box()
-    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
-    page.touchscreen.tap(x, y)
-    page.touchscreen.tap(x, y)
+    double_tap(page, page.get_by_role("button", name="Kaffee"))
     expect(page.get_by_role("heading", name="Danke für Ihre Stimme!")).to_be_visible()
     assert results(live_app, poll)["total"] == 1
 
