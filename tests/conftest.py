@@ -66,9 +66,10 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.browser)
     # Heavy files first: ``--dist loadfile --no-loadscope-reorder`` (make test) hands out whole
     # files in this order; otherwise xdist sends the files with the most tests first, and the
-    # browser files (few tests, minutes each) ran last, one worker busy while the other sat idle. Browser files stay first (tests/browser/ sorts first), then every
-    # file with a slow test, then the many small ones that fill the gaps. The sort is stable and
-    # the same on every worker, and no test depends on the order.
+    # browser files (few tests, minutes each) ran last, one worker busy while the other sat idle.
+    # Browser files first (tests/browser/ sorts first), then every file with a slow test, then
+    # the many small ones that fill the gaps. The sort is stable and the same on every worker,
+    # and no test depends on the order.
     heavy = {item.path for item in items
              if BROWSER_TESTS in item.path.parents or item.get_closest_marker("slow")}
     items.sort(key=lambda item: (item.path not in heavy, BROWSER_TESTS not in item.path.parents))
