@@ -14,7 +14,7 @@ import puzzles
 from kiosk import clock
 from kiosk.activities import crafts
 from kiosk.staff import reports
-from tests.browser.conftest import tap_large_text
+from tests.browser.conftest import tap_large_text, wait_until_settled
 from tests.browser.test_checkin_browser import assert_no_axe_violations, staff_login
 
 
@@ -49,7 +49,8 @@ def test_solve_a_4x4_sudoku_by_tapping(page, server, live_app):
 
 
 def touch_trace(page, points):
-    """Drag one finger through ``points`` (page pixels) with real touch events."""
+    """Drag one finger through ``points`` (page pixels) with real touch events, on a settled page."""
+    wait_until_settled(page)
     cdp = page.context.new_cdp_session(page)
     (x, y), *rest = points
     cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x, "y": y}]})

@@ -78,7 +78,10 @@ def came_back_home(tablet, kiosk):
 
 
 def stays_with_overlay(tablet, kiosk, text):
-    expect(tablet.get_by_role("alert")).to_contain_text(text)
+    # Up to 10 s: the idle reset comes 3 s after the page's script started, then its /health
+    # check, which may take up to its 3 s timeout (expect's default 5 s ran out once in a full
+    # run on a loaded machine).
+    expect(tablet.get_by_role("alert")).to_contain_text(text, timeout=10_000)
     tablet.wait_for_timeout(5000)  # a few retries later: still on our page, never Chromium's error page
     assert tablet.url.startswith(kiosk.base)
     expect(tablet.get_by_role("alert")).to_be_visible()
