@@ -78,10 +78,7 @@ def came_back_home(tablet, kiosk):
 
 
 def stays_with_overlay(tablet, kiosk, text):
-    # Up to 10 s: the idle reset comes 3 s after the page's script started, then its /health
-    # check, which may take up to its 3 s timeout (expect's default 5 s ran out once in a full
-    # run on a loaded machine).
-    expect(tablet.get_by_role("alert")).to_contain_text(text, timeout=10_000)
+    expect(tablet.get_by_role("alert")).to_contain_text(text)
     tablet.wait_for_timeout(5000)  # a few retries later: still on our page, never Chromium's error page
     assert tablet.url.startswith(kiosk.base)
     expect(tablet.get_by_role("alert")).to_be_visible()
@@ -117,6 +114,9 @@ def test_the_idle_reset_waits_for_the_server_too(tablet, kiosk):
     tablet.goto(kiosk.base + "/")
     tablet.locator("a.tile").nth(1).tap()  # Angebote im Kiez
     expect(tablet).to_have_url(re.compile(r"/offers"))
+    # The address changes before the page's deferred kiosk.js (the idle timer) has loaded: a
+    # server stopped in between left the page without a script (2 of 8 runs on a busy machine).
+    tablet.wait_for_load_state()
     tablet.evaluate("window.stillTheOldPage = true")
     kiosk.stop()
     stays_with_overlay(tablet, kiosk, AWAY["de"])  # the idle reset came and found no server
