@@ -7,10 +7,16 @@ from waitress import wasyncore
 from waitress.server import create_server
 
 
+CENTURY = 100 * 365 * 24 * 3600
+
+
 @contextmanager
 def served_in_a_thread(app, threads=4):
     """Yield the server's base URL; on leaving, stop it cleanly."""
-    wsgi = create_server(app, host="127.0.0.1", port=0, threads=threads)
+    # waitress drops a connection idle for channel_timeout seconds of the wall clock, which tests
+    # move by days (time-machine patches the whole process): a browser's kept-alive connection would
+    # be dropped under its next request. No test moves the clock a century.
+    wsgi = create_server(app, host="127.0.0.1", port=0, threads=threads, channel_timeout=CENTURY)
     thread = threading.Thread(target=wsgi.run, daemon=True)
     thread.start()
     try:

@@ -23,10 +23,10 @@ def test_puzzle_of_the_day_fits_every_screen_on_every_date(page, server, fixed_c
         fixed_clock.move_to(datetime(day.year, day.month, day.day, 11, 30, tzinfo=BERLIN))
         level = puzzles.LEVELS[number % len(puzzles.LEVELS)]
         page.set_viewport_size(SIZES[0])
-        page.goto(f"{server}/activities/today/{level}")
+        response = page.goto(f"{server}/activities/today/{level}")
         puzzle_url, problems = page.url, []
         if page.locator("[data-board]").count() != 1:
-            problems.append("no board")
+            problems.append(f"no board (HTTP {response.status}: {page.locator('main').inner_text()[:200]!r})")
         small = page.evaluate(TOO_SMALL_TARGETS)
         if small:
             problems.append(f"touch targets too small: {small}")
