@@ -1,6 +1,7 @@
 """The staff side: today's figures, history, manual counts and corrections, the audit log."""
 
 from datetime import timedelta, timezone
+from typing import NamedTuple
 
 from babel.numbers import format_decimal
 from flask import (
@@ -300,24 +301,36 @@ def format_number(value, decimals=0, signed=False):
     return format_decimal(value, pattern, locale=STAFF_LOCALE)
 
 
-@bp.app_template_global()
-def chart_bars(bars, height, label_every):
-    """Where each bar of templates/admin/_charts.html's bar_chart goes, worked out here: a year's
-    365 bars cost the page's template a third of its time when Jinja did this arithmetic.
+class Chart(NamedTuple):
+    """A bar chart's layout in SVG units: the axis runs from ``left`` to ``left + width`` at ``base``;
+    ``left`` leaves room for the top figure, ``above`` for the value over the tallest bar."""
 
-    Returns (top, width of a bar, [(label, value as text, x, y, height, middle, value shown,
-    label shown)]), the numbers rounded to one decimal as the chart prints them.
+    top: int
+    bar_width: float
+    bars: list  # (label, value as text, x, y, height, middle, value shown, label shown)
+    base: float
+    left: int = 72
+    above: int = 30
+    width: int = 600
+
+
+@bp.app_template_global()
+def chart_bars(bars, height, label_every) -> Chart:
+    """Where each bar of templates/admin/_charts.html's bar_chart goes, worked out here: a year's
+    365 bars cost the page's template a third of its time when Jinja did this arithmetic. The
+    numbers are rounded to one decimal as the chart prints them.
     """
     top = max(max(value for _, value in bars) if bars else 0, 1)
-    left, base = 72, 30 + height  # room left of the axis for the top figure, above for a value
-    step = 600 / (len(bars) or 1)
+    left, above, width = (Chart._field_defaults[name] for name in ("left", "above", "width"))
+    base = above + height
+    step = width / (len(bars) or 1)
     few = len(bars) <= 31  # values on the bars only where they can be read
     placed = []
     for n, (label, value) in enumerate(bars):
         h = round(value / top * height, 1)
         placed.append((label, format_number(value), round(left + n * step + step * 0.15, 1), base - h, h,
                        round(left + n * step + step / 2, 1), bool(value) and few, n % label_every == 0))
-    return top, round(step * 0.7, 1), placed
+    return Chart(top, round(step * 0.7, 1), placed, base)
 
 
 @bp.app_template_filter("audit_action")
