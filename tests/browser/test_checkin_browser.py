@@ -53,6 +53,7 @@ def test_checkin_with_a_group_of_three_by_tapping(page, server, live_app):
     expect(page.locator('[data-figure="groups"]')).to_have_text("1")
 
 
+@pytest.mark.no_service_worker
 def test_double_tap_counts_once(page, server, live_app):
     page.goto(server + "/")
     double_tap(page, page.get_by_role("button", name=re.compile("Ich bin da")))

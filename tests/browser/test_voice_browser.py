@@ -97,6 +97,7 @@ def test_poll_by_touch_thanks_and_goes_home(page, server, live_app, poll):
     assert elsewhere == []
 
 
+@pytest.mark.no_service_worker
 def test_poll_double_tap_counts_once(page, server, live_app, poll):
     page.goto(server + "/poll")
     double_tap(page, page.get_by_role("button", name="Kaffee"))
