@@ -135,3 +135,19 @@ def test_the_thank_you_page_in_the_hour_promises_the_team(thursdays, client):
 def test_holidays_can_be_left_out_for_a_house_open_on_them(thursdays, client):
     thursdays.config["DROPIN_HOLIDAYS"] = ""
     assert "jetzt geöffnet" in client.get("/").get_data(as_text=True)
+
+
+@time_machine.travel(NEXT_THURSDAY, tick=False)
+def test_dropin_status_reads_closures_and_hours_as_they_are_now(thursdays):
+    """The closures are read as plain rows and the weekly hours kept parsed per value: a closure
+    spanning today closes it, and a change of DROPIN_HOURS is seen at once."""
+    with thursdays.app_context():
+        now = clock.berlin_now()
+        assert dropin_status(now)["closed_today"] is None and dropin_status(now)["open"]
+        DropinClosure.create(first=date(2027, 5, 12), last=date(2027, 5, 14), note="Fahrt")
+        status = dropin_status(now)
+        assert status["closed_today"] == "closure" and not status["open"]
+        assert status["start"].date() == date(2027, 5, 20)
+        thursdays.config["DROPIN_HOURS"] = [[4, "10:00", "11:00"]]  # Fridays only, from now on
+        status = dropin_status(now)
+        assert status["closed_today"] is None and status["start"].date() == date(2027, 5, 21)

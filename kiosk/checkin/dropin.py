@@ -13,6 +13,7 @@ from flask_babel import format_date
 from flask_babel import gettext as _
 
 from kiosk import clock
+from kiosk.db import Param, Prepared
 from kiosk.models import DropinClosure
 from kiosk.schedules import DatedException, Schedule
 
@@ -43,39 +44,65 @@ def holidays_of_year(state: str, year: int) -> dict[date, str]:
     return dict(holidays.country_holidays("DE", subdiv=state, years=year, language="de"))
 
 
-def staff_closures(first: date, last: date):
-    return (DropinClosure.select()
-            .where((DropinClosure.last >= first) & (DropinClosure.first <= last))
-            .order_by(DropinClosure.first))
+# The home screen, the thank-you page and every tap ask for the closures: the SQL is built once
+# (kiosk/db.py Prepared) and the rows read as plain tuples, not as model instances.
+CLOSURES_BETWEEN = Prepared(lambda: DropinClosure.select(DropinClosure.first, DropinClosure.last,
+                                                         DropinClosure.note)
+                            .where((DropinClosure.last >= Param("first")) & (DropinClosure.first <= Param("last")))
+                            .order_by(DropinClosure.first))
+
+
+def closures_between(first: date, last: date) -> list[DatedException]:
+    """The days staff closed from ``first`` to ``last``, as the schedule's exceptions."""
+    as_date = DropinClosure.first.python_value  # SQLite gives the text of the date
+    return [DatedException(as_date(start), as_date(end), note=note)
+            for start, end, note in CLOSURES_BETWEEN.execute(first=first, last=last)]
 
 
 def dropin_schedule(today: date) -> Schedule:
     """The weekly hours with every holiday and closure from yesterday to the horizon taken out."""
     first, last = today - timedelta(days=1), today + timedelta(days=HORIZON_DAYS + 1)
+    return _schedule_without(first, last, closures_between(first, last))
+
+
+def _schedule_without(first: date, last: date, closures: list[DatedException]) -> Schedule:
     exceptions = [DatedException(day, day, note=name) for day, name in berlin_holidays(first, last).items()]
-    exceptions += [DatedException(c.first, c.last, note=c.note) for c in staff_closures(first, last)]
-    return Schedule(weekly=regular_schedule().weekly, exceptions=exceptions)
+    return Schedule(weekly=regular_schedule().weekly, exceptions=exceptions + closures)
 
 
 def regular_schedule() -> Schedule:
-    return Schedule.from_dict({"weekly": [{"weekday": d, "opens": o, "closes": c}
-                                          for d, o, c in current_app.config["DROPIN_HOURS"]]})
+    return _weekly_schedule(tuple(tuple(row) for row in current_app.config["DROPIN_HOURS"]))
+
+
+@lru_cache(maxsize=8)
+def _weekly_schedule(hours: tuple) -> Schedule:
+    """Parsed and checked once per value of DROPIN_HOURS (a Schedule is immutable), not on every
+    view: the parse was a tenth of the home screen's time."""
+    return Schedule.from_dict({"weekly": [{"weekday": d, "opens": o, "closes": c} for d, o, c in hours]})
 
 
 def closed_today(today: date) -> str | None:
     """HOLIDAY or CLOSURE when the drop-in hour would be on today but is not, else None."""
+    return _closed_on(today, closures_between(today, today))
+
+
+def _closed_on(today: date, closures: list[DatedException]) -> str | None:
+    """closed_today, given the staff closures of a span of days that holds ``today``."""
     if not regular_schedule().open_today(today):
         return None
     if berlin_holidays(today, today):
         return HOLIDAY
-    return CLOSURE if staff_closures(today, today).exists() else None
+    return CLOSURE if any(c.first <= today <= c.last for c in closures) else None
 
 
 def dropin_status(now):
     """What the home screen says about the drop-in hour: open now, or when it opens next, and
     why there is none today when the week's plan has one (holiday or closure)."""
-    window = dropin_schedule(now.date()).next_opening(now)
-    closed = closed_today(now.date())
+    today = now.date()
+    first, last = today - timedelta(days=1), today + timedelta(days=HORIZON_DAYS + 1)
+    closures = closures_between(first, last)  # one query for the next opening and for today
+    window = _schedule_without(first, last, closures).next_opening(now)
+    closed = _closed_on(today, closures)
     if window is None:
         return {"open": False, "start": None, "end": None, "closed_today": closed}
     start, end = window

@@ -12,7 +12,7 @@ from peewee import fn
 from kiosk.checkin import counting
 from kiosk.checkin.counting import DOUBTFUL, NORMAL, UNENROLLED
 from kiosk.checkin.labels import N_
-from kiosk.db import database
+from kiosk.db import Param, Prepared, database
 from kiosk.models import Count, Poll, PollAnswer
 
 PURPOSE = "poll"  # the ticket's purpose and the burst window's name
@@ -55,8 +55,15 @@ RATING_SCALES = {
 def running_poll(day) -> Poll | None:
     """The poll whose period includes ``day`` (Berlin) and that staff did not end; staff cannot
     make two overlap."""
-    return (Poll.select().where((Poll.first <= day) & (Poll.last >= day) & Poll.ended.is_null())
-            .order_by(Poll.first.desc(), Poll.id.desc()).first())
+    row = RUNNING_POLL_ID.execute(day=day).fetchone()
+    return None if row is None else Poll.get_by_id(row[0])
+
+
+# Every start screen asks, and most days no poll runs: its SQL is built once (kiosk/db.py
+# Prepared), and the poll's row is read only when there is one.
+RUNNING_POLL_ID = Prepared(lambda: Poll.select(Poll.id)
+                           .where((Poll.first <= Param("day")) & (Poll.last >= Param("day")) & Poll.ended.is_null())
+                           .order_by(Poll.first.desc(), Poll.id.desc()).limit(1))
 
 
 def overlapping(first, last, except_id=None):
