@@ -8,7 +8,7 @@ from babel import Locale
 from flask import Flask, current_app, request, session
 from flask_babel import Babel
 from flask_wtf.csrf import CSRFProtect
-from werkzeug.routing import IntegerConverter
+from werkzeug.routing import IntegerConverter, Rule
 
 from kiosk import cli, db, errors, health, security, tls
 from kiosk.activities import crafts, wordlists
@@ -54,7 +54,8 @@ def create_app(test_config=None, instance_path=None):
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _instance_secret_key(app.instance_path)
 
-    app.url_map.converters["int"] = DatabaseIdConverter  # before any route is added
+    app.url_rule_class = LazyBuilderRule  # before any route is added
+    app.url_map.converters["int"] = DatabaseIdConverter
     db.init_app(app)
     babel.init_app(app, locale_selector=visitor_language)
     csrf.init_app(app)
@@ -88,6 +89,27 @@ def create_app(test_config=None, instance_path=None):
     cli.init_app(app)
     app.after_request(_security_headers)
     return app
+
+
+class LazyBuilderRule(Rule):
+    """A route that compiles its URL builders at its first url_for, not when it is added.
+
+    Werkzeug generates and compiles two Python functions per rule as the rule is added (its
+    private ``_compile_builder``, called by ``Rule.compile``); for the kiosk's 118 routes that was
+    half of create_app, paid on every start before the first answer (issue 18), while the first
+    pages build only a few of them. The URLs built are the same (werkzeug's own builder, made once).
+    """
+
+    def _compile_builder(self, append_unknown=True):
+        compiled = None
+
+        def build(rule, /, **values):
+            nonlocal compiled
+            if compiled is None:  # two threads at once would compile the same function: harmless
+                compiled = Rule._compile_builder(rule, append_unknown).__get__(rule, None)
+            return compiled(**values)
+
+        return build
 
 
 class DatabaseIdConverter(IntegerConverter):

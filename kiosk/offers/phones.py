@@ -16,9 +16,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-import phonenumbers
-from phonenumbers import NumberParseException, PhoneNumberFormat, PhoneNumberType
-
 REGION = "DE"
 _SHORT_NUMBER = re.compile(r"11[025]|116\d{3}")  # 110, 112, 115, EU 116xxx (116 117, 116 016)
 _TRUNK_ZERO = re.compile(r"^(\+\d{1,3})\s*\(0\)")  # "+49 (0)30 …": the (0) is not dialled
@@ -40,6 +37,8 @@ def normalise_phone(number: str) -> str:
     Raises ValueError (English, for developers; the forms say it in German) for anything that is
     not a whole, valid phone number.
     """
+    import phonenumbers  # deferred for start-up cost: its metadata is a tenth of the kiosk's imports
+
     compact = _SEPARATORS.sub("", _TRUNK_ZERO.sub(r"\1", ascii_digits(number.strip())))
     if not re.fullmatch(r"\+?[0-9]+", compact):
         raise ValueError(f"not a phone number: {number!r}")
@@ -49,11 +48,11 @@ def normalise_phone(number: str) -> str:
         raise ValueError(f"{number!r} has no area code: write it with the leading 0 (030 …)")
     try:
         parsed = phonenumbers.parse(compact, REGION)
-    except NumberParseException as error:
+    except phonenumbers.NumberParseException as error:
         raise ValueError(f"{number!r} is not a phone number: {error}") from None
     if not phonenumbers.is_valid_number(parsed):
         raise ValueError(f"{number!r} is too short, too long or has an unknown area code")
-    return phonenumbers.format_number(parsed, PhoneNumberFormat.E164)
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
 
 
 def tel_uri(number: str) -> str:
@@ -63,12 +62,14 @@ def tel_uri(number: str) -> str:
 
 def _stored(number: str):
     """The parsed number, or None for a short number or one that cannot be parsed (shown as is)."""
+    import phonenumbers  # deferred for start-up cost: its metadata is a tenth of the kiosk's imports
+
     compact = _SEPARATORS.sub("", ascii_digits(number.strip()))
     if _SHORT_NUMBER.fullmatch(compact):
         return None
     try:
         return phonenumbers.parse(compact, REGION)
-    except NumberParseException:
+    except phonenumbers.NumberParseException:
         return None
 
 
@@ -78,6 +79,8 @@ def readable_phone(number: str) -> str:
     German numbers nationally with the area code set apart and the rest in threes; short numbers
     in threes ("116 117"); foreign numbers in the international form ("+90 212 000 00 00").
     """
+    import phonenumbers  # deferred for start-up cost: its metadata is a tenth of the kiosk's imports
+
     compact = _SEPARATORS.sub("", ascii_digits(number.strip()))
     if _SHORT_NUMBER.fullmatch(compact):
         return _in_threes(compact)
@@ -85,8 +88,8 @@ def readable_phone(number: str) -> str:
     if parsed is None:
         return number.strip()
     if parsed.country_code != phonenumbers.country_code_for_region(REGION):
-        return phonenumbers.format_number(parsed, PhoneNumberFormat.INTERNATIONAL)
-    national = phonenumbers.format_number(parsed, PhoneNumberFormat.NATIONAL)
+        return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+    national = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.NATIONAL)
     area_code, _, subscriber = national.partition(" ")
     if not subscriber:
         return national
@@ -95,8 +98,10 @@ def readable_phone(number: str) -> str:
 
 def is_mobile(number: str) -> bool:
     """A mobile number by its prefix (0151…, 0170…), whatever kind staff picked."""
+    import phonenumbers  # deferred for start-up cost: its metadata is a tenth of the kiosk's imports
+
     parsed = _stored(number)
-    return parsed is not None and phonenumbers.number_type(parsed) == PhoneNumberType.MOBILE
+    return parsed is not None and phonenumbers.number_type(parsed) == phonenumbers.PhoneNumberType.MOBILE
 
 
 def _in_threes(digits: str) -> str:
