@@ -10,7 +10,8 @@ the unlimited server only. For each server, in one run:
 - cold start: from starting the process to the first answer of /health, and its RSS then;
 - the room: four tablets, each starting a visitor every 2 s (a pace set in advance, so a slow
   answer does not slow the arrivals): a whole check-in (home, tap, group size, first visit, reasons)
-  and a new 9×9 medium sudoku, while one admin reads Today and the year's History every 0.5 s;
+  and a new 9×9 medium sudoku, while one admin reads Today and the year's History every 0.5 s
+  (both paces can be set; see EVERY);
   p95 of every visitor request, of the puzzle pages and of the staff pages;
 - memory: RSS after a fixed number of visitor requests (home, offers, health, puzzle pages).
 
@@ -18,7 +19,7 @@ The check-in rate against the trivial route is bench/bench_checkin.py. Goals (is
 a core: visitor p95 < 100 ms, staff p95 < 300 ms, puzzle p95 < 100 ms; cold start < 1 s; RSS < 60 MB
 after start and no growth over 10,000 requests.
 
-    .venv/bin/python bench/bench_pi.py [--requests 10000] [--seconds 20]
+    .venv/bin/python bench/bench_pi.py [--requests 10000] [--seconds 20] [--every 2 --admin-every 0.5]
 """
 
 import argparse
@@ -45,8 +46,11 @@ from tests.tablet import Tablet, free_port  # noqa: E402
 CGROUP = Path("/sys/fs/cgroup/cpu/kiosk-bench-pi")
 PERIOD_US, QUOTA_US = 10_000, 2_500  # 25 % of one core
 TABLETS = 4
-EVERY = 2.0  # seconds between visitors on one tablet: a very busy room
-ADMIN_EVERY = 0.5
+# The default pace is a stress test: a whole check-in every 2 s on each tablet is 7,200 visitors
+# an hour, and an admin reading two pages every 0.5 s. --every 10 --admin-every 5 is a pace a
+# crowded room and a person clicking through pages can still produce.
+EVERY = 2.0  # seconds between visitors on one tablet
+ADMIN_EVERY = 0.5  # seconds between the admin's reads of Today and History
 SUDOKU = "/activities/sudoku/medium/9"
 ADMIN_PAGES = ("/admin/", "/admin/history?range=year")
 MEMORY_PAGES = ("/", "/offers/", "/health", f"{SUDOKU}/new", f"{SUDOKU}/bench", "/activities/", "/help/")
@@ -137,7 +141,7 @@ def start(folder, limited):
     raise RuntimeError("the kiosk did not start: " + server.stderr.read().decode())
 
 
-def room(port, seconds):
+def room(port, seconds, every=EVERY, admin_every=ADMIN_EVERY):
     """Four paced tablets and one admin; the answer times by kind of page."""
     base = f"http://127.0.0.1:{port}"
     times, lock, failed = {}, threading.Lock(), []
@@ -167,9 +171,9 @@ def room(port, seconds):
     staff = TimedTablet(base, per_thread[-1])
     assert staff.login(STAFF, PASSWORD), "the bench login failed"
     per_thread[-1].clear()  # the login's scrypt is not a page staff wait for each time
-    threads = [threading.Thread(target=paced, args=(visitor, EVERY, TimedTablet(base, per_thread[n])))
+    threads = [threading.Thread(target=paced, args=(visitor, every, TimedTablet(base, per_thread[n])))
                for n in range(TABLETS)]
-    threads.append(threading.Thread(target=paced, args=(admin, ADMIN_EVERY, staff)))
+    threads.append(threading.Thread(target=paced, args=(admin, admin_every, staff)))
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -200,14 +204,14 @@ def p95(seconds):
     return ms[max(0, int(len(ms) * 0.95) - 1)]
 
 
-def measure(template, limited, seconds, requests):
+def measure(template, limited, seconds, requests, every, admin_every):
     folder = tempfile.mkdtemp(prefix="bench-pi-")
     try:
         shutil.copy(Path(template) / "bench.sqlite3", folder)
         server, port, cold = start(folder, limited)
         try:
             figures = {"cold start s": cold, "RSS after start MB": rss_mb(server.pid)}
-            times, failed = room(port, seconds)
+            times, failed = room(port, seconds, every, admin_every)
             for kind in ("visitor", "puzzle", "staff"):
                 figures[f"{kind} median ms"] = statistics.median(times[kind]) * 1000
                 figures[f"{kind} p95 ms"] = p95(times[kind])
@@ -231,6 +235,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--requests", type=int, default=10_000, help="visitor requests for the memory figure")
     parser.add_argument("--seconds", type=float, default=20, help="length of the room phase")
+    parser.add_argument("--every", type=float, default=EVERY, help="seconds between visitors on one tablet")
+    parser.add_argument("--admin-every", type=float, default=ADMIN_EVERY,
+                        help="seconds between the admin's reads of Today and History")
     args = parser.parse_args()
     print(f"load average at the start: {' '.join(f'{x:.2f}' for x in os.getloadavg())} ({os.cpu_count()} cores)")
     why_not = cpu_limit_available()
@@ -241,15 +248,15 @@ def main():
     template = tempfile.mkdtemp(prefix="bench-pi-db-")
     try:
         rows = make_database(template)
-        print(f"{rows} count rows over five years; {TABLETS} tablets each starting a visitor every {EVERY} s "
-              f"(whole check-in + new 9x9 medium sudoku), one admin every {ADMIN_EVERY} s "
+        print(f"{rows} count rows over five years; {TABLETS} tablets each starting a visitor every {args.every:g} s "
+              f"(whole check-in + new 9x9 medium sudoku), one admin every {args.admin_every:g} s "
               f"({', '.join(ADMIN_PAGES)}), {args.seconds:g} s")
-        unlimited, failed = measure(template, False, args.seconds, args.requests)
+        unlimited, failed = measure(template, False, args.seconds, args.requests, args.every, args.admin_every)
         if why_not:
             print(f"\nCPU LIMIT NOT APPLIED ({why_not}): only the unlimited server was measured.")
             limited = {}
         else:
-            limited, failed_limited = measure(template, True, args.seconds, args.requests)
+            limited, failed_limited = measure(template, True, args.seconds, args.requests, args.every, args.admin_every)
             failed += failed_limited
     finally:
         shutil.rmtree(template, ignore_errors=True)
