@@ -27,6 +27,9 @@ CHROMIUM_ARGS = [
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
 ]
 TABLET = {"width": 1280, "height": 800}
+PATIENCE_MS = 10_000  # for actions and for expect(): a loaded 2-core machine can take 5 s for a page
+
+expect.set_options(timeout=PATIENCE_MS)
 
 
 def tap_language(page, code):
@@ -127,7 +130,7 @@ def touch_page(browser, viewport, is_mobile=False, service_workers="allow"):
     context = browser.new_context(viewport=viewport, has_touch=True, is_mobile=is_mobile, locale="de-DE",
                                   service_workers=service_workers)
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(PATIENCE_MS)
     try:
         yield page
     finally:

@@ -12,7 +12,7 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
 from kiosk.tls import SERVER_FILE, make_certificates, serve_tls, tls_folder
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PATIENCE_MS
 
 PHONE = {"width": 390, "height": 844}
 
@@ -46,7 +46,7 @@ def test_staff_log_in_over_https(https_browser, https_port):
     base = f"https://localhost:{https_port}"
     context = https_browser.new_context(viewport=PHONE, has_touch=True, locale="de-DE")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(PATIENCE_MS)
     response = page.goto(f"{base}/admin/login")
     assert response.ok and response.headers["strict-transport-security"] == "max-age=31536000"
     assert page.evaluate("window.isSecureContext")  # service worker and full-screen install work

@@ -13,7 +13,7 @@ from kiosk.checkin import counting, tablets
 from kiosk.db import database
 from kiosk.models import Count, Tablet
 from kiosk.staff import reports
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, TABLET
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PATIENCE_MS, TABLET
 from tests.tablet import free_port, start_kiosk
 
 pytestmark = pytest.mark.real_clock  # a real `kiosk serve` process and Chromium share the real clock
@@ -64,7 +64,7 @@ def kiosk(tmp_path, request):
 def tablet(lan_browser):
     context = lan_browser.new_context(viewport=TABLET, has_touch=True, locale="de-DE")
     page = context.new_page()
-    page.set_default_timeout(10_000)
+    page.set_default_timeout(PATIENCE_MS)
     yield page
     context.close()
 
