@@ -18,16 +18,21 @@ def test_offline_screen_then_back_by_itself(page, server):
     expect(page.get_by_role("button", name=re.compile("Ich bin da"))).to_be_visible(timeout=15_000)
 
 
+LARGE_TEXT_AND_SIZE = """() => document.documentElement.classList.contains("large-text")
+  && [true, parseFloat(getComputedStyle(document.documentElement).fontSize)]"""
+
+
 def test_language_and_large_text_by_touch_until_idle_reset(page, server, live_app):
     # Long enough that a busy machine never resets between two taps (each navigation asks /health
-    # first), short enough to wait for.
-    live_app.config.update(IDLE_SECONDS=8, IDLE_WARNING_SECONDS=2)
+    # first; at load 17 in CI, 8 s once did), short enough to wait for.
+    live_app.config.update(IDLE_SECONDS=15, IDLE_WARNING_SECONDS=2)
     page.goto(server + "/")
     page.get_by_role("button", name="العربية").tap()
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     size_before = page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)")
     page.locator(".text-size-button").tap()
-    expect(page.locator("html")).to_have_class("large-text")
-    assert page.evaluate("parseFloat(getComputedStyle(document.documentElement).fontSize)") > size_before
-    expect(page.locator("html")).to_have_attribute("dir", "ltr", timeout=20_000)  # idle reset
+    # The class and the size read in one moment, so an idle reset cannot fall between them.
+    large, size = page.wait_for_function(LARGE_TEXT_AND_SIZE).json_value()
+    assert large and size > size_before
+    expect(page.locator("html")).to_have_attribute("dir", "ltr", timeout=30_000)  # idle reset
     expect(page.locator("html")).not_to_have_class("large-text")
