@@ -59,9 +59,14 @@ def closures_between(first: date, last: date) -> list[DatedException]:
             for start, end, note in CLOSURES_BETWEEN.execute(first=first, last=last)]
 
 
+def _horizon(today: date) -> tuple[date, date]:
+    """The days whose holidays and closures the schedule takes out: yesterday to past the horizon."""
+    return today - timedelta(days=1), today + timedelta(days=HORIZON_DAYS + 1)
+
+
 def dropin_schedule(today: date) -> Schedule:
     """The weekly hours with every holiday and closure from yesterday to the horizon taken out."""
-    first, last = today - timedelta(days=1), today + timedelta(days=HORIZON_DAYS + 1)
+    first, last = _horizon(today)
     return _schedule_without(first, last, closures_between(first, last))
 
 
@@ -99,7 +104,7 @@ def dropin_status(now):
     """What the home screen says about the drop-in hour: open now, or when it opens next, and
     why there is none today when the week's plan has one (holiday or closure)."""
     today = now.date()
-    first, last = today - timedelta(days=1), today + timedelta(days=HORIZON_DAYS + 1)
+    first, last = _horizon(today)
     closures = closures_between(first, last)  # one query for the next opening and for today
     window = _schedule_without(first, last, closures).next_opening(now)
     closed = _closed_on(today, closures)
