@@ -32,12 +32,12 @@ sys.path.insert(0, str(BENCH.parent))
 sys.path.insert(0, str(BENCH))
 
 from bench_login_flood import KIOSK, kiosk_env  # noqa: E402
+from bench_pi import PERIOD_US, QUOTA_US, cpu_limit_available, joining  # noqa: E402
 
 from tests.tablet import Tablet, free_port  # noqa: E402
 
 # Not bench_pi's group: the two benches may run at the same time.
 CGROUP = Path("/sys/fs/cgroup/cpu/kiosk-bench-cold")
-PERIOD_US, QUOTA_US = 10_000, 2_500  # 25 % of one core
 
 
 def interpreter(code) -> tuple[float, float]:
@@ -48,13 +48,6 @@ def interpreter(code) -> tuple[float, float]:
     seconds = time.perf_counter() - began
     now = resource.getrusage(resource.RUSAGE_CHILDREN)
     return seconds, now.ru_utime + now.ru_stime - used.ru_utime - used.ru_stime
-
-
-def limit_cpu():
-    """The cgroup that grants 25 % of one core; an OSError (not root, no controller) says why not."""
-    CGROUP.mkdir(exist_ok=True)
-    CGROUP.joinpath("cpu.cfs_period_us").write_text(str(PERIOD_US))
-    CGROUP.joinpath("cpu.cfs_quota_us").write_text(str(QUOTA_US))
 
 
 def cpu_seconds(pid) -> float:
@@ -73,13 +66,9 @@ def kiosk_serve(template, limited=False) -> tuple[float, float, float]:
         shutil.copy(Path(template) / "bench.sqlite3", folder)
         port = free_port()
         began = time.perf_counter()
-
-        def into_cgroup():
-            CGROUP.joinpath("cgroup.procs").write_text(str(os.getpid()))
-
         server = subprocess.Popen([*KIOSK, "serve", "--host", "127.0.0.1", "--port", str(port)], cwd=folder,
                                   env=kiosk_env(folder), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                  preexec_fn=into_cgroup if limited else None)
+                                  preexec_fn=joining(CGROUP) if limited else None)
         try:
             tablet = Tablet(f"http://127.0.0.1:{port}", timeout=30)
             while True:
@@ -113,8 +102,9 @@ def main():
     parser.add_argument("--trials", type=int, default=7)
     parser.add_argument("--limited", action="store_true", help="run the server at 25 %% of one core")
     args = parser.parse_args()
-    if args.limited:
-        limit_cpu()
+    if args.limited and (why_not := cpu_limit_available(CGROUP)):
+        print(f"cannot run the server at 25 % of one core: {why_not}")
+        return 2
     # An installed kiosk starts from bytecode (pip compiles it, or the first start writes it).
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(BENCH.parent / "kiosk"),
                     str(BENCH.parent / "puzzles")], check=True)
